@@ -1,0 +1,51 @@
+// The model plugin interface: forward and explicit backward over a batch of sequences.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "seqlab/parameter.hpp"
+#include "seqlab/tensor.hpp"
+
+namespace seqlab {
+
+// What the runner tells a model about the data it will see (inferred from the dataset).
+struct ModelShape {
+  std::size_t input_size = 1;    // features per input step
+  std::size_t output_size = 1;   // features per predicted step
+  std::size_t steps = 1;         // input steps per sequence
+  std::size_t target_steps = 1;  // predicted steps per sequence: 1 (last) or `steps`
+};
+
+// Activations and scratch of one forward pass, made by the model for one batch
+// shape and reused across batches of that shape: no allocation per epoch.
+class ModelCache {
+ public:
+  virtual ~ModelCache() = default;
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+
+  // Parameters in a fixed order, named and laid out as PyTorch's state_dict.
+  virtual std::vector<Parameter>& parameters() = 0;
+
+  // How many steps the model predicts for an input of `steps` steps; the
+  // runner compares it with the dataset's targets before training.
+  virtual std::size_t output_steps(std::size_t steps) const = 0;
+
+  // A cache for batches of (batch, steps) sequences.
+  virtual std::unique_ptr<ModelCache> make_cache(std::size_t batch, std::size_t steps) const = 0;
+
+  // inputs: (batch, steps, input_size) -> outputs: (batch, output_steps, output_size),
+  // written into `outputs` (resized if needed). Keeps what backward needs in `cache`.
+  virtual void forward(const Tensor3& inputs, ModelCache& cache, Tensor3& outputs) = 0;
+
+  // Given dLoss/dOutputs of the last forward with this cache, writes (not adds)
+  // dLoss/dParameter into every parameter's grad.
+  virtual void backward(const Tensor3& inputs, ModelCache& cache, const Tensor3& grad_outputs) = 0;
+};
+
+}  // namespace seqlab

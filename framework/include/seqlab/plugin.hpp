@@ -1,0 +1,150 @@
+// What makes a .cpp file a plugin: its metadata, its descriptor and the one-line export.
+//
+//   class Huber : public seqlab::Loss {
+//    public:
+//     static seqlab::PluginMeta meta() { return {"huber", "Huber loss", {seqlab::real("delta", 1.0, "...")}}; }
+//     explicit Huber(const seqlab::PluginArgs& args);
+//     ...
+//   };
+//   SEQLAB_PLUGIN(Huber)
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <xtensor/xtensor_config.hpp>
+
+#include "seqlab/dataset.hpp"
+#include "seqlab/loss.hpp"
+#include "seqlab/model.hpp"
+#include "seqlab/optimizer.hpp"
+#include "seqlab/params.hpp"
+#include "seqlab/random.hpp"
+#include "seqlab/version.hpp"
+
+namespace seqlab {
+
+enum class PluginKind { dataset, model, loss, optimizer };
+
+inline const char* kind_name(PluginKind kind) {
+  switch (kind) {
+    case PluginKind::dataset: return "dataset";
+    case PluginKind::model: return "model";
+    case PluginKind::loss: return "loss";
+    case PluginKind::optimizer: return "optimizer";
+  }
+  return "?";
+}
+
+// What a plugin's constructor receives.
+struct PluginArgs {
+  const ParamValues& params;  // validated, defaults filled in
+  Random& random;             // this plugin's own stream of the experiment's seed
+  ModelShape shape;           // models only: sizes inferred from the dataset
+};
+
+// Declared by each plugin class as `static PluginMeta meta()`.
+struct PluginMeta {
+  std::string name;     // as written after `plugin:` in an experiment
+  std::string summary;  // one line for `seqlab plugins`
+  ParamSchema params;
+};
+
+// The C++ half of a plugin, read only after the loader has checked the build facts.
+struct PluginInfo {
+  PluginKind kind;
+  PluginMeta meta;
+  std::unique_ptr<Dataset> (*make_dataset)(const PluginArgs&) = nullptr;
+  std::unique_ptr<Model> (*make_model)(const PluginArgs&) = nullptr;
+  std::unique_ptr<Loss> (*make_loss)(const PluginArgs&) = nullptr;
+  std::unique_ptr<Optimizer> (*make_optimizer)(const PluginArgs&) = nullptr;
+};
+
+// Facts that must match between host and plugin for their objects to be
+// exchanged safely. Plain C data: the loader reads them before running any
+// of the plugin's C++ code.
+struct BuildFacts {
+  const char* seqlab_version;
+  const char* compiler;
+  int cxx11_abi;          // libstdc++'s dual ABI: std::string layout differs
+  int tensor_alignment;   // xtensor's allocator alignment (bytes; 0 = std::allocator)
+  const char* simd_arch;  // xsimd's default architecture, "none" without xsimd
+};
+
+#if defined(XTENSOR_USE_XSIMD)
+#define SEQLAB_DETAIL_SIMD_ARCH xsimd::default_arch::name()
+#define SEQLAB_DETAIL_ALIGNMENT static_cast<int>(XTENSOR_DEFAULT_ALIGNMENT)
+#else
+#define SEQLAB_DETAIL_SIMD_ARCH "none"
+#define SEQLAB_DETAIL_ALIGNMENT 0
+#endif
+
+#if defined(__clang__)
+#define SEQLAB_DETAIL_COMPILER "clang " __clang_version__
+#elif defined(__GNUC__)
+#define SEQLAB_DETAIL_COMPILER "gcc " __VERSION__
+#else
+#define SEQLAB_DETAIL_COMPILER "unknown"
+#endif
+
+// The facts of whatever translation unit includes this header.
+inline BuildFacts this_build_facts() {
+  return {kVersion, SEQLAB_DETAIL_COMPILER, _GLIBCXX_USE_CXX11_ABI, SEQLAB_DETAIL_ALIGNMENT,
+          SEQLAB_DETAIL_SIMD_ARCH};
+}
+
+inline constexpr std::uint32_t kPluginMagic = 0x53514C42;  // "SQLB"
+
+// The one symbol a plugin exports. Its first two fields never move, so any
+// seqlab can read the API version of any plugin.
+struct PluginDescriptor {
+  std::uint32_t magic;
+  std::uint32_t api_version;
+  BuildFacts (*build_facts)();
+  const PluginInfo& (*info)();
+};
+
+inline constexpr const char* kDescriptorSymbol = "seqlab_plugin_descriptor";
+
+namespace detail {
+
+template <class T>
+PluginKind kind_of() {
+  if constexpr (std::is_base_of_v<Dataset, T>) return PluginKind::dataset;
+  else if constexpr (std::is_base_of_v<Model, T>) return PluginKind::model;
+  else if constexpr (std::is_base_of_v<Loss, T>) return PluginKind::loss;
+  else {
+    static_assert(std::is_base_of_v<Optimizer, T>,
+                  "a plugin class derives from Dataset, Model, Loss or Optimizer");
+    return PluginKind::optimizer;
+  }
+}
+
+template <class Base, class T>
+std::unique_ptr<Base> make(const PluginArgs& args) {
+  return std::make_unique<T>(args);
+}
+
+template <class T>
+const PluginInfo& info() {
+  static const PluginInfo info = [] {
+    PluginInfo i{kind_of<T>(), T::meta()};
+    if constexpr (std::is_base_of_v<Dataset, T>) i.make_dataset = &make<Dataset, T>;
+    if constexpr (std::is_base_of_v<Model, T>) i.make_model = &make<Model, T>;
+    if constexpr (std::is_base_of_v<Loss, T>) i.make_loss = &make<Loss, T>;
+    if constexpr (std::is_base_of_v<Optimizer, T>) i.make_optimizer = &make<Optimizer, T>;
+    return i;
+  }();
+  return info;
+}
+
+}  // namespace detail
+}  // namespace seqlab
+
+// Makes the enclosing .cpp file a plugin providing Class. Use once per file.
+#define SEQLAB_PLUGIN(Class)                                                        \
+  extern "C" __attribute__((visibility("default"))) const ::seqlab::PluginDescriptor \
+      seqlab_plugin_descriptor = {::seqlab::kPluginMagic, ::seqlab::kApiVersion,     \
+                                  &::seqlab::this_build_facts,                       \
+                                  &::seqlab::detail::info<Class>};

@@ -1,0 +1,13 @@
+// seqlab's version and plugin API version: the numbers the loader compares.
+#pragma once
+
+namespace seqlab {
+
+// Bumped on every release; recorded in each run's summary.json.
+inline constexpr const char* kVersion = "0.1.0";
+
+// Bumped whenever a public SDK type changes layout or meaning. A plugin built
+// against another API version is refused before any of its code runs.
+inline constexpr unsigned kApiVersion = 1;
+
+}  // namespace seqlab

@@ -1,0 +1,72 @@
+// Dataset plugin `sine`: windows of a sine wave, the target the wave shifted ahead.
+#include <cmath>
+#include <seqlab/plugin.hpp>
+
+namespace {
+
+// Each sequence: x_k = start + span * k / (steps - 1), start ~ U[0, 1);
+// input sin(x_k) (+ optional Gaussian noise), target sin(x_k + shift), either
+// at the last step only (target: last) or at every step (target: sequence).
+class SineDataset : public seqlab::Dataset {
+ public:
+  static seqlab::PluginMeta meta() {
+    using namespace seqlab;
+    return {"sine",
+            "Sine-wave windows; predict the wave `shift` ahead (the PyTorch tutorial's data)",
+            {integer("num_samples", 1000, "training sequences").at_least(1),
+             integer("val_samples", 200, "validation sequences, drawn after the training ones").at_least(0),
+             integer("seq_length", 50, "steps per sequence").at_least(1),
+             real("shift", 0.1, "how far ahead the target is, in radians"),
+             real("span", 2 * M_PI, "radians covered by one sequence").above(0),
+             real("noise", 0.0, "standard deviation of Gaussian noise added to the inputs").at_least(0),
+             choice("target", {"last", "sequence"}, "last",
+                    "predict the value after the last step only, or at every step")}};
+  }
+
+  explicit SineDataset(const seqlab::PluginArgs& args)
+      : random_(args.random),
+        num_samples_(static_cast<std::size_t>(args.params.integer("num_samples"))),
+        val_samples_(static_cast<std::size_t>(args.params.integer("val_samples"))),
+        steps_(static_cast<std::size_t>(args.params.integer("seq_length"))),
+        shift_(args.params.real("shift")),
+        span_(args.params.real("span")),
+        noise_(args.params.real("noise")),
+        every_step_(args.params.text("target") == "sequence") {}
+
+  seqlab::DatasetSplits load() override {
+    seqlab::DatasetSplits splits;
+    splits.train = generate(num_samples_);
+    splits.validation = generate(val_samples_);
+    return splits;
+  }
+
+ private:
+  seqlab::SequenceSet generate(std::size_t count) {
+    const std::size_t target_steps = every_step_ ? steps_ : 1;
+    seqlab::SequenceSet set;
+    set.inputs = seqlab::Tensor3::from_shape({count, steps_, 1});
+    set.targets = seqlab::Tensor3::from_shape({count, target_steps, 1});
+    for (std::size_t n = 0; n < count; ++n) {
+      const double start = random_.uniform();
+      for (std::size_t k = 0; k < steps_; ++k) {
+        // Same spacing as numpy.linspace(start, start + span, steps).
+        const double x = steps_ == 1 ? start : start + span_ * k / static_cast<double>(steps_ - 1);
+        double in = std::sin(x);
+        if (noise_ > 0) in += noise_ * random_.normal();
+        set.inputs(n, k, 0) = static_cast<float>(in);
+        if (every_step_) set.targets(n, k, 0) = static_cast<float>(std::sin(x + shift_));
+        else if (k + 1 == steps_) set.targets(n, 0, 0) = static_cast<float>(std::sin(x + shift_));
+      }
+    }
+    return set;
+  }
+
+  seqlab::Random random_;
+  std::size_t num_samples_, val_samples_, steps_;
+  double shift_, span_, noise_;
+  bool every_step_;
+};
+
+}  // namespace
+
+SEQLAB_PLUGIN(SineDataset)

@@ -1,0 +1,55 @@
+// The run folder's plots: loss curve and predictions, drawn headless with gnuplot.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace seqlab {
+
+// One point per epoch. `val_loss` is empty when the run has no validation set;
+// otherwise it has one value per epoch like `train_loss`.
+struct LossCurve {
+  std::vector<int> epochs;
+  std::vector<double> train_loss;
+  std::vector<double> val_loss;
+};
+
+// One point per index (time step or sample); `target` and `predicted` have equal
+// length. `x_label` names the index axis ("index" when empty).
+struct PredictionSeries {
+  std::vector<double> target;
+  std::vector<double> predicted;
+  std::string x_label;
+};
+
+// `drawn` is false when the PNG could not be drawn; `note` then says why and how
+// to redraw it, one sentence the caller prints once.
+struct PlotOutcome {
+  bool drawn = false;
+  std::string note;
+};
+
+// Each plot function writes <dir>/<stem>.dat (whitespace columns, '#' header,
+// values with round-trip precision, non-finite values as NaN/inf which gnuplot
+// skips) and <dir>/<stem>.gp (a self-contained script: `gnuplot <stem>.gp` run
+// inside <dir> redraws <stem>.png), then draws <dir>/<stem>.png with gnuplot
+// if it is on PATH. No display is needed. <dir> is created if missing.
+//
+// Throws std::runtime_error only when the .dat or .gp cannot be written, and
+// std::invalid_argument when the series lengths disagree (a caller bug). Any
+// problem drawing (gnuplot missing, failing or dying) is reported through
+// the returned PlotOutcome instead. SIGPIPE is ignored while gnuplot runs.
+
+// Stem "loss": train (and validation) loss per epoch, log-scale y when any
+// loss is positive (non-positive values cannot appear on a log axis).
+PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std::string& title);
+
+// Stem "prediction": target and predicted against the index.
+PlotOutcome plot_predictions(const std::string& dir, const PredictionSeries& series,
+                             const std::string& title);
+
+// Whether a `gnuplot` executable is on PATH. The lookup is cached per value of
+// PATH, so changing PATH (as the tests do) takes effect on the next call.
+bool gnuplot_available();
+
+}  // namespace seqlab

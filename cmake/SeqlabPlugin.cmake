@@ -8,4 +8,6 @@ function(seqlab_add_plugin name)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
     LIBRARY_OUTPUT_DIRECTORY ${SEQLAB_PLUGIN_OUTPUT_DIR})
+  # Remembered so targets that need every plugin built (the tests) can depend on them.
+  set_property(GLOBAL APPEND PROPERTY SEQLAB_PLUGIN_TARGETS ${name})
 endfunction()

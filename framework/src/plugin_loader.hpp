@@ -1,7 +1,9 @@
 // Finds plugin libraries, checks their descriptors and creates components from them.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 

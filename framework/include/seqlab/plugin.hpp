@@ -88,20 +88,23 @@ struct BuildFacts {
 #define SEQLAB_DETAIL_COMPILER "unknown"
 #endif
 
-// The facts of whatever translation unit includes this header.
-inline BuildFacts this_build_facts() {
-  return {kVersion, SEQLAB_DETAIL_COMPILER, _GLIBCXX_USE_CXX11_ABI, SEQLAB_DETAIL_ALIGNMENT,
-          SEQLAB_DETAIL_SIMD_ARCH};
-}
+// The facts of whatever translation unit expands it: the host's in the runner,
+// the plugin's in SEQLAB_PLUGIN. A constant, so reading it runs no plugin code.
+#define SEQLAB_BUILD_FACTS                                                             \
+  ::seqlab::BuildFacts {                                                               \
+    ::seqlab::kVersion, SEQLAB_DETAIL_COMPILER, _GLIBCXX_USE_CXX11_ABI,                \
+        SEQLAB_DETAIL_ALIGNMENT, SEQLAB_DETAIL_SIMD_ARCH                               \
+  }
 
 inline constexpr std::uint32_t kPluginMagic = 0x53514C42;  // "SQLB"
 
 // The one symbol a plugin exports. Its first two fields never move, so any
-// seqlab can read the API version of any plugin.
+// seqlab can read the API version of any plugin; `build` is checked next, and
+// only then is `info` (the plugin's first code) called.
 struct PluginDescriptor {
   std::uint32_t magic;
   std::uint32_t api_version;
-  BuildFacts (*build_facts)();
+  BuildFacts build;
   const PluginInfo& (*info)();
 };
 
@@ -146,5 +149,4 @@ const PluginInfo& info() {
 #define SEQLAB_PLUGIN(Class)                                                        \
   extern "C" __attribute__((visibility("default"))) const ::seqlab::PluginDescriptor \
       seqlab_plugin_descriptor = {::seqlab::kPluginMagic, ::seqlab::kApiVersion,     \
-                                  &::seqlab::this_build_facts,                       \
-                                  &::seqlab::detail::info<Class>};
+                                  SEQLAB_BUILD_FACTS, &::seqlab::detail::info<Class>};

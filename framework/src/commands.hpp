@@ -1,0 +1,29 @@
+// The runner's subcommands, separate from argument parsing so they read as plain functions.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace seqlab {
+
+struct CommonOptions {
+  std::vector<std::string> plugin_dirs;  // --plugin-dir, in order
+};
+
+struct RunOptions {
+  CommonOptions common;
+  std::string experiment;               // EXP.yaml
+  std::vector<std::string> overrides;   // key.path=value
+  std::string out;                      // --out; empty = runs/<name>/<timestamp>
+  int threads = 0;                      // --threads; 0 = from the experiment
+  bool plots = true;                    // --no-plots clears it
+  std::string command_line;             // recorded in summary.json
+};
+
+// Each returns the process exit code: 0 success, 2 bad usage or configuration,
+// 1 a failure during the run. Errors are printed to stderr.
+int run_command(const RunOptions& options);
+int validate_command(const RunOptions& options);
+int plugins_command(const CommonOptions& common, const std::string& name);
+
+}  // namespace seqlab

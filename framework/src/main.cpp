@@ -1,0 +1,71 @@
+// seqlab's command line: run, validate and plugins, parsed with CLI11.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+
+#include "commands.hpp"
+#include "seqlab/version.hpp"
+
+namespace {
+
+void add_plugin_dir_option(CLI::App& app, seqlab::CommonOptions& common) {
+  app.add_option("--plugin-dir", common.plugin_dirs,
+                 "also load plugins from DIR (repeatable; searched before SEQLAB_PLUGIN_PATH and build/plugins)")
+      ->type_name("DIR");
+}
+
+void add_experiment_arguments(CLI::App& app, seqlab::RunOptions& options) {
+  app.add_option("experiment", options.experiment, "the experiment file (YAML)")->required()->type_name("EXP.yaml");
+  app.add_option("overrides", options.overrides, "settings that replace the file's, e.g. optimizer.lr=0.003 seed=3")
+      ->type_name("key.path=value");
+  add_plugin_dir_option(app, options.common);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A dead gnuplot pipe must be an error we report, not a silent death.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{"seqlab: sequence-model experiments from YAML, every component a plugin"};
+  app.set_version_flag("--version", std::string("seqlab ") + seqlab::kVersion);
+  app.require_subcommand(1);
+
+  seqlab::RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "train the experiment and write its run folder");
+  add_experiment_arguments(*run_cmd, run);
+  run_cmd->add_option("--out", run.out, "the run folder (new or empty); default runs/<name>/<timestamp>")
+      ->type_name("DIR");
+  run_cmd->add_option("--threads", run.threads, "BLAS and compute threads (overrides training.threads)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("N");
+  bool no_plots = false;
+  run_cmd->add_flag("--no-plots", no_plots, "skip drawing loss.png and prediction.png");
+
+  seqlab::RunOptions validate;
+  auto* validate_cmd = app.add_subcommand(
+      "validate", "check an experiment without training: parse, resolve, create the plugins, check shapes");
+  add_experiment_arguments(*validate_cmd, validate);
+
+  seqlab::CommonOptions plugins;
+  std::string plugin_name;
+  auto* plugins_cmd = app.add_subcommand("plugins", "list the plugins, or one plugin's parameters");
+  plugins_cmd->add_option("name", plugin_name, "show this plugin's parameters")->type_name("NAME");
+  add_plugin_dir_option(*plugins_cmd, plugins);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    // --help and --version succeed; every other parse problem is bad usage.
+    return code == 0 ? 0 : 2;
+  }
+
+  if (*run_cmd) {
+    run.plots = !no_plots;
+    for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
+    return seqlab::run_command(run);
+  }
+  if (*validate_cmd) return seqlab::validate_command(validate);
+  return seqlab::plugins_command(plugins, plugin_name);
+}

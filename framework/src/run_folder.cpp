@@ -1,0 +1,88 @@
+// Writing run folders: nothing half-written, nothing earlier overwritten.
+#include "run_folder.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "config_error.hpp"
+#include "npy.hpp"
+
+namespace fs = std::filesystem;
+
+namespace seqlab {
+
+std::string format_metric(double value) {
+  if (std::isnan(value)) return "";
+  return fmt::format("{}", value);
+}
+
+RunFolder RunFolder::create(const std::string& out, const std::string& name) {
+  std::error_code ec;
+  fs::path dir;
+  if (!out.empty()) {
+    dir = out;
+    if (fs::exists(dir) && !(fs::is_directory(dir) && fs::is_empty(dir))) {
+      SourceLocation where;
+      where.override = "--out " + out;
+      throw ConfigError(where, "", "the folder already exists and is not empty; "
+                                   "choose a new --out folder so no earlier run is overwritten");
+    }
+  } else {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm local{};
+    localtime_r(&now, &local);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+    dir = fs::path("runs") / name / stamp;
+    for (int n = 2; fs::exists(dir); ++n) dir = fs::path("runs") / name / (std::string(stamp) + "-" + std::to_string(n));
+  }
+  fs::create_directories(dir / "weights", ec);
+  if (ec) throw RunError("cannot create the run folder " + dir.string() + ": " + ec.message());
+  return RunFolder(dir.string());
+}
+
+void RunFolder::write_text(const std::string& file, const std::string& text) const {
+  const fs::path target = fs::path(path_) / file;
+  const fs::path tmp = target.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+    if (!out.flush()) throw RunError("cannot write " + tmp.string());
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) throw RunError("cannot move " + tmp.string() + " into place: " + ec.message());
+}
+
+void RunFolder::write_json(const std::string& file, const nlohmann::json& json) const {
+  write_text(file, json.dump(2) + "\n");
+}
+
+void RunFolder::append_metrics(const EpochRecord& r) {
+  if (!metrics_.is_open()) {
+    metrics_.open(fs::path(path_) / "metrics.csv", std::ios::trunc);
+    metrics_ << "epoch,train_loss,val_loss,lr,seconds\n";
+  }
+  metrics_ << r.epoch << ',' << format_metric(r.train_loss) << ',' << format_metric(r.val_loss) << ','
+           << format_metric(r.lr) << ',' << fmt::format("{:.6f}", r.seconds) << '\n';
+  if (!metrics_.flush()) throw RunError("cannot write " + path_ + "/metrics.csv");
+}
+
+void RunFolder::write_weights(const std::vector<Parameter>& parameters) const {
+  for (const auto& p : parameters) write_npy((fs::path(path_) / "weights" / (p.name + ".npy")).string(), p.value.data(), p.shape);
+}
+
+void RunFolder::write_predictions(const Tensor3& targets, const Tensor3& predictions) const {
+  std::string text = "sequence,step,feature,target,prediction\n";
+  const auto& shape = targets.shape();
+  for (std::size_t n = 0; n < shape[0]; ++n)
+    for (std::size_t t = 0; t < shape[1]; ++t)
+      for (std::size_t f = 0; f < shape[2]; ++f)
+        text += fmt::format("{},{},{},{},{}\n", n, t, f, targets(n, t, f), predictions(n, t, f));
+  write_text("predictions.csv", text);
+}
+
+}  // namespace seqlab

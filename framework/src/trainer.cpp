@@ -1,0 +1,111 @@
+// Epoch loop and batching; the only place that calls forward, loss, backward and step in order.
+#include "trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+namespace seqlab {
+
+const ParamSchema& training_schema() {
+  static const ParamSchema schema = {
+      integer("epochs", 100, "passes over the training set").at_least(1),
+      integer("batch_size", 0, "sequences per step; 0 = the full training set (full batch)").at_least(0),
+      boolean("shuffle", true, "reshuffle the mini-batches every epoch (from the seed)"),
+      integer("log_every", 10, "print the loss every N epochs; 0 = never").at_least(0),
+      integer("threads", 1, "BLAS and compute threads; the same count gives bit-identical results").at_least(1),
+  };
+  return schema;
+}
+
+namespace {
+
+// Copies the rows `order[first, first + count)` of `source` into `dest` (count, ...).
+void gather(const Tensor3& source, const std::vector<std::size_t>& order, std::size_t first, std::size_t count,
+            Tensor3& dest) {
+  const std::size_t row = source.shape()[1] * source.shape()[2];
+  if (dest.shape() != std::array<std::size_t, 3>{count, source.shape()[1], source.shape()[2]})
+    dest.resize({count, source.shape()[1], source.shape()[2]});
+  for (std::size_t i = 0; i < count; ++i)
+    std::copy_n(source.data() + order[first + i] * row, row, dest.data() + i * row);
+}
+
+}  // namespace
+
+Trainer::Trainer(Components& components, const ParamValues& training, Random random)
+    : c_(components),
+      epochs_(static_cast<int>(training.integer("epochs"))),
+      batch_size_(static_cast<std::size_t>(training.integer("batch_size"))),
+      shuffle_(training.boolean("shuffle")),
+      random_(random) {}
+
+ModelCache& Trainer::cache_for(std::size_t batch) {
+  auto& cache = caches_[batch];
+  if (!cache) cache = c_.model->make_cache(batch, c_.shape.steps);
+  return *cache;
+}
+
+double Trainer::train_batch(const Tensor3& inputs, const Tensor3& targets) {
+  ModelCache& cache = cache_for(inputs.shape()[0]);
+  c_.model->forward(inputs, cache, outputs_);
+  const double loss = c_.loss->value(outputs_, targets);
+  if (!std::isfinite(loss)) return loss;  // no step from a poisoned gradient
+  c_.loss->gradient(outputs_, targets, grad_outputs_);
+  c_.model->backward(inputs, cache, grad_outputs_);
+  c_.optimizer->step(c_.model->parameters());
+  return loss;
+}
+
+TrainingOutcome Trainer::run(const std::function<void(const EpochRecord&)>& on_epoch) {
+  using clock = std::chrono::steady_clock;
+  TrainingOutcome outcome;
+  const SequenceSet& train = c_.data.train;
+  const std::size_t count = train.count();
+  const std::size_t batch = batch_size_ == 0 || batch_size_ >= count ? count : batch_size_;
+  std::vector<std::size_t> order(count);
+  std::iota(order.begin(), order.end(), 0);
+
+  for (int epoch = 1; epoch <= epochs_; ++epoch) {
+    const auto start = clock::now();
+    EpochRecord record;
+    record.epoch = epoch;
+    record.lr = c_.optimizer->learning_rate();
+    double loss_sum = 0;
+    if (batch == count) {
+      loss_sum = train_batch(train.inputs, train.targets) * static_cast<double>(count);
+    } else {
+      if (shuffle_) random_.shuffle(order);
+      for (std::size_t first = 0; first < count && std::isfinite(loss_sum); first += batch) {
+        const std::size_t n = std::min(batch, count - first);
+        gather(train.inputs, order, first, n, batch_inputs_);
+        gather(train.targets, order, first, n, batch_targets_);
+        loss_sum += train_batch(batch_inputs_, batch_targets_) * static_cast<double>(n);
+      }
+    }
+    record.seconds = std::chrono::duration<double>(clock::now() - start).count();
+    record.train_loss = loss_sum / static_cast<double>(count);
+    if (!std::isfinite(record.train_loss)) {
+      outcome.diverged = true;
+      outcome.diverged_epoch = epoch;
+      return outcome;
+    }
+    record.val_loss = evaluate(c_.data.validation);
+    outcome.history.push_back(record);
+    on_epoch(record);
+  }
+  return outcome;
+}
+
+Tensor3 Trainer::predict(const Tensor3& inputs) {
+  Tensor3 outputs;
+  if (inputs.shape()[0] == 0) return Tensor3::from_shape({0, c_.shape.target_steps, c_.shape.output_size});
+  c_.model->forward(inputs, cache_for(inputs.shape()[0]), outputs);
+  return outputs;
+}
+
+double Trainer::evaluate(const SequenceSet& set) {
+  if (set.count() == 0) return std::nan("");
+  return c_.loss->value(predict(set.inputs), set.targets);
+}
+
+}  // namespace seqlab

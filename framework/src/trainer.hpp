@@ -1,0 +1,57 @@
+// The training loop: full-batch or shuffled mini-batch epochs, validation, divergence detection.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "experiment.hpp"
+
+namespace seqlab {
+
+// The `training:` section, declared as data like a plugin's parameters.
+const ParamSchema& training_schema();
+
+struct EpochRecord {
+  int epoch = 0;            // 1-based
+  double train_loss = 0;    // mean loss over the epoch's batches, before each batch's step
+  double val_loss = 0;      // after the epoch's steps; NaN when there is no validation set
+  double lr = 0;            // the optimizer's learning rate during the epoch
+  double seconds = 0;       // wall time of the epoch's training (not of validation)
+};
+
+struct TrainingOutcome {
+  std::vector<EpochRecord> history;  // the epochs that finished with a finite loss
+  bool diverged = false;
+  int diverged_epoch = 0;            // the epoch whose loss was NaN or infinite
+};
+
+class Trainer {
+ public:
+  // `random` drives the mini-batch shuffle; it must come from the experiment's seed.
+  Trainer(Components& components, const ParamValues& training, Random random);
+
+  // Runs every epoch, calling on_epoch after each; stops at once at a non-finite loss.
+  TrainingOutcome run(const std::function<void(const EpochRecord&)>& on_epoch);
+
+  // The model's outputs for `inputs` (any count), in one pass.
+  Tensor3 predict(const Tensor3& inputs);
+
+  // The loss on a whole set; NaN for an empty set.
+  double evaluate(const SequenceSet& set);
+
+ private:
+  ModelCache& cache_for(std::size_t batch);
+  double train_batch(const Tensor3& inputs, const Tensor3& targets);
+
+  Components& c_;
+  int epochs_;
+  std::size_t batch_size_;  // 0 = full batch
+  bool shuffle_;
+  Random random_;
+  std::map<std::size_t, std::unique_ptr<ModelCache>> caches_;  // by batch size; steps are fixed
+  Tensor3 outputs_, grad_outputs_, batch_inputs_, batch_targets_;
+};
+
+}  // namespace seqlab

@@ -1,0 +1,116 @@
+// Model plugin `lstm`: stacked LSTM + Linear head, as torch.nn.LSTM(batch_first=True) + nn.Linear.
+//
+// Per layer, step t (x_t: the inputs, or the layer below's h_t; h_{-1} = c_{-1} = 0),
+// gates in PyTorch's order i, f, g, o, each a block of H columns of a_t (B, 4H):
+//   a_t = x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh      W_ih (4H, I or H), W_hh (4H, H)
+//   i = sigmoid(a_i)   f = sigmoid(a_f)   g = tanh(a_g)   o = sigmoid(a_o)
+//   c_t = f * c_{t-1} + i * g
+//   h_t = o * tanh(c_t)
+// Backward, given dh_t (from above and from step t+1) and dc_t carried from
+// step t+1 (zero at t = T-1):
+//   dc   = dc_t + dh_t * o * (1 - tanh(c_t)^2)
+//   da_i = dc * g * i (1 - i)          da_f = dc * c_{t-1} * f (1 - f)
+//   da_g = dc * i * (1 - g^2)          da_o = dh_t * tanh(c_t) * o (1 - o)
+//   dc_{t-1} = dc * f
+// The layer loop, the head, the weight gradients and the time-major layout are
+// in recurrent_common.hpp.
+#include "recurrent_common.hpp"
+
+namespace {
+
+using seqlab::Tensor2;
+using seqlab::Tensor3;
+using seqlab::recurrent::Cache;
+using seqlab::recurrent::span;
+
+// Cache::gates holds the activated gates (i, f, g, o) after forward, in place of a_t.
+struct LstmCache : Cache {
+  LstmCache(const seqlab::recurrent::Sizes& s, std::size_t batch, std::size_t steps)
+      : Cache(s, batch, steps) {
+    for (std::size_t l = 0; l < s.layers; ++l) {
+      cell.push_back(Tensor3::from_shape({steps, batch, s.hidden}));
+      cell_tanh.push_back(Tensor3::from_shape({steps, batch, s.hidden}));
+    }
+    grad_cell = Tensor2::from_shape({batch, s.hidden});
+  }
+  std::vector<Tensor3> cell;       // per layer (T, B, H): c_t
+  std::vector<Tensor3> cell_tanh;  // per layer (T, B, H): tanh(c_t)
+  Tensor2 grad_cell;               // (B, H): dL/dc carried from step t+1 to t
+};
+
+class LstmModel : public seqlab::recurrent::RecurrentModel {
+ public:
+  static seqlab::PluginMeta meta() {
+    return {"lstm", "LSTM + Linear head (torch.nn.LSTM + torch.nn.Linear)",
+            seqlab::recurrent::schema()};
+  }
+
+  explicit LstmModel(const seqlab::PluginArgs& args) : RecurrentModel(args, "lstm", 4) {}
+
+  std::unique_ptr<seqlab::ModelCache> make_cache(std::size_t batch,
+                                                 std::size_t steps) const override {
+    return std::make_unique<LstmCache>(sizes_, batch, steps);
+  }
+
+ private:
+  void forward_step(std::size_t layer, std::size_t t, Cache& cache_base) const override {
+    auto& cache = static_cast<LstmCache&>(cache_base);  // made by make_cache above
+    const std::size_t h = sizes_.hidden;
+    for (std::size_t r = 0; r < cache.batch; ++r) {
+      float* i = Cache::at(cache.gates[layer], t) + r * 4 * h;
+      float* f = i + h;
+      float* g = i + 2 * h;
+      float* o = i + 3 * h;
+      auto sigmoid_if = span(i, 2 * h);  // i and f are adjacent
+      auto tanh_g = span(g, h);
+      auto sigmoid_o = span(o, h);
+      xt::noalias(sigmoid_if) = 1.0f / (1.0f + xt::exp(-sigmoid_if));
+      xt::noalias(tanh_g) = xt::tanh(tanh_g);
+      xt::noalias(sigmoid_o) = 1.0f / (1.0f + xt::exp(-sigmoid_o));
+
+      float* c = Cache::at(cache.cell[layer], t) + r * h;
+      float* tc = Cache::at(cache.cell_tanh[layer], t) + r * h;
+      float* h_out = Cache::at(cache.hidden[layer], t) + r * h;
+      if (t == 0) {
+        for (std::size_t k = 0; k < h; ++k) c[k] = i[k] * g[k];
+      } else {
+        const float* c_prev = Cache::at(cache.cell[layer], t - 1) + r * h;
+        for (std::size_t k = 0; k < h; ++k) c[k] = f[k] * c_prev[k] + i[k] * g[k];
+      }
+      xt::noalias(span(tc, h)) = xt::tanh(span(c, h));
+      for (std::size_t k = 0; k < h; ++k) h_out[k] = o[k] * tc[k];
+    }
+  }
+
+  void backward_step(std::size_t layer, std::size_t t, Cache& cache_base) const override {
+    auto& cache = static_cast<LstmCache&>(cache_base);
+    const std::size_t h = sizes_.hidden;
+    const bool last = t + 1 == cache.steps, first = t == 0;
+    for (std::size_t r = 0; r < cache.batch; ++r) {
+      const float* i = Cache::at(cache.gates[layer], t) + r * 4 * h;
+      const float* f = i + h;
+      const float* g = i + 2 * h;
+      const float* o = i + 3 * h;
+      const float* tc = Cache::at(cache.cell_tanh[layer], t) + r * h;
+      const float* c_prev = first ? nullptr : Cache::at(cache.cell[layer], t - 1) + r * h;
+      const float* dh = Cache::at(cache.grad_hidden, t) + r * h;
+      float* dc_carry = cache.grad_cell.data() + r * h;
+      float* da_i = Cache::at(cache.grad_gates, t) + r * 4 * h;
+      float* da_f = da_i + h;
+      float* da_g = da_i + 2 * h;
+      float* da_o = da_i + 3 * h;
+      for (std::size_t k = 0; k < h; ++k) {
+        const float dc = (last ? 0.0f : dc_carry[k]) + dh[k] * o[k] * (1.0f - tc[k] * tc[k]);
+        da_i[k] = dc * g[k] * i[k] * (1.0f - i[k]);
+        da_f[k] = first ? 0.0f : dc * c_prev[k] * f[k] * (1.0f - f[k]);
+        da_g[k] = dc * i[k] * (1.0f - g[k] * g[k]);
+        da_o[k] = dh[k] * tc[k] * o[k] * (1.0f - o[k]);
+        dc_carry[k] = dc * f[k];
+      }
+    }
+  }
+};
+
+}  // namespace
+
+SEQLAB_PLUGIN(LstmModel)

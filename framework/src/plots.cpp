@@ -323,9 +323,15 @@ PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std:
   }
   write_file(folder / "loss.dat", dat.str());
 
-  auto positive = [](double v) { return std::isfinite(v) && v > 0; };
-  const bool log_y = std::any_of(curve.train_loss.begin(), curve.train_loss.end(), positive) ||
-                     std::any_of(curve.val_loss.begin(), curve.val_loss.end(), positive);
+  // The range of the values a log axis can show.
+  double low = 0, high = 0;
+  for (const auto* losses : {&curve.train_loss, &curve.val_loss})
+    for (double v : *losses)
+      if (std::isfinite(v) && v > 0) {
+        low = low > 0 ? std::min(low, v) : v;
+        high = std::max(high, v);
+      }
+  const bool log_y = high > 0;
   int first = 0, last = 0;
   if (n > 0) {
     first = *std::min_element(curve.epochs.begin(), curve.epochs.end());
@@ -339,7 +345,9 @@ PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std:
     gp << "set ylabel 'loss (log scale)'\n"
        << "set logscale y\n"
        << "set mytics 10\n"
-       << "set grid mytics\n";
+       << "set grid mytics\n"
+       // gnuplot's default labels small decades as 0.0000010; exponents read better.
+       << (low < 1e-3 || high >= 1e4 ? "set format y '%.0e'\n" : "set format y '%g'\n");
   else
     gp << "set ylabel 'loss'\n";
   gp << "set key top right\n";

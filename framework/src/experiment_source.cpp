@@ -94,6 +94,7 @@ void ExperimentSource::apply_override(const std::string& text) {
     if (!child.IsDefined() || child.IsNull()) {
       node[parts[i]] = YAML::Node(YAML::NodeType::Map);
       child.reset(node[parts[i]]);
+      override_of_path_[walked] = text;  // the override created this section: errors about it point here
     } else if (!child.IsMap()) {
       throw ConfigError(where, walked, "is not a section, so '" + path + "' cannot be set");
     }

@@ -131,7 +131,7 @@ ParamValues validate_params(const ParamSchema& schema, const ExperimentSource& s
         if (s.name == key) spec = &s;
       if (!spec) {
         const std::string guess = closest_name(key, known);
-        source.fail(path, "unknown parameter '" + key + "' for " + owner +
+        source.fail(path, (section_path.empty() ? "unknown top-level key '" : "unknown parameter '") + key + "' for " + owner +
                               (guess.empty() ? "" : "; did you mean '" + guess + "'?") + " (known: " +
                               (known.empty() ? "none" : join(known)) + ")");
       }

@@ -1,0 +1,72 @@
+// Test helpers: run the real seqlab binary, make scratch folders, read files.
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+
+namespace seqlab::test {
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs a shell command line, capturing both output streams.
+inline ProcessResult run_shell(const std::string& command) {
+  ProcessResult result;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return result;
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) result.output.append(buffer, n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+// Runs build/bin/seqlab with `arguments` (a shell-quoted string) from the source tree.
+inline ProcessResult run_seqlab(const std::string& arguments) {
+  return run_shell(std::string("cd '") + SEQLAB_TEST_SOURCE_DIR + "' && '" + SEQLAB_TEST_BINARY + "' " + arguments);
+}
+
+// A fresh empty folder, removed when the object goes away.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& label) {
+    std::string pattern = (std::filesystem::temp_directory_path() / ("seqlab-" + label + "-XXXXXX")).string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline void write_file(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+// The experiment file of the seed workload, for tests that edit it.
+inline std::string experiment_path(const std::string& name) {
+  return std::string(SEQLAB_TEST_SOURCE_DIR) + "/experiments/" + name;
+}
+
+}  // namespace seqlab::test

@@ -1,0 +1,220 @@
+// Bad input gets a clear error naming file:line:col (or the override) and the path, exit code 2, no run folder.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "support/process.hpp"
+
+using seqlab::test::run_seqlab;
+using seqlab::test::ScratchDir;
+using seqlab::test::write_file;
+
+namespace {
+
+const char* const kSmallExperiment = R"(name: small
+seed: 0
+dataset:   {plugin: sine, num_samples: 20, val_samples: 5, seq_length: 8, shift: 0.1, target: last}
+model:     {plugin: rnn, hidden_size: 4, num_layers: 1}
+loss:      {plugin: mse}
+optimizer: {plugin: sgd, lr: 0.01, momentum: 0.9}
+training:  {epochs: 2, batch_size: 0, log_every: 1}
+)";
+
+// Writes `yaml` to a scratch file, runs `seqlab run` on it into a fresh --out
+// folder, and checks that the run failed with exit code 2 and wrote nothing.
+std::string expect_config_error(const std::string& yaml, const std::string& extra = "") {
+  ScratchDir dir("cli");
+  const std::string file = dir / "exp.yaml";
+  write_file(file, yaml);
+  const auto result = run_seqlab("run '" + file + "' --out '" + (dir / "out") + "' " + extra);
+  INFO(result.output);
+  CHECK(result.exit_code == 2);
+  CHECK_FALSE(std::filesystem::exists(dir / "out"));
+  // Every message is anchored at the file (or the override) that caused it.
+  return result.output;
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("a valid small experiment passes validate") {
+  ScratchDir dir("cli");
+  write_file(dir / "exp.yaml", kSmallExperiment);
+  const auto result = run_seqlab("validate '" + (dir / "exp.yaml") + "'");
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  CHECK(contains(result.output, "ok"));
+}
+
+TEST_CASE("YAML syntax error names file, line and column") {
+  const auto out = expect_config_error(replaced(kSmallExperiment, "{plugin: mse}", "{plugin: mse"));
+  CHECK(contains(out, "exp.yaml:"));
+  CHECK(contains(out, "YAML syntax error"));
+}
+
+TEST_CASE("a missing experiment file is named") {
+  const auto result = run_seqlab("run /nonexistent/exp.yaml");
+  CHECK(result.exit_code == 2);
+  CHECK(contains(result.output, "/nonexistent/exp.yaml"));
+  CHECK(contains(result.output, "cannot open"));
+}
+
+TEST_CASE("an unknown plugin lists the known ones and suggests the closest") {
+  const auto out = expect_config_error(replaced(kSmallExperiment, "plugin: rnn", "plugin: lsmt"));
+  CHECK(contains(out, "exp.yaml:4:"));
+  CHECK(contains(out, "model.plugin"));
+  CHECK(contains(out, "known: "));
+  CHECK(contains(out, "rnn"));
+  CHECK(contains(out, "did you mean 'lstm'"));
+}
+
+TEST_CASE("an unknown key suggests the intended one") {
+  const auto out = expect_config_error(replaced(kSmallExperiment, "momentum: 0.9", "momentm: 0.9"));
+  CHECK(contains(out, "exp.yaml:6:"));
+  CHECK(contains(out, "optimizer.momentm"));
+  CHECK(contains(out, "did you mean 'momentum'"));
+}
+
+TEST_CASE("wrong types and out-of-range values are refused with the parameter path") {
+  SUBCASE("negative epochs") {
+    const auto out = expect_config_error(replaced(kSmallExperiment, "epochs: 2", "epochs: -3"));
+    CHECK(contains(out, "exp.yaml:7:"));
+    CHECK(contains(out, "training.epochs"));
+    CHECK(contains(out, ">= 1"));
+  }
+  SUBCASE("a learning rate that is not a number") {
+    const auto out = expect_config_error(replaced(kSmallExperiment, "lr: 0.01", "lr: abc"));
+    CHECK(contains(out, "optimizer.lr"));
+    CHECK(contains(out, "expected a number, got 'abc'"));
+  }
+  SUBCASE("zero hidden units") {
+    const auto out = expect_config_error(replaced(kSmallExperiment, "hidden_size: 4", "hidden_size: 0"));
+    CHECK(contains(out, "model.hidden_size"));
+    CHECK(contains(out, ">= 1"));
+  }
+  SUBCASE("a fractional integer") {
+    const auto out = expect_config_error(replaced(kSmallExperiment, "num_layers: 1", "num_layers: 1.5"));
+    CHECK(contains(out, "model.num_layers"));
+    CHECK(contains(out, "expected an integer"));
+  }
+}
+
+TEST_CASE("a duplicate key is an error, not a silent choice") {
+  const auto out = expect_config_error(replaced(kSmallExperiment, "{plugin: mse}", "{plugin: mse, plugin: mse}"));
+  CHECK(contains(out, "exp.yaml:5:"));
+  CHECK(contains(out, "duplicate key 'plugin'"));
+}
+
+TEST_CASE("overrides are validated like the file and named in the error") {
+  SUBCASE("malformed") {
+    const auto out = expect_config_error(kSmallExperiment, "optimizer.lr");
+    CHECK(contains(out, "override 'optimizer.lr'"));
+  }
+  SUBCASE("bad value") {
+    const auto out = expect_config_error(kSmallExperiment, "optimizer.lr=abc");
+    CHECK(contains(out, "override 'optimizer.lr=abc'"));
+    CHECK(contains(out, "expected a number"));
+  }
+  SUBCASE("unknown path") {
+    const auto out = expect_config_error(kSmallExperiment, "optimizr.lr=0.1");
+    CHECK(contains(out, "override 'optimizr.lr=0.1'"));
+    CHECK(contains(out, "did you mean 'optimizer'"));
+  }
+}
+
+TEST_CASE("a dataset/model shape mismatch is caught before training") {
+  SUBCASE("sequence targets, last-step head") {
+    std::string yaml = replaced(kSmallExperiment, "target: last", "target: sequence");
+    yaml = replaced(yaml, "num_layers: 1", "num_layers: 1, head: last");
+    const auto out = expect_config_error(yaml);
+    CHECK(contains(out, "model.head"));
+    CHECK(contains(out, "8 target step"));
+  }
+  SUBCASE("an explicit input size that disagrees with the data") {
+    const auto out = expect_config_error(replaced(kSmallExperiment, "num_layers: 1", "num_layers: 1, input_size: 3"));
+    CHECK(contains(out, "model.input_size"));
+    CHECK(contains(out, "dataset gives 1"));
+  }
+}
+
+TEST_CASE("an --out folder that holds files is never overwritten") {
+  ScratchDir dir("cli");
+  write_file(dir / "exp.yaml", kSmallExperiment);
+  std::filesystem::create_directories(dir / "out");
+  write_file(dir / "out/keep.txt", "precious");
+  const auto result = run_seqlab("run '" + (dir / "exp.yaml") + "' --out '" + (dir / "out") + "'");
+  CHECK(result.exit_code == 2);
+  CHECK(contains(result.output, "not empty"));
+  CHECK(seqlab::test::read_file(dir / "out/keep.txt") == "precious");
+}
+
+TEST_CASE("bad command-line usage exits with code 2") {
+  CHECK(run_seqlab("run").exit_code == 2);
+  CHECK(run_seqlab("frobnicate").exit_code == 2);
+  CHECK(run_seqlab("run x.yaml --threads 0").exit_code == 2);
+  CHECK(run_seqlab("--help").exit_code == 0);
+  CHECK(run_seqlab("run --help").exit_code == 0);
+}
+
+TEST_CASE("a diverging run stops at once with exit code 1 and keeps its metrics") {
+  ScratchDir dir("cli");
+  write_file(dir / "exp.yaml", replaced(replaced(kSmallExperiment, "lr: 0.01", "lr: 1e30"), "epochs: 2", "epochs: 50"));
+  const auto result = run_seqlab("run '" + (dir / "exp.yaml") + "' --out '" + (dir / "out") + "' --no-plots");
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  CHECK(contains(result.output, "diverged at epoch "));
+  const std::string metrics = seqlab::test::read_file(dir / "out/metrics.csv");
+  CHECK(metrics.rfind("epoch,train_loss,val_loss,lr,seconds\n", 0) == 0);
+  CHECK(contains(seqlab::test::read_file(dir / "out/summary.json"), "\"diverged\""));
+}
+
+TEST_CASE("plugin files that cannot be used are refused with what to do") {
+  const std::string bad = SEQLAB_TEST_BAD_PLUGIN_DIR;
+  SUBCASE("not a shared library") {
+    ScratchDir dir("plugins");
+    write_file(dir / "junk.so", "this is text, not ELF");
+    const auto result = run_seqlab("plugins --plugin-dir '" + dir.path() + "'");
+    CHECK(result.exit_code == 2);
+    CHECK(contains(result.output, "junk.so"));
+    CHECK(contains(result.output, "not a loadable shared library"));
+  }
+  SUBCASE("no descriptor") {
+    const auto result = run_seqlab("plugins --plugin-dir '" + bad + "/no_descriptor'");
+    CHECK(result.exit_code == 2);
+    CHECK(contains(result.output, "no_descriptor.so"));
+    CHECK(contains(result.output, "not a seqlab plugin"));
+  }
+  SUBCASE("another API version") {
+    const auto result = run_seqlab("validate experiments/sine_rnn.yaml --plugin-dir '" + bad + "/wrong_api'");
+    CHECK(result.exit_code == 2);
+    CHECK(contains(result.output, "wrong_api.so"));
+    CHECK(contains(result.output, "API version"));
+    CHECK(contains(result.output, "rebuild"));
+  }
+  SUBCASE("other build facts") {
+    const auto result = run_seqlab("plugins --plugin-dir '" + bad + "/wrong_build'");
+    CHECK(result.exit_code == 2);
+    CHECK(contains(result.output, "alignment"));
+    CHECK(contains(result.output, "rebuild"));
+  }
+  SUBCASE("two plugins with one name") {
+    ScratchDir dir("plugins");
+    std::filesystem::copy_file(std::string(SEQLAB_TEST_PLUGIN_DIR) + "/sine.so", dir / "sine_copy.so");
+    const auto result = run_seqlab("plugins --plugin-dir '" + dir.path() + "'");
+    CHECK(result.exit_code == 2);
+    CHECK(contains(result.output, "two dataset plugins are named 'sine'"));
+    CHECK(contains(result.output, "sine_copy.so"));
+  }
+  SUBCASE("a missing plugin folder") {
+    const auto result = run_seqlab("plugins --plugin-dir /nonexistent/plugins");
+    CHECK(result.exit_code == 2);
+    CHECK(contains(result.output, "/nonexistent/plugins"));
+  }
+}

@@ -1,32 +1,21 @@
-// OpenBLAS's extension functions, looked up at run time so any BLAS still links.
+// OpenBLAS's extension functions: thread count and kernel name.
 // (Declared here by hand: <cblas.h> and xtensor-blas cannot share a translation unit.)
 #include "blas_runtime.hpp"
 
-#include <dlfcn.h>
+extern "C" {
+void openblas_set_num_threads(int threads);
+int openblas_get_num_threads(void);
+char* openblas_get_corename(void);
+}
 
 namespace seqlab {
 
-namespace {
+// The host links OpenBLAS itself, so plugins loaded later share this one
+// library (the loader matches it by soname) and this one thread pool.
+void set_blas_threads(int threads) { openblas_set_num_threads(threads); }
 
-template <class F>
-F lookup(const char* name) {
-  return reinterpret_cast<F>(dlsym(RTLD_DEFAULT, name));
-}
+int blas_threads() { return openblas_get_num_threads(); }
 
-}  // namespace
-
-void set_blas_threads(int threads) {
-  if (auto set = lookup<void (*)(int)>("openblas_set_num_threads")) set(threads);
-}
-
-int blas_threads() {
-  if (auto get = lookup<int (*)()>("openblas_get_num_threads")) return get();
-  return 1;
-}
-
-std::string blas_core() {
-  if (auto get = lookup<char* (*)()>("openblas_get_corename")) return get();
-  return "unknown";
-}
+std::string blas_core() { return openblas_get_corename(); }
 
 }  // namespace seqlab

@@ -227,9 +227,15 @@ int plugins_command(const CommonOptions& common, const std::string& name) {
   return guarded([&] {
     PluginRegistry registry(common.plugin_dirs);
     if (name.empty()) {
-      for (const auto& p : registry.plugins())
-        std::cout << fmt::format("{:<10} {:<10} {}\n{:<21} {}\n", kind_name(p.kind()), p.name(), p.info->meta.summary,
-                                 "", p.file);
+      std::vector<const LoadedPlugin*> sorted;
+      for (const auto& p : registry.plugins()) sorted.push_back(&p);
+      std::stable_sort(sorted.begin(), sorted.end(), [](const LoadedPlugin* a, const LoadedPlugin* b) {
+        return std::make_pair(a->kind(), a->name()) < std::make_pair(b->kind(), b->name());
+      });
+      std::cout << fmt::format("{:<10} {:<10} {}\n", "KIND", "NAME", "SUMMARY / FILE");
+      for (const LoadedPlugin* p : sorted)
+        std::cout << fmt::format("{:<10} {:<10} {}\n{:<21} {}\n", kind_name(p->kind()), p->name(),
+                                 p->info->meta.summary, "", p->file);
       return 0;
     }
     std::vector<std::string> all_names;
@@ -247,6 +253,9 @@ int plugins_command(const CommonOptions& common, const std::string& name) {
         std::cout << fmt::format("  {:<14} {:<26} {:<22} {}{}\n", spec.name, type_text(spec), def,
                                  range.empty() ? "" : "(" + range + ") ", spec.help);
       }
+      if (p.kind() == PluginKind::model)
+        std::cout << "  (every model section also takes input_size and output_size: inferred from the "
+                     "dataset, and an error if given and different)\n";
     }
     if (!found) {
       const std::string guess = closest_name(name, all_names);

@@ -1,0 +1,213 @@
+// PyTorch parity: rnn/lstm models, mse loss, adam/sgd optimizers against torch 1.13 fixtures.
+//
+// The fixtures (tests/fixtures/torch, layout in tools/make_torch_fixtures.py)
+// hold PyTorch's weights, inputs, outputs, loss and gradients; the real plugins
+// are loaded from the build's plugin folder and run on the same numbers.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "npy.hpp"
+#include "plugin_loader.hpp"
+
+namespace {
+
+#ifdef SEQLAB_TEST_SOURCE_DIR
+const std::string kFixtures = std::string(SEQLAB_TEST_SOURCE_DIR) + "/tests/fixtures/torch/";
+#else
+const std::string kFixtures = std::string(SEQLAB_SOURCE_DIR) + "/tests/fixtures/torch/";
+#endif
+
+constexpr double kModelTolerance = 1e-5;      // outputs, loss, gradients
+constexpr double kOptimizerTolerance = 1e-6;  // parameters after each step
+
+// Normwise relative difference of two tensors: max_i |a_i - b_i| / max_i |b_i|.
+// Not per element: float32 rounding in a GEMM or a sum is proportional to the
+// size of the terms summed, so an entry that is nearly zero by cancellation
+// (a gradient entry of 1e-9 among entries of 1e-1) carries an absolute error
+// of the tensor's scale, and a per-element ratio would flag it for no fault.
+// Scaling by the tensor's largest entry measures exactly what rounding
+// produces. The 1e-30 floor only keeps an all-zero reference from dividing by
+// zero (then any nonzero difference fails).
+double relative_difference(const float* actual, const float* expected, std::size_t n) {
+  double diff = 0, scale = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    diff = std::max(diff, std::abs(static_cast<double>(actual[i]) - expected[i]));
+    scale = std::max(scale, std::abs(static_cast<double>(expected[i])));
+  }
+  return diff / std::max(scale, 1e-30);
+}
+
+nlohmann::json manifest() {
+  std::ifstream in(kFixtures + "manifest.json");
+  REQUIRE_MESSAGE(in, "cannot open ", kFixtures,
+                  "manifest.json (run tools/make_torch_fixtures.py)");
+  return nlohmann::json::parse(in);
+}
+
+seqlab::NpyArray fixture(const std::string& case_name, const std::string& file) {
+  return seqlab::read_npy(kFixtures + case_name + "/" + file + ".npy");
+}
+
+seqlab::Tensor3 to_tensor3(const seqlab::NpyArray& a) {
+  REQUIRE(a.shape.size() == 3);
+  seqlab::Tensor3 t = seqlab::Tensor3::from_shape({a.shape[0], a.shape[1], a.shape[2]});
+  std::copy(a.data.begin(), a.data.end(), t.data());
+  return t;
+}
+
+seqlab::LoadedPlugin plugin(const std::string& name) {
+  return seqlab::load_plugin_file(std::string(SEQLAB_TEST_PLUGIN_DIR) + "/" + name + ".so");
+}
+
+// A plugin's ParamValues: the fixture's value where it gives one, else the declared default.
+seqlab::ParamValues params_for(const seqlab::LoadedPlugin& p, const nlohmann::json& given) {
+  std::map<std::string, seqlab::ParamValue> values;
+  for (const seqlab::ParamSpec& spec : p.info->meta.params) {
+    if (!given.contains(spec.name)) {
+      REQUIRE_MESSAGE(spec.default_value.has_value(), "fixture lacks required ", spec.name);
+      values[spec.name] = *spec.default_value;
+      continue;
+    }
+    const nlohmann::json& v = given.at(spec.name);
+    switch (spec.type) {
+      case seqlab::ParamType::integer:
+        values[spec.name] = v.get<std::int64_t>();
+        break;
+      case seqlab::ParamType::real:
+        values[spec.name] = v.get<double>();
+        break;
+      case seqlab::ParamType::boolean:
+        values[spec.name] = v.get<bool>();
+        break;
+      case seqlab::ParamType::text:
+      case seqlab::ParamType::choice:
+        values[spec.name] = v.get<std::string>();
+        break;
+      case seqlab::ParamType::real_list:
+        values[spec.name] = v.get<std::vector<double>>();
+        break;
+    }
+  }
+  for (const auto& item : given.items()) {
+    INFO("plugin '", p.name(), "' has no parameter '", item.key(), "' that the fixture sets");
+    CHECK(values.count(item.key()) == 1);
+  }
+  return seqlab::ParamValues(values);
+}
+
+void check_model_case(const nlohmann::json& c) {
+  const std::string name = c.at("case");
+  INFO("fixture case ", name);
+  const auto model_plugin = plugin(c.at("model"));
+  const auto mse_plugin = plugin("mse");
+
+  const seqlab::Tensor3 inputs = to_tensor3(fixture(name, "inputs"));
+  const seqlab::Tensor3 targets = to_tensor3(fixture(name, "targets"));
+  const std::size_t batch = c.at("batch"), steps = c.at("steps");
+  const std::size_t target_steps = targets.shape()[1];
+  const seqlab::ParamValues params = params_for(model_plugin, {{"hidden_size", c.at("hidden_size")},
+                                                               {"num_layers", c.at("num_layers")},
+                                                               {"head", c.at("head")}});
+  seqlab::Random random(0);  // the initial weights are overwritten with PyTorch's
+  const seqlab::ModelShape shape{c.at("input_size"), c.at("output_size"), steps, target_steps};
+  auto model = seqlab::create_model(model_plugin, {params, random, shape});
+  const seqlab::ParamValues no_params;
+  auto loss = seqlab::create_loss(mse_plugin, {no_params, random, {}});
+
+  // Same names, order and shapes as the state_dict; then PyTorch's values.
+  auto& parameters = model->parameters();
+  const std::vector<std::string> names = c.at("parameters");
+  REQUIRE(parameters.size() == names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    REQUIRE(parameters[i].name == names[i]);
+    const seqlab::NpyArray value = fixture(name, "param." + names[i]);
+    REQUIRE(parameters[i].shape == value.shape);
+    std::copy(value.data.begin(), value.data.end(), parameters[i].value.data());
+  }
+
+  auto cache = model->make_cache(batch, steps);
+  seqlab::Tensor3 outputs, grad_outputs;
+  // Twice: the second pass must not see anything left over from the first.
+  for (int pass = 0; pass < 2; ++pass) {
+    CAPTURE(pass);
+    model->forward(inputs, *cache, outputs);
+    const seqlab::NpyArray expected_outputs = fixture(name, "outputs");
+    REQUIRE(std::vector<std::size_t>(outputs.shape().begin(), outputs.shape().end()) ==
+            expected_outputs.shape);
+    const double outputs_diff =
+        relative_difference(outputs.data(), expected_outputs.data.data(), outputs.size());
+    INFO("outputs: relative difference ", outputs_diff);
+    CHECK(outputs_diff <= kModelTolerance);
+
+    const double value = loss->value(outputs, targets);
+    const double expected_loss = fixture(name, "loss").data.at(0);
+    INFO("loss ", value, " vs torch ", expected_loss);
+    CHECK(std::abs(value - expected_loss) <= kModelTolerance * std::abs(expected_loss));
+
+    loss->gradient(outputs, targets, grad_outputs);
+    model->backward(inputs, *cache, grad_outputs);
+    for (const seqlab::Parameter& p : parameters) {
+      const seqlab::NpyArray expected = fixture(name, "grad." + p.name);
+      REQUIRE(expected.data.size() == p.size());
+      const double diff = relative_difference(p.grad.data(), expected.data.data(), p.size());
+      INFO("gradient of ", p.name, ": relative difference ", diff);
+      CHECK(diff <= kModelTolerance);
+    }
+  }
+}
+
+void check_optimizer_case(const nlohmann::json& c) {
+  const std::string name = c.at("case");
+  INFO("fixture case ", name);
+  const auto optimizer_plugin = plugin(c.at("plugin"));
+  const seqlab::ParamValues params = params_for(optimizer_plugin, c.at("params"));
+  seqlab::Random random(0);
+  auto optimizer = seqlab::create_optimizer(optimizer_plugin, {params, random, {}});
+
+  std::vector<seqlab::Parameter> parameters;
+  std::vector<seqlab::NpyArray> grads, after;
+  for (const std::string& p : c.at("parameters")) {
+    const seqlab::NpyArray value = fixture(name, "param." + p);
+    parameters.emplace_back(p, value.shape);
+    std::copy(value.data.begin(), value.data.end(), parameters.back().value.data());
+    grads.push_back(fixture(name, "grads." + p));
+    after.push_back(fixture(name, "after." + p));
+  }
+  const std::size_t steps = c.at("steps");
+  for (std::size_t k = 0; k < steps; ++k) {
+    for (std::size_t i = 0; i < parameters.size(); ++i) {
+      const std::size_t n = parameters[i].size();
+      REQUIRE(grads[i].data.size() == steps * n);
+      std::copy_n(grads[i].data.begin() + k * n, n, parameters[i].grad.data());
+    }
+    optimizer->step(parameters);
+    for (std::size_t i = 0; i < parameters.size(); ++i) {
+      const std::size_t n = parameters[i].size();
+      const double diff =
+          relative_difference(parameters[i].value.data(), after[i].data.data() + k * n, n);
+      INFO("parameter ", parameters[i].name, " after step ", k + 1, ": relative difference ", diff);
+      CHECK(diff <= kOptimizerTolerance);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("rnn and lstm match PyTorch: outputs, MSE loss and every gradient") {
+  const nlohmann::json cases = manifest().at("models");
+  CHECK(cases.size() == 8);
+  for (const auto& c : cases) check_model_case(c);
+}
+
+TEST_CASE("adam and sgd match torch.optim step for step") {
+  const nlohmann::json cases = manifest().at("optimizers");
+  CHECK(cases.size() == 5);
+  for (const auto& c : cases) check_optimizer_case(c);
+}

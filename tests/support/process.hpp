@@ -28,9 +28,11 @@ inline ProcessResult run_shell(const std::string& command) {
   return result;
 }
 
-// Runs build/bin/seqlab with `arguments` (a shell-quoted string) from the source tree.
-inline ProcessResult run_seqlab(const std::string& arguments) {
-  return run_shell(std::string("cd '") + SEQLAB_TEST_SOURCE_DIR + "' && '" + SEQLAB_TEST_BINARY + "' " + arguments);
+// Runs build/bin/seqlab with `arguments` (a shell-quoted string) from the source
+// tree, with `environment` ("NAME=value ...") set for it alone.
+inline ProcessResult run_seqlab(const std::string& arguments, const std::string& environment = "") {
+  return run_shell(std::string("cd '") + SEQLAB_TEST_SOURCE_DIR + "' && env " + environment + " '" +
+                   SEQLAB_TEST_BINARY + "' " + arguments);
 }
 
 // A fresh empty folder, removed when the object goes away.

@@ -1,0 +1,46 @@
+// The loader: descriptors, the search path, and the library staying loaded while its objects live.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+#include "param_validation.hpp"
+#include "plugin_loader.hpp"
+#include "support/process.hpp"
+
+TEST_CASE("an object outlives the LoadedPlugin it came from: its deleter keeps the library loaded") {
+  seqlab::Handle<seqlab::Model> model(nullptr, [](seqlab::Model*) {});
+  {
+    const seqlab::LoadedPlugin plugin = seqlab::load_plugin_file(std::string(SEQLAB_TEST_PLUGIN_DIR) + "/rnn.so");
+    CHECK(plugin.name() == "rnn");
+    CHECK(plugin.kind() == seqlab::PluginKind::model);
+    const auto params = seqlab::default_params(plugin.info->meta.params);
+    seqlab::Random random(1);
+    model = seqlab::create_model(plugin, {params, random, {1, 1, 4, 1}});
+    CHECK(plugin.library.use_count() == 2);  // the LoadedPlugin and the model's deleter
+  }
+  // Only the model holds the library now; calling into it and destroying it must work.
+  seqlab::Tensor3 inputs = xt::zeros<float>({2, 4, 1});
+  seqlab::Tensor3 outputs;
+  auto cache = model->make_cache(2, 4);
+  model->forward(inputs, *cache, outputs);
+  CHECK(outputs.shape()[0] == 2);
+  cache.reset();
+  model.reset();
+}
+
+TEST_CASE("SEQLAB_PLUGIN_PATH folders are searched") {
+  const std::string bad = std::string(SEQLAB_TEST_BAD_PLUGIN_DIR) + "/no_descriptor";
+  // Proven by the refusal: only a searched folder's library can be refused.
+  const auto result = seqlab::test::run_seqlab("plugins", "SEQLAB_PLUGIN_PATH='/nonexistent-first:" + bad + "'");
+  CHECK(result.exit_code == 2);
+  const auto ok = seqlab::test::run_seqlab("plugins");
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.output.find("no_descriptor") == std::string::npos);
+}
+
+TEST_CASE("the registry names every kind's plugins and finds them by kind and name") {
+  seqlab::PluginRegistry registry({SEQLAB_TEST_PLUGIN_DIR});
+  CHECK(registry.find(seqlab::PluginKind::model, "lstm") != nullptr);
+  CHECK(registry.find(seqlab::PluginKind::loss, "lstm") == nullptr);
+  CHECK(registry.names(seqlab::PluginKind::optimizer) == std::vector<std::string>{"adam", "sgd"});
+}

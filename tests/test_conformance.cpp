@@ -87,8 +87,8 @@ void check_model(const seqlab::LoadedPlugin& plugin, std::size_t target_steps_ch
       }
     }
   }
-  INFO("model plugin '", plugin.name(), "' (", plugin.file, "), target steps ", target_steps, ": worst ",
-       worst_name, " relative error ", worst);
+  INFO("model plugin '", plugin.name(), "' (", plugin.file, "), target steps ", target_steps, ": worst ", worst_name,
+       " relative error ", worst);
   CHECK(worst < kTolerance);
 }
 

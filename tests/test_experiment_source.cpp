@@ -51,11 +51,10 @@ TEST_CASE("duplicate keys are found at any depth") {
 
 TEST_CASE("schema validation fills defaults and enforces types, ranges and choices") {
   ScratchDir dir("src");
-  const seqlab::ParamSchema schema = {seqlab::integer("n", 3, "count").at_least(1),
-                                      seqlab::real("lr", 0.1, "rate").above(0),
-                                      seqlab::choice("mode", {"last", "sequence"}, "last", "which"),
-                                      seqlab::real_list("betas", {0.9, 0.99}, 2, "pair"),
-                                      seqlab::boolean("flag", false, "switch")};
+  const seqlab::ParamSchema schema = {
+      seqlab::integer("n", 3, "count").at_least(1), seqlab::real("lr", 0.1, "rate").above(0),
+      seqlab::choice("mode", {"last", "sequence"}, "last", "which"), seqlab::real_list("betas", {0.9, 0.99}, 2, "pair"),
+      seqlab::boolean("flag", false, "switch")};
   auto validate = [&](const std::string& yaml) {
     write_file(dir / "e.yaml", yaml);
     ExperimentSource source(dir / "e.yaml", {});

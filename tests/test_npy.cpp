@@ -9,7 +9,8 @@ using seqlab::test::ScratchDir;
 TEST_CASE("write_npy output is read back by read_npy, shape and values intact") {
   ScratchDir dir("npy");
   const std::vector<float> values = {1.5f, -2.25f, 3.0e-8f, 4.0f, 5.0f, 6.0f};
-  for (const auto& shape : {std::vector<std::size_t>{6}, std::vector<std::size_t>{2, 3}, std::vector<std::size_t>{1, 2, 3}}) {
+  for (const auto& shape :
+       {std::vector<std::size_t>{6}, std::vector<std::size_t>{2, 3}, std::vector<std::size_t>{1, 2, 3}}) {
     seqlab::write_npy(dir / "a.npy", values.data(), shape);
     const auto array = seqlab::read_npy(dir / "a.npy");
     CHECK(array.shape == shape);
@@ -25,9 +26,9 @@ TEST_CASE("numpy.load reads seqlab's weights with the right shape and values") {
   ScratchDir dir("npy");
   const std::vector<float> values = {0.5f, -1.0f, 2.0f, 3.25f, -4.5f, 1e-6f};
   seqlab::write_npy(dir / "w.npy", values.data(), {3, 2});
-  const auto result = seqlab::test::run_shell(
-      "python3 -c \"import numpy as n; a = n.load('" + (dir / "w.npy") +
-      "'); print(a.dtype, a.shape, ' '.join(repr(float(x)) for x in a.ravel()))\"");
+  const auto result =
+      seqlab::test::run_shell("python3 -c \"import numpy as n; a = n.load('" + (dir / "w.npy") +
+                              "'); print(a.dtype, a.shape, ' '.join(repr(float(x)) for x in a.ravel()))\"");
   INFO(result.output);
   CHECK(result.exit_code == 0);
   CHECK(result.output == "float32 (3, 2) 0.5 -1.0 2.0 3.25 -4.5 9.999999974752427e-07\n");

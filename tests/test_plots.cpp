@@ -65,8 +65,8 @@ std::optional<PngSize> read_png_size(const fs::path& path) {
     if (b[i] != signature[i]) return std::nullopt;
   if (std::string(b.begin() + 12, b.begin() + 16) != "IHDR") return std::nullopt;
   auto be32 = [&](std::size_t at) {
-    return (std::uint32_t{b[at]} << 24) | (std::uint32_t{b[at + 1]} << 16) |
-           (std::uint32_t{b[at + 2]} << 8) | std::uint32_t{b[at + 3]};
+    return (std::uint32_t{b[at]} << 24) | (std::uint32_t{b[at + 1]} << 16) | (std::uint32_t{b[at + 2]} << 8) |
+           std::uint32_t{b[at + 3]};
   };
   return PngSize{be32(16), be32(20)};
 }
@@ -129,8 +129,7 @@ void write_script(const fs::path& path, const std::string& text) {
 }  // namespace
 
 TEST_CASE("plot_loss draws a PNG and writes data a script can redraw from") {
-  REQUIRE_MESSAGE(seqlab::gnuplot_available(),
-                  "these tests need gnuplot on PATH (apt-get install gnuplot-nox)");
+  REQUIRE_MESSAGE(seqlab::gnuplot_available(), "these tests need gnuplot on PATH (apt-get install gnuplot-nox)");
   TempDir dir;
   const auto curve = sample_curve(true);
   const auto outcome = seqlab::plot_loss(dir.str(), curve, "loss of a_test's run");
@@ -244,8 +243,7 @@ TEST_CASE("a gnuplot that fails is reported and not fatal") {
   SUBCASE("exits cleanly without drawing") {
     write_script(bin / "gnuplot", "#!/bin/sh\nexit 0\n");
     ScopedPath path(bin.string() + ":/usr/bin:/bin");
-    const auto outcome =
-        seqlab::plot_predictions((dir.path / "run").string(), sample_series(), "t");
+    const auto outcome = seqlab::plot_predictions((dir.path / "run").string(), sample_series(), "t");
     CHECK_FALSE(outcome.drawn);
     CHECK(outcome.note.find("prediction.png") != std::string::npos);
     CHECK(fs::is_regular_file(dir.path / "run" / "prediction.gp"));
@@ -256,8 +254,7 @@ TEST_CASE("an unwritable folder throws and mismatched series are a caller bug") 
   TempDir dir;
   const fs::path file = dir.path / "a-file";
   std::ofstream(file) << "x";
-  CHECK_THROWS_AS(seqlab::plot_loss((file / "run").string(), sample_curve(true), "t"),
-                  std::runtime_error);
+  CHECK_THROWS_AS(seqlab::plot_loss((file / "run").string(), sample_curve(true), "t"), std::runtime_error);
 
   auto curve = sample_curve(true);
   curve.val_loss.pop_back();

@@ -42,8 +42,8 @@ void check_quality(const std::string& experiment, double median_limit) {
     train.push_back(summary["final_train_loss"].get<double>());
     val.push_back(summary["final_val_loss"].get<double>());
   }
-  INFO(experiment, " final train losses ", train[0], " ", train[1], " ", train[2], "; val ", val[0], " ", val[1],
-       " ", val[2]);
+  INFO(experiment, " final train losses ", train[0], " ", train[1], " ", train[2], "; val ", val[0], " ", val[1], " ",
+       val[2]);
   CHECK(median_of_three(train) <= median_limit);
   // "Of the same order": a held-out set from the same distribution.
   CHECK(median_of_three(val) <= 10 * median_limit);
@@ -51,9 +51,13 @@ void check_quality(const std::string& experiment, double median_limit) {
 
 }  // namespace
 
-TEST_CASE("sine_lstm reaches the PyTorch reference's quality over seeds 0, 1, 2") { check_quality("sine_lstm.yaml", 5e-5); }
+TEST_CASE("sine_lstm reaches the PyTorch reference's quality over seeds 0, 1, 2") {
+  check_quality("sine_lstm.yaml", 5e-5);
+}
 
-TEST_CASE("sine_rnn reaches the PyTorch reference's quality over seeds 0, 1, 2") { check_quality("sine_rnn.yaml", 1.5e-5); }
+TEST_CASE("sine_rnn reaches the PyTorch reference's quality over seeds 0, 1, 2") {
+  check_quality("sine_rnn.yaml", 1.5e-5);
+}
 
 TEST_CASE("the same experiment and seed give byte-identical metrics and weights") {
   ScratchDir dir("determinism");
@@ -81,9 +85,9 @@ TEST_CASE("a run folder holds everything the README promises") {
   INFO(result.output);
   REQUIRE(result.exit_code == 0);
   CHECK(result.output.find("Epoch [3/3], Loss: ") != std::string::npos);
-  for (const char* file : {"config.yaml", "metrics.csv", "summary.json", "predictions.csv", "weights/lstm.weight_ih_l0.npy",
-                           "weights/lstm.bias_hh_l0.npy", "weights/fc.weight.npy", "weights/fc.bias.npy", "loss.dat",
-                           "loss.gp", "prediction.dat", "prediction.gp"})
+  for (const char* file : {"config.yaml", "metrics.csv", "summary.json", "predictions.csv",
+                           "weights/lstm.weight_ih_l0.npy", "weights/lstm.bias_hh_l0.npy", "weights/fc.weight.npy",
+                           "weights/fc.bias.npy", "loss.dat", "loss.gp", "prediction.dat", "prediction.gp"})
     CHECK_MESSAGE(std::filesystem::exists(out + "/" + file), file);
   const auto summary = nlohmann::json::parse(read_file(out + "/summary.json"));
   for (const char* key : {"final_train_loss", "final_val_loss", "epochs", "train_seconds", "median_epoch_ms",

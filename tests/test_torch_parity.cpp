@@ -46,8 +46,7 @@ double relative_difference(const float* actual, const float* expected, std::size
 
 nlohmann::json manifest() {
   std::ifstream in(kFixtures + "manifest.json");
-  REQUIRE_MESSAGE(in, "cannot open ", kFixtures,
-                  "manifest.json (run tools/make_torch_fixtures.py)");
+  REQUIRE_MESSAGE(in, "cannot open ", kFixtures, "manifest.json (run tools/make_torch_fixtures.py)");
   return nlohmann::json::parse(in);
 }
 
@@ -112,9 +111,8 @@ void check_model_case(const nlohmann::json& c) {
   const seqlab::Tensor3 targets = to_tensor3(fixture(name, "targets"));
   const std::size_t batch = c.at("batch"), steps = c.at("steps");
   const std::size_t target_steps = targets.shape()[1];
-  const seqlab::ParamValues params = params_for(model_plugin, {{"hidden_size", c.at("hidden_size")},
-                                                               {"num_layers", c.at("num_layers")},
-                                                               {"head", c.at("head")}});
+  const seqlab::ParamValues params = params_for(
+      model_plugin, {{"hidden_size", c.at("hidden_size")}, {"num_layers", c.at("num_layers")}, {"head", c.at("head")}});
   seqlab::Random random(0);  // the initial weights are overwritten with PyTorch's
   const seqlab::ModelShape shape{c.at("input_size"), c.at("output_size"), steps, target_steps};
   auto model = seqlab::create_model(model_plugin, {params, random, shape});
@@ -139,10 +137,8 @@ void check_model_case(const nlohmann::json& c) {
     CAPTURE(pass);
     model->forward(inputs, *cache, outputs);
     const seqlab::NpyArray expected_outputs = fixture(name, "outputs");
-    REQUIRE(std::vector<std::size_t>(outputs.shape().begin(), outputs.shape().end()) ==
-            expected_outputs.shape);
-    const double outputs_diff =
-        relative_difference(outputs.data(), expected_outputs.data.data(), outputs.size());
+    REQUIRE(std::vector<std::size_t>(outputs.shape().begin(), outputs.shape().end()) == expected_outputs.shape);
+    const double outputs_diff = relative_difference(outputs.data(), expected_outputs.data.data(), outputs.size());
     INFO("outputs: relative difference ", outputs_diff);
     CHECK(outputs_diff <= kModelTolerance);
 
@@ -190,8 +186,7 @@ void check_optimizer_case(const nlohmann::json& c) {
     optimizer->step(parameters);
     for (std::size_t i = 0; i < parameters.size(); ++i) {
       const std::size_t n = parameters[i].size();
-      const double diff =
-          relative_difference(parameters[i].value.data(), after[i].data.data() + k * n, n);
+      const double diff = relative_difference(parameters[i].value.data(), after[i].data.data() + k * n, n);
       INFO("parameter ", parameters[i].name, " after step ", k + 1, ": relative difference ", diff);
       CHECK(diff <= kOptimizerTolerance);
     }

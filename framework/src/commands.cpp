@@ -157,8 +157,10 @@ void draw_plots(const RunFolder& folder, const ResolvedExperiment& e, const Trai
   if (set.count() > 0)
     prediction = plot_predictions(folder.path(), prediction_series(set, predicted), e.name + ": true vs predicted");
   // Said once: both fail for the same reason when gnuplot is missing.
-  if (!loss.drawn) std::cerr << "note: " << loss.note << "\n";
-  else if (!prediction.drawn) std::cerr << "note: " << prediction.note << "\n";
+  if (!loss.drawn)
+    std::cerr << "note: " << loss.note << "\n";
+  else if (!prediction.drawn)
+    std::cerr << "note: " << prediction.note << "\n";
 }
 
 }  // namespace

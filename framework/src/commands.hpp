@@ -12,12 +12,12 @@ struct CommonOptions {
 
 struct RunOptions {
   CommonOptions common;
-  std::string experiment;               // EXP.yaml
-  std::vector<std::string> overrides;   // key.path=value
-  std::string out;                      // --out; empty = runs/<name>/<timestamp>
-  int threads = 0;                      // --threads; 0 = from the experiment
-  bool plots = true;                    // --no-plots clears it
-  std::string command_line;             // recorded in summary.json
+  std::string experiment;              // EXP.yaml
+  std::vector<std::string> overrides;  // key.path=value
+  std::string out;                     // --out; empty = runs/<name>/<timestamp>
+  int threads = 0;                     // --threads; 0 = from the experiment
+  bool plots = true;                   // --no-plots clears it
+  std::string command_line;            // recorded in summary.json
 };
 
 // Each returns the process exit code: 0 success, 2 bad usage or configuration,

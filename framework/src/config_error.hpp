@@ -9,7 +9,7 @@ namespace seqlab {
 // Where a setting came from: a file position (1-based line and column; 0 when
 // unknown) or a command-line override such as "optimizer.lr=abc".
 struct SourceLocation {
-  std::string file;      // the experiment file, or empty for an override
+  std::string file;  // the experiment file, or empty for an override
   int line = 0;
   int column = 0;
   std::string override;  // the override's text, when the setting came from the command line

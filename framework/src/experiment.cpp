@@ -46,8 +46,7 @@ ComponentConfig resolve_component(const ExperimentSource& source, const PluginRe
   if (!node.IsDefined() || node.IsNull())
     source.fail(section, "missing section '" + section + "'; add `" + section + ": {plugin: NAME}` (" +
                              kind_name(kind) + " plugins: " + known_text + ")");
-  if (!node.IsMap())
-    source.fail(section, "expected a mapping like {plugin: NAME, ...}");
+  if (!node.IsMap()) source.fail(section, "expected a mapping like {plugin: NAME, ...}");
   const YAML::Node name_node = node["plugin"];
   if (!name_node.IsDefined() || !name_node.IsScalar())
     source.fail(section, "missing 'plugin: NAME' (" + std::string(kind_name(kind)) + " plugins: " + known_text + ")");
@@ -62,8 +61,8 @@ ComponentConfig resolve_component(const ExperimentSource& source, const PluginRe
   }
   const ParamSchema& declared = config.plugin->info->meta.params;
   const ParamSchema schema = kind == PluginKind::model ? with_io_sizes(declared) : declared;
-  config.params = validate_params(schema, source, section, {"plugin"},
-                                  std::string(kind_name(kind)) + " plugin '" + name + "'");
+  config.params =
+      validate_params(schema, source, section, {"plugin"}, std::string(kind_name(kind)) + " plugin '" + name + "'");
   return config;
 }
 
@@ -79,8 +78,7 @@ auto construct(const ExperimentSource& source, const ComponentConfig& config, Ma
   }
 }
 
-void check_set(const SequenceSet& set, const std::string& split,
-               const ComponentConfig& dataset) {
+void check_set(const SequenceSet& set, const std::string& split, const ComponentConfig& dataset) {
   const std::string who = "dataset plugin '" + dataset.plugin->name() + "'";
   if (set.inputs.dimension() != 3 || set.targets.dimension() != 3)
     throw RunError(who + " produced " + split + " data that is not (count, steps, features)");
@@ -91,8 +89,7 @@ void check_set(const SequenceSet& set, const std::string& split,
 
 }  // namespace
 
-ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> source,
-                                      const PluginRegistry& registry) {
+ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> source, const PluginRegistry& registry) {
   ResolvedExperiment experiment;
   const ExperimentSource& src = *source;
   const ParamValues top = validate_params(experiment_schema(), src, "",
@@ -166,9 +163,10 @@ Components instantiate(const ResolvedExperiment& experiment) {
   c.model->forward(probe_in, *probe_cache, probe_out);
   const std::array<std::size_t, 3> expected = {1, c.shape.target_steps, c.shape.output_size};
   if (probe_out.dimension() != 3 || !std::equal(expected.begin(), expected.end(), probe_out.shape().begin()))
-    throw RunError("model plugin '" + experiment.model.plugin->name() + "' produced an output of the wrong shape for one "
-                   "sequence (expected 1 x " + std::to_string(c.shape.target_steps) + " x " +
-                   std::to_string(c.shape.output_size) + ")");
+    throw RunError("model plugin '" + experiment.model.plugin->name() +
+                   "' produced an output of the wrong shape for one "
+                   "sequence (expected 1 x " +
+                   std::to_string(c.shape.target_steps) + " x " + std::to_string(c.shape.output_size) + ")");
   return c;
 }
 

@@ -13,9 +13,9 @@ namespace seqlab {
 
 // One plugin section (dataset, model, loss, optimizer) after validation.
 struct ComponentConfig {
-  std::string section;                 // "model"
+  std::string section;  // "model"
   const LoadedPlugin* plugin = nullptr;
-  ParamValues params;                  // the plugin's parameters, defaults filled in
+  ParamValues params;  // the plugin's parameters, defaults filled in
 };
 
 // Everything an experiment says, validated against the plugins' schemas.
@@ -28,8 +28,7 @@ struct ResolvedExperiment {
 };
 
 // Validates every section; throws ConfigError pointing at the first problem.
-ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> source,
-                                      const PluginRegistry& registry);
+ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> source, const PluginRegistry& registry);
 
 // Live components: data loaded, model built for its shape, shapes checked.
 struct Components {

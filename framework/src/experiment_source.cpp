@@ -24,8 +24,8 @@ void check_duplicate_keys(const YAML::Node& node, const std::string& path, const
       if (!inserted) {
         const YAML::Mark m = pair.first.Mark();
         throw ConfigError({file, m.line + 1, m.column + 1}, child,
-                          "duplicate key '" + key + "' (first given at line " +
-                              std::to_string(it->second.line + 1) + "); keep only one");
+                          "duplicate key '" + key + "' (first given at line " + std::to_string(it->second.line + 1) +
+                              "); keep only one");
       }
       check_duplicate_keys(pair.second, child, file);
     }
@@ -43,8 +43,7 @@ std::vector<std::string> split_path(const std::string& path) {
   return parts;
 }
 
-ExperimentSource::ExperimentSource(const std::string& file, const std::vector<std::string>& overrides)
-    : file_(file) {
+ExperimentSource::ExperimentSource(const std::string& file, const std::vector<std::string>& overrides) : file_(file) {
   std::ifstream in(file);
   if (!in) throw ConfigError({file}, "", std::string("cannot open the experiment file: ") + std::strerror(errno));
   try {
@@ -53,11 +52,13 @@ ExperimentSource::ExperimentSource(const std::string& file, const std::vector<st
     throw ConfigError(at(e.mark), "", "YAML syntax error: " + e.msg);
   }
   if (root_.IsNull())
-    throw ConfigError({file}, "", "the experiment file is empty; expected a mapping with the sections "
-                                  "name, seed, dataset, model, loss, optimizer, training");
+    throw ConfigError({file}, "",
+                      "the experiment file is empty; expected a mapping with the sections "
+                      "name, seed, dataset, model, loss, optimizer, training");
   if (!root_.IsMap())
-    throw ConfigError(at(root_.Mark()), "", "an experiment must be a mapping of sections (name:, seed:, "
-                                            "dataset:, model:, loss:, optimizer:, training:)");
+    throw ConfigError(at(root_.Mark()), "",
+                      "an experiment must be a mapping of sections (name:, seed:, "
+                      "dataset:, model:, loss:, optimizer:, training:)");
   check_duplicate_keys(root_, "", file_);
   for (const auto& text : overrides) apply_override(text);
 }
@@ -81,8 +82,7 @@ void ExperimentSource::apply_override(const std::string& text) {
   } catch (const YAML::ParserException& e) {
     throw ConfigError(where, path, "the value is not valid YAML: " + e.msg);
   }
-  if (!value.IsDefined() || value.IsNull())
-    throw ConfigError(where, path, "the value is empty; write key.path=value");
+  if (!value.IsDefined() || value.IsNull()) throw ConfigError(where, path, "the value is empty; write key.path=value");
 
   const auto parts = split_path(path);
   YAML::Node node;

@@ -41,8 +41,7 @@ void write_npy(const std::string& path, const float* data, const std::vector<std
     const char len_bytes[2] = {static_cast<char>(header_len & 0xff), static_cast<char>(header_len >> 8)};
     out.write(len_bytes, 2);
     out.write(header.data(), static_cast<std::streamsize>(header.size()));
-    out.write(reinterpret_cast<const char*>(data),
-              static_cast<std::streamsize>(element_count(shape) * sizeof(float)));
+    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(element_count(shape) * sizeof(float)));
     if (!out.flush()) throw std::runtime_error(path + ": write failed");
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0)
@@ -85,8 +84,7 @@ NpyArray read_npy(const std::string& path) {
     if (!in.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(n * sizeof(double))))
       throw std::runtime_error(path + ": truncated data");
     for (std::size_t i = 0; i < n; ++i) array.data[i] = static_cast<float>(raw[i]);
-  } else if (!in.read(reinterpret_cast<char*>(array.data.data()),
-                      static_cast<std::streamsize>(n * sizeof(float)))) {
+  } else if (!in.read(reinterpret_cast<char*>(array.data.data()), static_cast<std::streamsize>(n * sizeof(float)))) {
     throw std::runtime_error(path + ": truncated data");
   }
   return array;

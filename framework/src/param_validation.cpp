@@ -93,9 +93,12 @@ ParamValue convert(const ParamSpec& spec, const YAML::Node& node, const Experime
 void check_range(const ParamSpec& spec, const ParamValue& value, const ExperimentSource& source,
                  const std::string& path) {
   double v;
-  if (const auto* i = std::get_if<std::int64_t>(&value)) v = static_cast<double>(*i);
-  else if (const auto* d = std::get_if<double>(&value)) v = *d;
-  else return;
+  if (const auto* i = std::get_if<std::int64_t>(&value))
+    v = static_cast<double>(*i);
+  else if (const auto* d = std::get_if<double>(&value))
+    v = *d;
+  else
+    return;
   const bool below = spec.min && (spec.min_exclusive ? v <= *spec.min : v < *spec.min);
   const bool above = spec.max && v > *spec.max;
   if (below || above)
@@ -104,9 +107,8 @@ void check_range(const ParamSpec& spec, const ParamValue& value, const Experimen
 
 }  // namespace
 
-ParamValues validate_params(const ParamSchema& schema, const ExperimentSource& source,
-                            const std::string& section_path, const std::set<std::string>& reserved,
-                            const std::string& owner) {
+ParamValues validate_params(const ParamSchema& schema, const ExperimentSource& source, const std::string& section_path,
+                            const std::set<std::string>& reserved, const std::string& owner) {
   YAML::Node section;
   section.reset(source.root());
   for (const auto& part : split_path(section_path)) {
@@ -131,9 +133,9 @@ ParamValues validate_params(const ParamSchema& schema, const ExperimentSource& s
         if (s.name == key) spec = &s;
       if (!spec) {
         const std::string guess = closest_name(key, known);
-        source.fail(path, (section_path.empty() ? "unknown top-level key '" : "unknown parameter '") + key + "' for " + owner +
-                              (guess.empty() ? "" : "; did you mean '" + guess + "'?") + " (known: " +
-                              (known.empty() ? "none" : join(known)) + ")");
+        source.fail(path, (section_path.empty() ? "unknown top-level key '" : "unknown parameter '") + key + "' for " +
+                              owner + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+                              " (known: " + (known.empty() ? "none" : join(known)) + ")");
       }
       if (pair.second.IsNull()) source.fail(path, "has no value" + with_help(*spec));
       ParamValue value = convert(*spec, pair.second, source, path);
@@ -179,11 +181,16 @@ std::string format_value(const ParamValue& value) {
 
 std::string type_text(const ParamSpec& spec) {
   switch (spec.type) {
-    case ParamType::integer: return "an integer";
-    case ParamType::real: return "a number";
-    case ParamType::boolean: return "true or false";
-    case ParamType::text: return "a string";
-    case ParamType::choice: return "one of " + join(spec.choices, "|");
+    case ParamType::integer:
+      return "an integer";
+    case ParamType::real:
+      return "a number";
+    case ParamType::boolean:
+      return "true or false";
+    case ParamType::text:
+      return "a string";
+    case ParamType::choice:
+      return "one of " + join(spec.choices, "|");
     case ParamType::real_list:
       return spec.list_length ? "a list of " + std::to_string(spec.list_length) + " numbers" : "a list of numbers";
   }

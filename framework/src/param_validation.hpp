@@ -14,9 +14,8 @@ namespace seqlab {
 // against `schema`. Keys in `reserved` (e.g. "plugin") belong to the runner and
 // are skipped. `owner` names the schema's owner in messages ("optimizer plugin
 // 'sgd'"). Fills defaults; throws ConfigError at the offending key.
-ParamValues validate_params(const ParamSchema& schema, const ExperimentSource& source,
-                            const std::string& section_path, const std::set<std::string>& reserved,
-                            const std::string& owner);
+ParamValues validate_params(const ParamSchema& schema, const ExperimentSource& source, const std::string& section_path,
+                            const std::set<std::string>& reserved, const std::string& owner);
 
 // Every declared default; throws std::logic_error if a parameter is required.
 ParamValues default_params(const ParamSchema& schema);

@@ -78,9 +78,7 @@ void write_file(const fs::path& path, const std::string& text) {
   const fs::path tmp = path.string() + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out)
-      throw std::runtime_error(path.string() +
-                               ": cannot open for writing: " + std::strerror(errno));
+    if (!out) throw std::runtime_error(path.string() + ": cannot open for writing: " + std::strerror(errno));
     out << text;
     out.close();
     if (!out) {
@@ -108,15 +106,13 @@ fs::path prepare_dir(const std::string& dir) {
 
 // The terminal lines shared by every script: pngcairo when this gnuplot has it
 // (anti-aliased), else libgd's png. `noenhanced` keeps '_' in names literal.
-std::string script_preamble(const std::string& stem, const std::string& title,
-                            const std::string& what) {
+std::string script_preamble(const std::string& stem, const std::string& title, const std::string& what) {
   std::ostringstream gp;
   gp << "# " << stem << ".gp: " << what << "\n"
      << "# Redraw " << stem << ".png from " << stem << ".dat by running, inside this folder:\n"
      << "#   gnuplot " << stem << ".gp\n"
      << "if (strstrt(GPVAL_TERMINALS, ' pngcairo ') > 0) {\n"
-     << "  set terminal pngcairo size " << kWidth << "," << kHeight
-     << " noenhanced font 'Sans,11' linewidth 1\n"
+     << "  set terminal pngcairo size " << kWidth << "," << kHeight << " noenhanced font 'Sans,11' linewidth 1\n"
      << "} else {\n"
      << "  set terminal png size " << kWidth << "," << kHeight << " noenhanced\n"
      << "}\n"
@@ -140,8 +136,8 @@ bool valid_png(const fs::path& path) {
   if (std::memcmp(head.data(), kSignature, 8) != 0) return false;
   if (std::memcmp(head.data() + 12, "IHDR", 4) != 0) return false;
   auto be32 = [&](std::size_t at) {
-    return (std::uint32_t{head[at]} << 24) | (std::uint32_t{head[at + 1]} << 16) |
-           (std::uint32_t{head[at + 2]} << 8) | std::uint32_t{head[at + 3]};
+    return (std::uint32_t{head[at]} << 24) | (std::uint32_t{head[at + 1]} << 16) | (std::uint32_t{head[at + 2]} << 8) |
+           std::uint32_t{head[at + 3]};
   };
   return be32(16) > 0 && be32(20) > 0;
 }
@@ -249,8 +245,7 @@ std::string condense(const std::string& text) {
 
 // Runs `<stem>.gp` inside `dir` through a gnuplot pipe and checks the PNG it left.
 // `what` names the data for the note when there is nothing to draw.
-PlotOutcome draw(const fs::path& dir, const std::string& stem, bool has_points,
-                 const std::string& what) {
+PlotOutcome draw(const fs::path& dir, const std::string& stem, bool has_points, const std::string& what) {
   // Whatever happens next, a PNG from an earlier run must not pass for this data.
   const fs::path png = dir / (stem + ".png");
   std::error_code ignored;
@@ -260,16 +255,15 @@ PlotOutcome draw(const fs::path& dir, const std::string& stem, bool has_points,
   const std::string rerun = "run `gnuplot " + stem + ".gp` in " + dir.string();
   const std::string gnuplot = find_gnuplot();
   if (gnuplot.empty())
-    return {false, "gnuplot not found on PATH, so " + stem + ".png was not drawn; " + rerun +
-                       " after installing gnuplot-nox"};
+    return {false,
+            "gnuplot not found on PATH, so " + stem + ".png was not drawn; " + rerun + " after installing gnuplot-nox"};
 
   TempFile messages;
   const std::string err = messages.path().empty() ? "/dev/null" : messages.path();
   // The shell reports gnuplot's exit status in the message file; DISPLAY and
   // GNUTERM are dropped so nothing tries to open a window.
-  const std::string command = "unset DISPLAY GNUTERM; " + shell_quote(gnuplot) + " 2>" +
-                              shell_quote(err) + " || echo \"gnuplot exited with status $?\" >>" +
-                              shell_quote(err);
+  const std::string command = "unset DISPLAY GNUTERM; " + shell_quote(gnuplot) + " 2>" + shell_quote(err) +
+                              " || echo \"gnuplot exited with status $?\" >>" + shell_quote(err);
   bool sent = false;
   std::string failure;
   {
@@ -287,8 +281,7 @@ PlotOutcome draw(const fs::path& dir, const std::string& stem, bool has_points,
     }
   }
   const std::string detail = condense(messages.text());
-  if (valid_png(png) && detail.find("gnuplot exited with status") == std::string::npos)
-    return {true, {}};
+  if (valid_png(png) && detail.find("gnuplot exited with status") == std::string::npos) return {true, {}};
 
   fs::remove(png, ignored);  // an empty or partial PNG would only mislead
   std::string note = "gnuplot could not draw " + stem + ".png";
@@ -352,19 +345,16 @@ PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std:
     gp << "set ylabel 'loss'\n";
   gp << "set key top right\n";
   const std::string style = line_style(n);
-  gp << "plot 'loss.dat' using 1:2 with " << style
-     << " linewidth 2 linecolor rgb '#1f77b4' title 'train'";
+  gp << "plot 'loss.dat' using 1:2 with " << style << " linewidth 2 linecolor rgb '#1f77b4' title 'train'";
   if (has_val)
-    gp << ", \\\n     '' using 1:3 with " << style
-       << " linewidth 2 linecolor rgb '#d62728' title 'validation'";
+    gp << ", \\\n     '' using 1:3 with " << style << " linewidth 2 linecolor rgb '#d62728' title 'validation'";
   gp << "\nunset output\n";
   write_file(folder / "loss.gp", gp.str());
 
   return draw(folder, "loss", n > 0, "the loss curve");
 }
 
-PlotOutcome plot_predictions(const std::string& dir, const PredictionSeries& series,
-                             const std::string& title) {
+PlotOutcome plot_predictions(const std::string& dir, const PredictionSeries& series, const std::string& title) {
   const std::size_t n = series.target.size();
   if (series.predicted.size() != n)
     throw std::invalid_argument("plot_predictions: " + std::to_string(n) + " targets but " +
@@ -376,22 +366,19 @@ PlotOutcome plot_predictions(const std::string& dir, const PredictionSeries& ser
   dat << "# target and prediction" << (title.empty() ? "" : ": " + one_line(title)) << "\n"
       << "# " << one_line(x_label) << " target predicted\n";
   for (std::size_t i = 0; i < n; ++i)
-    dat << i << ' ' << number_text(series.target[i]) << ' ' << number_text(series.predicted[i])
-        << '\n';
+    dat << i << ' ' << number_text(series.target[i]) << ' ' << number_text(series.predicted[i]) << '\n';
   write_file(folder / "prediction.dat", dat.str());
 
   std::ostringstream gp;
   const std::string style = line_style(n);
-  gp << script_preamble("prediction", title, "target against predicted values") << "set xlabel "
-     << gp_quote(x_label) << "\n"
+  gp << script_preamble("prediction", title, "target against predicted values") << "set xlabel " << gp_quote(x_label)
+     << "\n"
      << "set ylabel 'value'\n"
      << "set key bmargin center horizontal\n"  // below the plot: periodic curves fill every corner
      << "set bmargin 5\n"
      << "set offsets 0, 0, graph 0.08, graph 0.08\n"  // keep curves off the frame
-     << "plot 'prediction.dat' using 1:2 with " << style
-     << " linewidth 2 linecolor rgb '#1f77b4' title 'target', \\\n"
-     << "     '' using 1:3 with " << style
-     << " linewidth 2 dashtype 2 linecolor rgb '#ff7f0e' title 'predicted'\n"
+     << "plot 'prediction.dat' using 1:2 with " << style << " linewidth 2 linecolor rgb '#1f77b4' title 'target', \\\n"
+     << "     '' using 1:3 with " << style << " linewidth 2 dashtype 2 linecolor rgb '#ff7f0e' title 'predicted'\n"
      << "unset output\n";
   write_file(folder / "prediction.gp", gp.str());
 

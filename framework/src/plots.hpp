@@ -45,8 +45,7 @@ struct PlotOutcome {
 PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std::string& title);
 
 // Stem "prediction": target and predicted against the index.
-PlotOutcome plot_predictions(const std::string& dir, const PredictionSeries& series,
-                             const std::string& title);
+PlotOutcome plot_predictions(const std::string& dir, const PredictionSeries& series, const std::string& title);
 
 // Whether a `gnuplot` executable is on PATH. The lookup is cached per value of
 // PATH, so changing PATH (as the tests do) takes effect on the next call.

@@ -25,12 +25,11 @@ std::string describe_mismatch(const BuildFacts& plugin, const BuildFacts& host) 
   if (differs(plugin.compiler, host.compiler))
     return std::string("it was built with ") + plugin.compiler + ", seqlab with " + host.compiler;
   if (plugin.cxx11_abi != host.cxx11_abi)
-    return "it was built with _GLIBCXX_USE_CXX11_ABI=" + std::to_string(plugin.cxx11_abi) +
-           ", seqlab with " + std::to_string(host.cxx11_abi);
+    return "it was built with _GLIBCXX_USE_CXX11_ABI=" + std::to_string(plugin.cxx11_abi) + ", seqlab with " +
+           std::to_string(host.cxx11_abi);
   if (plugin.tensor_alignment != host.tensor_alignment || differs(plugin.simd_arch, host.simd_arch))
-    return "its tensors use " + std::to_string(plugin.tensor_alignment) + "-byte alignment (" +
-           plugin.simd_arch + "), seqlab's " + std::to_string(host.tensor_alignment) + "-byte (" +
-           host.simd_arch + ")";
+    return "its tensors use " + std::to_string(plugin.tensor_alignment) + "-byte alignment (" + plugin.simd_arch +
+           "), seqlab's " + std::to_string(host.tensor_alignment) + "-byte (" + host.simd_arch + ")";
   return "";
 }
 
@@ -63,8 +62,8 @@ LoadedPlugin load_plugin_file(const std::string& path) {
                           "); remove it from the plugin folder or rebuild it");
   }
   if (!plugin.library->has(kDescriptorSymbol))
-    throw PluginLoadError(plugin.file + ": is a shared library but not a seqlab plugin (no `" +
-                          kDescriptorSymbol + "` symbol); a plugin's .cpp must end with SEQLAB_PLUGIN(Class)");
+    throw PluginLoadError(plugin.file + ": is a shared library but not a seqlab plugin (no `" + kDescriptorSymbol +
+                          "` symbol); a plugin's .cpp must end with SEQLAB_PLUGIN(Class)");
   const auto& descriptor = plugin.library->get<const PluginDescriptor>(kDescriptorSymbol);
   if (descriptor.magic != kPluginMagic)
     throw PluginLoadError(plugin.file + ": its `" + kDescriptorSymbol +
@@ -119,9 +118,8 @@ PluginRegistry::PluginRegistry(const std::vector<std::string>& dirs) {
     for (const auto& file : files) {
       LoadedPlugin plugin = load_plugin_file(file.string());
       if (const LoadedPlugin* twin = find(plugin.kind(), plugin.name()))
-        throw PluginLoadError("two " + std::string(kind_name(plugin.kind())) + " plugins are named '" +
-                              plugin.name() + "': " + twin->file + " and " + plugin.file +
-                              "; remove or rename one");
+        throw PluginLoadError("two " + std::string(kind_name(plugin.kind())) + " plugins are named '" + plugin.name() +
+                              "': " + twin->file + " and " + plugin.file + "; remove or rename one");
       plugins_.push_back(std::move(plugin));
     }
   }
@@ -143,8 +141,8 @@ std::vector<std::string> PluginRegistry::names(PluginKind kind) const {
 const LoadedPlugin& PluginRegistry::get(PluginKind kind, const std::string& name) const {
   if (const LoadedPlugin* p = find(kind, name)) return *p;
   const auto known = names(kind);
-  std::string message = "unknown " + std::string(kind_name(kind)) + " plugin '" + name + "' (known: " +
-                        (known.empty() ? "none" : join(known)) + ")";
+  std::string message = "unknown " + std::string(kind_name(kind)) + " plugin '" + name +
+                        "' (known: " + (known.empty() ? "none" : join(known)) + ")";
   const std::string guess = closest_name(name, known);
   if (!guess.empty()) message += "; did you mean '" + guess + "'?";
   throw PluginLoadError(message);

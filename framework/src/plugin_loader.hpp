@@ -9,15 +9,17 @@
 
 #include "seqlab/plugin.hpp"
 
-namespace boost::dll { class shared_library; }
+namespace boost::dll {
+class shared_library;
+}
 
 namespace seqlab {
 
 // One loaded plugin library. Objects created from it hold a reference to the
 // library (in their deleter), so it stays mapped while any of them is alive.
 struct LoadedPlugin {
-  std::string file;                                // absolute path of the .so
-  const PluginInfo* info = nullptr;                // valid while `library` is loaded
+  std::string file;                  // absolute path of the .so
+  const PluginInfo* info = nullptr;  // valid while `library` is loaded
   std::shared_ptr<boost::dll::shared_library> library;
   PluginKind kind() const { return info->kind; }
   const std::string& name() const { return info->meta.name; }

@@ -27,8 +27,9 @@ RunFolder RunFolder::create(const std::string& out, const std::string& name) {
     if (fs::exists(dir) && !(fs::is_directory(dir) && fs::is_empty(dir))) {
       SourceLocation where;
       where.override = "--out " + out;
-      throw ConfigError(where, "", "the folder already exists and is not empty; "
-                                   "choose a new --out folder so no earlier run is overwritten");
+      throw ConfigError(where, "",
+                        "the folder already exists and is not empty; "
+                        "choose a new --out folder so no earlier run is overwritten");
     }
   } else {
     const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -37,7 +38,8 @@ RunFolder RunFolder::create(const std::string& out, const std::string& name) {
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
     dir = fs::path("runs") / name / stamp;
-    for (int n = 2; fs::exists(dir); ++n) dir = fs::path("runs") / name / (std::string(stamp) + "-" + std::to_string(n));
+    for (int n = 2; fs::exists(dir); ++n)
+      dir = fs::path("runs") / name / (std::string(stamp) + "-" + std::to_string(n));
   }
   fs::create_directories(dir / "weights", ec);
   if (ec) throw RunError("cannot create the run folder " + dir.string() + ": " + ec.message());
@@ -72,7 +74,8 @@ void RunFolder::append_metrics(const EpochRecord& r) {
 }
 
 void RunFolder::write_weights(const std::vector<Parameter>& parameters) const {
-  for (const auto& p : parameters) write_npy((fs::path(path_) / "weights" / (p.name + ".npy")).string(), p.value.data(), p.shape);
+  for (const auto& p : parameters)
+    write_npy((fs::path(path_) / "weights" / (p.name + ".npy")).string(), p.value.data(), p.shape);
 }
 
 void RunFolder::write_predictions(const Tensor3& targets, const Tensor3& predictions) const {

@@ -14,17 +14,17 @@ namespace seqlab {
 const ParamSchema& training_schema();
 
 struct EpochRecord {
-  int epoch = 0;            // 1-based
-  double train_loss = 0;    // mean loss over the epoch's batches, before each batch's step
-  double val_loss = 0;      // after the epoch's steps; NaN when there is no validation set
-  double lr = 0;            // the optimizer's learning rate during the epoch
-  double seconds = 0;       // wall time of the epoch's training (not of validation)
+  int epoch = 0;          // 1-based
+  double train_loss = 0;  // mean loss over the epoch's batches, before each batch's step
+  double val_loss = 0;    // after the epoch's steps; NaN when there is no validation set
+  double lr = 0;          // the optimizer's learning rate during the epoch
+  double seconds = 0;     // wall time of the epoch's training (not of validation)
 };
 
 struct TrainingOutcome {
   std::vector<EpochRecord> history;  // the epochs that finished with a finite loss
   bool diverged = false;
-  int diverged_epoch = 0;            // the epoch whose loss was NaN or infinite
+  int diverged_epoch = 0;  // the epoch whose loss was NaN or infinite
 };
 
 class Trainer {

@@ -54,8 +54,10 @@ class SineDataset : public seqlab::Dataset {
         double in = std::sin(x);
         if (noise_ > 0) in += noise_ * random_.normal();
         set.inputs(n, k, 0) = static_cast<float>(in);
-        if (every_step_) set.targets(n, k, 0) = static_cast<float>(std::sin(x + shift_));
-        else if (k + 1 == steps_) set.targets(n, 0, 0) = static_cast<float>(std::sin(x + shift_));
+        if (every_step_)
+          set.targets(n, k, 0) = static_cast<float>(std::sin(x + shift_));
+        else if (k + 1 == steps_)
+          set.targets(n, 0, 0) = static_cast<float>(std::sin(x + shift_));
       }
     }
     return set;

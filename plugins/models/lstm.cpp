@@ -25,8 +25,7 @@ using seqlab::recurrent::span;
 
 // Cache::gates holds the activated gates (i, f, g, o) after forward, in place of a_t.
 struct LstmCache : Cache {
-  LstmCache(const seqlab::recurrent::Sizes& s, std::size_t batch, std::size_t steps)
-      : Cache(s, batch, steps) {
+  LstmCache(const seqlab::recurrent::Sizes& s, std::size_t batch, std::size_t steps) : Cache(s, batch, steps) {
     for (std::size_t l = 0; l < s.layers; ++l) {
       cell.push_back(Tensor3::from_shape({steps, batch, s.hidden}));
       cell_tanh.push_back(Tensor3::from_shape({steps, batch, s.hidden}));
@@ -41,14 +40,12 @@ struct LstmCache : Cache {
 class LstmModel : public seqlab::recurrent::RecurrentModel {
  public:
   static seqlab::PluginMeta meta() {
-    return {"lstm", "LSTM + Linear head (torch.nn.LSTM + torch.nn.Linear)",
-            seqlab::recurrent::schema()};
+    return {"lstm", "LSTM + Linear head (torch.nn.LSTM + torch.nn.Linear)", seqlab::recurrent::schema()};
   }
 
   explicit LstmModel(const seqlab::PluginArgs& args) : RecurrentModel(args, "lstm", 4) {}
 
-  std::unique_ptr<seqlab::ModelCache> make_cache(std::size_t batch,
-                                                 std::size_t steps) const override {
+  std::unique_ptr<seqlab::ModelCache> make_cache(std::size_t batch, std::size_t steps) const override {
     return std::make_unique<LstmCache>(sizes_, batch, steps);
   }
 

@@ -87,19 +87,15 @@ inline auto span(float* data, std::size_t n) {
 inline auto span(const float* data, std::size_t n) { return span(const_cast<float*>(data), n); }
 
 // (B, T, F) batch-major -> (T, B, F) time-major, and back.
-inline void to_time_major(const float* src, std::size_t batch, std::size_t steps,
-                          std::size_t features, float* dst) {
+inline void to_time_major(const float* src, std::size_t batch, std::size_t steps, std::size_t features, float* dst) {
   for (std::size_t b = 0; b < batch; ++b)
     for (std::size_t t = 0; t < steps; ++t)
-      std::memcpy(dst + (t * batch + b) * features, src + (b * steps + t) * features,
-                  features * sizeof(float));
+      std::memcpy(dst + (t * batch + b) * features, src + (b * steps + t) * features, features * sizeof(float));
 }
-inline void to_batch_major(const float* src, std::size_t batch, std::size_t steps,
-                           std::size_t features, float* dst) {
+inline void to_batch_major(const float* src, std::size_t batch, std::size_t steps, std::size_t features, float* dst) {
   for (std::size_t b = 0; b < batch; ++b)
     for (std::size_t t = 0; t < steps; ++t)
-      std::memcpy(dst + (b * steps + t) * features, src + (t * batch + b) * features,
-                  features * sizeof(float));
+      std::memcpy(dst + (b * steps + t) * features, src + (t * batch + b) * features, features * sizeof(float));
 }
 
 // Adds `bias` (cols) to every row of the (rows, cols) matrix m.
@@ -113,8 +109,7 @@ inline void add_rows(float* m, std::size_t rows, std::size_t cols, const float* 
 // out[c] = sum over rows of m[r, c]. Accumulated in double (acc: cols doubles of
 // scratch) because a bias gradient sums T*B rows, and a float sum over tens of
 // thousands of rows loses the digits the PyTorch comparison checks.
-inline void column_sums(const float* m, std::size_t rows, std::size_t cols, double* acc,
-                        float* out) {
+inline void column_sums(const float* m, std::size_t rows, std::size_t cols, double* acc, float* out) {
   std::fill(acc, acc + cols, 0.0);
   for (std::size_t r = 0; r < rows; ++r) {
     const float* row = m + r * cols;
@@ -127,8 +122,7 @@ inline void column_sums(const float* m, std::size_t rows, std::size_t cols, doub
 // A cell that needs more (the LSTM's c) derives from it.
 struct Cache : ModelCache {
   Cache(const Sizes& s, std::size_t batch_, std::size_t steps_) : batch(batch_), steps(steps_) {
-    if (batch == 0 || steps == 0)
-      throw std::logic_error("recurrent model: a cache needs batch >= 1 and steps >= 1");
+    if (batch == 0 || steps == 0) throw std::logic_error("recurrent model: a cache needs batch >= 1 and steps >= 1");
     inputs = Tensor3::from_shape({steps, batch, s.input});
     for (std::size_t l = 0; l < s.layers; ++l) {
       gates.push_back(Tensor3::from_shape({steps, batch, s.gate_width()}));
@@ -141,9 +135,7 @@ struct Cache : ModelCache {
   }
 
   // Pointer to step t's (B, F) block of a time-major sequence.
-  static float* at(Tensor3& seq, std::size_t t) {
-    return seq.data() + t * seq.shape()[1] * seq.shape()[2];
-  }
+  static float* at(Tensor3& seq, std::size_t t) { return seq.data() + t * seq.shape()[1] * seq.shape()[2]; }
 
   std::size_t batch, steps;
   Tensor3 inputs;               // (T, B, I): the forward's inputs, time-major
@@ -178,14 +170,11 @@ class RecurrentModel : public Model {
 
   std::vector<Parameter>& parameters() override { return parameters_; }
 
-  std::size_t output_steps(std::size_t steps) const override {
-    return sizes_.head == Head::last ? 1 : steps;
-  }
+  std::size_t output_steps(std::size_t steps) const override { return sizes_.head == Head::last ? 1 : steps; }
 
   void forward(const Tensor3& inputs, ModelCache& cache_base, Tensor3& outputs) override {
     Cache& cache = checked_cache(cache_base, inputs);
-    const std::size_t b = cache.batch, t_max = cache.steps, g = sizes_.gate_width(),
-                      h = sizes_.hidden;
+    const std::size_t b = cache.batch, t_max = cache.steps, g = sizes_.gate_width(), h = sizes_.hidden;
     to_time_major(inputs.data(), b, t_max, sizes_.input, cache.inputs.data());
 
     const float* x = cache.inputs.data();
@@ -209,11 +198,9 @@ class RecurrentModel : public Model {
     forward_head(cache, outputs);
   }
 
-  void backward(const Tensor3& inputs, ModelCache& cache_base,
-                const Tensor3& grad_outputs) override {
+  void backward(const Tensor3& inputs, ModelCache& cache_base, const Tensor3& grad_outputs) override {
     Cache& cache = checked_cache(cache_base, inputs);
-    const std::size_t b = cache.batch, t_max = cache.steps, g = sizes_.gate_width(),
-                      h = sizes_.hidden;
+    const std::size_t b = cache.batch, t_max = cache.steps, g = sizes_.gate_width(), h = sizes_.hidden;
     const std::array<std::size_t, 3> expected{b, output_steps(t_max), sizes_.output};
     if (grad_outputs.shape() != expected)
       throw std::logic_error("recurrent model: grad_outputs do not have the outputs' shape");
@@ -227,23 +214,22 @@ class RecurrentModel : public Model {
       float* da = cache.grad_gates.data();
       for (std::size_t t = t_max; t-- > 0;) {
         if (t + 1 < t_max)  // dh_t += da_{t+1} W_hh
-          gemm(Cache::at(cache.grad_gates, t + 1), b, g, Transpose::no, w_hh.value.data(), g, h,
-               Transpose::no, Cache::at(cache.grad_hidden, t), 1.0f, 1.0f);
+          gemm(Cache::at(cache.grad_gates, t + 1), b, g, Transpose::no, w_hh.value.data(), g, h, Transpose::no,
+               Cache::at(cache.grad_hidden, t), 1.0f, 1.0f);
         backward_step(l, t, cache);
       }
       // Weight gradients over all steps at once.
       gemm(da, t_max * b, g, Transpose::yes, x, t_max * b, in, Transpose::no, w_ih.grad.data());
       if (t_max > 1)  // steps 1..T-1 of da against steps 0..T-2 of h: both contiguous
-        gemm(da + b * g, (t_max - 1) * b, g, Transpose::yes, cache.hidden[l].data(),
-             (t_max - 1) * b, h, Transpose::no, w_hh.grad.data());
+        gemm(da + b * g, (t_max - 1) * b, g, Transpose::yes, cache.hidden[l].data(), (t_max - 1) * b, h, Transpose::no,
+             w_hh.grad.data());
       else
         w_hh.grad.fill(0.0f);
       float* db_ih = parameters_[bias_ih_index(l)].grad.data();
       column_sums(da, t_max * b, g, cache.sums.data(), db_ih);
       std::copy(db_ih, db_ih + g, parameters_[bias_hh_index(l)].grad.data());
       if (l > 0)  // dL/dx = da W_ih is layer l-1's dL/dh; da is done with grad_hidden
-        gemm(da, t_max * b, g, Transpose::no, w_ih.value.data(), g, in, Transpose::no,
-             cache.grad_hidden.data());
+        gemm(da, t_max * b, g, Transpose::no, w_ih.value.data(), g, in, Transpose::no, cache.grad_hidden.data());
     }
   }
 
@@ -278,14 +264,12 @@ class RecurrentModel : public Model {
     } else if (head == "last") {
       s.head = Head::last;
       if (target_steps != 1)
-        throw ParamError("head", "head 'last' predicts one step, but the dataset has " +
-                                     std::to_string(target_steps) +
+        throw ParamError("head", "head 'last' predicts one step, but the dataset has " + std::to_string(target_steps) +
                                      " target steps per sequence (use head: sequence or auto)");
     } else {
       s.head = Head::sequence;
       if (target_steps != args.shape.steps)
-        throw ParamError("head", "head 'sequence' predicts every one of the " +
-                                     std::to_string(args.shape.steps) +
+        throw ParamError("head", "head 'sequence' predicts every one of the " + std::to_string(args.shape.steps) +
                                      " steps, but the dataset has " + std::to_string(target_steps) +
                                      " target steps per sequence (use head: last or auto)");
     }
@@ -298,11 +282,10 @@ class RecurrentModel : public Model {
     const auto& shape = inputs.shape();
     if (shape[0] != cache->batch || shape[1] != cache->steps || shape[2] != sizes_.input ||
         cache->hidden.size() != sizes_.layers || cache->inputs.shape()[2] != sizes_.input)
-      throw std::logic_error("recurrent model: inputs of shape (" + std::to_string(shape[0]) +
-                             ", " + std::to_string(shape[1]) + ", " + std::to_string(shape[2]) +
-                             ") do not fit the cache, made for (" + std::to_string(cache->batch) +
-                             ", " + std::to_string(cache->steps) + ", " +
-                             std::to_string(sizes_.input) + ")");
+      throw std::logic_error("recurrent model: inputs of shape (" + std::to_string(shape[0]) + ", " +
+                             std::to_string(shape[1]) + ", " + std::to_string(shape[2]) +
+                             ") do not fit the cache, made for (" + std::to_string(cache->batch) + ", " +
+                             std::to_string(cache->steps) + ", " + std::to_string(sizes_.input) + ")");
     return *cache;
   }
 
@@ -315,8 +298,7 @@ class RecurrentModel : public Model {
     const float* bias = parameters_[fc_bias_index(sizes_)].value.data();
     // last: (B, H) x W^T straight into outputs (B, 1, O); sequence: (T*B, H) x W^T
     // into the time-major cache.head, then transposed into outputs (B, T, O).
-    const float* x = sizes_.head == Head::last ? Cache::at(cache.hidden.back(), t_max - 1)
-                                               : cache.hidden.back().data();
+    const float* x = sizes_.head == Head::last ? Cache::at(cache.hidden.back(), t_max - 1) : cache.hidden.back().data();
     float* y = sizes_.head == Head::last ? outputs.data() : cache.head.data();
     gemm(x, rows, h, Transpose::no, w, o, h, Transpose::yes, y);
     add_rows(y, rows, o, bias);
@@ -330,21 +312,17 @@ class RecurrentModel : public Model {
     Parameter& bias = parameters_[fc_bias_index(sizes_)];
     if (sizes_.head == Head::last) {
       const float* dy = grad_outputs.data();  // (B, 1, O) is (B, O)
-      gemm(dy, b, o, Transpose::yes, Cache::at(cache.hidden.back(), t_max - 1), b, h, Transpose::no,
-           w.grad.data());
+      gemm(dy, b, o, Transpose::yes, Cache::at(cache.hidden.back(), t_max - 1), b, h, Transpose::no, w.grad.data());
       column_sums(dy, b, o, cache.sums.data(), bias.grad.data());
       // Only the last step feeds the head.
       std::fill(cache.grad_hidden.data(), Cache::at(cache.grad_hidden, t_max - 1), 0.0f);
-      gemm(dy, b, o, Transpose::no, w.value.data(), o, h, Transpose::no,
-           Cache::at(cache.grad_hidden, t_max - 1));
+      gemm(dy, b, o, Transpose::no, w.value.data(), o, h, Transpose::no, Cache::at(cache.grad_hidden, t_max - 1));
     } else {
       float* dy = cache.head.data();  // reused: the outputs are no longer needed
       to_time_major(grad_outputs.data(), b, t_max, o, dy);
-      gemm(dy, t_max * b, o, Transpose::yes, cache.hidden.back().data(), t_max * b, h,
-           Transpose::no, w.grad.data());
+      gemm(dy, t_max * b, o, Transpose::yes, cache.hidden.back().data(), t_max * b, h, Transpose::no, w.grad.data());
       column_sums(dy, t_max * b, o, cache.sums.data(), bias.grad.data());
-      gemm(dy, t_max * b, o, Transpose::no, w.value.data(), o, h, Transpose::no,
-           cache.grad_hidden.data());
+      gemm(dy, t_max * b, o, Transpose::no, w.value.data(), o, h, Transpose::no, cache.grad_hidden.data());
     }
   }
 

@@ -17,22 +17,19 @@ using seqlab::recurrent::span;
 class RnnModel : public seqlab::recurrent::RecurrentModel {
  public:
   static seqlab::PluginMeta meta() {
-    return {"rnn", "Elman RNN (tanh) + Linear head (torch.nn.RNN + torch.nn.Linear)",
-            seqlab::recurrent::schema()};
+    return {"rnn", "Elman RNN (tanh) + Linear head (torch.nn.RNN + torch.nn.Linear)", seqlab::recurrent::schema()};
   }
 
   explicit RnnModel(const seqlab::PluginArgs& args) : RecurrentModel(args, "rnn", 1) {}
 
-  std::unique_ptr<seqlab::ModelCache> make_cache(std::size_t batch,
-                                                 std::size_t steps) const override {
+  std::unique_ptr<seqlab::ModelCache> make_cache(std::size_t batch, std::size_t steps) const override {
     return std::make_unique<Cache>(sizes_, batch, steps);
   }
 
  private:
   void forward_step(std::size_t layer, std::size_t t, Cache& cache) const override {
     const std::size_t n = cache.batch * sizes_.hidden;
-    xt::noalias(span(Cache::at(cache.hidden[layer], t), n)) =
-        xt::tanh(span(Cache::at(cache.gates[layer], t), n));
+    xt::noalias(span(Cache::at(cache.hidden[layer], t), n)) = xt::tanh(span(Cache::at(cache.gates[layer], t), n));
   }
 
   void backward_step(std::size_t layer, std::size_t t, Cache& cache) const override {

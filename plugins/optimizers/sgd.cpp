@@ -11,8 +11,7 @@ class SgdOptimizer : public seqlab::Optimizer {
     using namespace seqlab;
     return {"sgd",
             "Stochastic gradient descent with optional momentum (torch.optim.SGD)",
-            {real("lr", 0.01, "learning rate").above(0),
-             real("momentum", 0.0, "momentum factor").between(0, 1),
+            {real("lr", 0.01, "learning rate").above(0), real("momentum", 0.0, "momentum factor").between(0, 1),
              real("dampening", 0.0, "dampening of the momentum's gradient term").between(0, 1),
              real("weight_decay", 0.0, "L2 penalty added to the gradient").at_least(0),
              boolean("nesterov", false, "use Nesterov momentum (needs momentum > 0, dampening 0)")}};

@@ -12,10 +12,10 @@ namespace seqlab {
 // Values are stored flat (row-major) so optimizers treat every parameter alike;
 // `shape` gives the layout (PyTorch's), e.g. {4*H, I} for lstm.weight_ih_l0.
 struct Parameter {
-  std::string name;                 // state_dict name, e.g. "lstm.weight_ih_l0", "fc.bias"
-  std::vector<std::size_t> shape;   // logical shape
-  Tensor1 value;                    // size = product of shape
-  Tensor1 grad;                     // same size; written by Model::backward
+  std::string name;                // state_dict name, e.g. "lstm.weight_ih_l0", "fc.bias"
+  std::vector<std::size_t> shape;  // logical shape
+  Tensor1 value;                   // size = product of shape
+  Tensor1 grad;                    // same size; written by Model::backward
 
   Parameter(std::string n, std::vector<std::size_t> s) : name(std::move(n)), shape(std::move(s)) {
     std::size_t size = 1;

@@ -28,14 +28,30 @@ struct ParamSpec {
   std::optional<double> min;                // inclusive unless min_exclusive
   std::optional<double> max;                // inclusive
   bool min_exclusive = false;
-  std::vector<std::string> choices;         // for ParamType::choice
-  std::size_t list_length = 0;              // for real_list; 0 = any length
-  std::string help;                         // one line
+  std::vector<std::string> choices;  // for ParamType::choice
+  std::size_t list_length = 0;       // for real_list; 0 = any length
+  std::string help;                  // one line
 
-  ParamSpec&& at_least(double v) && { min = v; min_exclusive = false; return std::move(*this); }
-  ParamSpec&& above(double v) && { min = v; min_exclusive = true; return std::move(*this); }
-  ParamSpec&& at_most(double v) && { max = v; return std::move(*this); }
-  ParamSpec&& between(double lo, double hi) && { min = lo; max = hi; min_exclusive = false; return std::move(*this); }
+  ParamSpec&& at_least(double v) && {
+    min = v;
+    min_exclusive = false;
+    return std::move(*this);
+  }
+  ParamSpec&& above(double v) && {
+    min = v;
+    min_exclusive = true;
+    return std::move(*this);
+  }
+  ParamSpec&& at_most(double v) && {
+    max = v;
+    return std::move(*this);
+  }
+  ParamSpec&& between(double lo, double hi) && {
+    min = lo;
+    max = hi;
+    min_exclusive = false;
+    return std::move(*this);
+  }
 };
 
 inline ParamSpec integer(std::string name, std::optional<std::int64_t> def, std::string help) {
@@ -62,16 +78,14 @@ inline ParamSpec text(std::string name, std::optional<std::string> def, std::str
   s.help = std::move(help);
   return s;
 }
-inline ParamSpec choice(std::string name, std::vector<std::string> choices, std::string def,
-                        std::string help) {
+inline ParamSpec choice(std::string name, std::vector<std::string> choices, std::string def, std::string help) {
   ParamSpec s{std::move(name), ParamType::choice};
   s.choices = std::move(choices);
   s.default_value = std::move(def);
   s.help = std::move(help);
   return s;
 }
-inline ParamSpec real_list(std::string name, std::vector<double> def, std::size_t length,
-                           std::string help) {
+inline ParamSpec real_list(std::string name, std::vector<double> def, std::size_t length, std::string help) {
   ParamSpec s{std::move(name), ParamType::real_list};
   s.default_value = std::move(def);
   s.list_length = length;
@@ -93,9 +107,7 @@ class ParamValues {
   double real(const std::string& name) const { return get<double>(name); }
   bool boolean(const std::string& name) const { return get<bool>(name); }
   const std::string& text(const std::string& name) const { return get<std::string>(name); }
-  const std::vector<double>& real_list(const std::string& name) const {
-    return get<std::vector<double>>(name);
-  }
+  const std::vector<double>& real_list(const std::string& name) const { return get<std::vector<double>>(name); }
   bool has(const std::string& name) const { return values_.count(name) != 0; }
   const std::map<std::string, ParamValue>& all() const { return values_; }
 
@@ -115,8 +127,7 @@ class ParamValues {
 // adds the YAML location of `param` and exits with code 2.
 class ParamError : public std::runtime_error {
  public:
-  ParamError(std::string param, const std::string& message)
-      : std::runtime_error(message), param_(std::move(param)) {}
+  ParamError(std::string param, const std::string& message) : std::runtime_error(message), param_(std::move(param)) {}
   const std::string& param() const { return param_; }
 
  private:

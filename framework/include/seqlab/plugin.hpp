@@ -29,10 +29,14 @@ enum class PluginKind { dataset, model, loss, optimizer };
 
 inline const char* kind_name(PluginKind kind) {
   switch (kind) {
-    case PluginKind::dataset: return "dataset";
-    case PluginKind::model: return "model";
-    case PluginKind::loss: return "loss";
-    case PluginKind::optimizer: return "optimizer";
+    case PluginKind::dataset:
+      return "dataset";
+    case PluginKind::model:
+      return "model";
+    case PluginKind::loss:
+      return "loss";
+    case PluginKind::optimizer:
+      return "optimizer";
   }
   return "?";
 }
@@ -90,10 +94,10 @@ struct BuildFacts {
 
 // The facts of whatever translation unit expands it: the host's in the runner,
 // the plugin's in SEQLAB_PLUGIN. A constant, so reading it runs no plugin code.
-#define SEQLAB_BUILD_FACTS                                                             \
-  ::seqlab::BuildFacts {                                                               \
-    ::seqlab::kVersion, SEQLAB_DETAIL_COMPILER, _GLIBCXX_USE_CXX11_ABI,                \
-        SEQLAB_DETAIL_ALIGNMENT, SEQLAB_DETAIL_SIMD_ARCH                               \
+#define SEQLAB_BUILD_FACTS                                                                       \
+  ::seqlab::BuildFacts {                                                                         \
+    ::seqlab::kVersion, SEQLAB_DETAIL_COMPILER, _GLIBCXX_USE_CXX11_ABI, SEQLAB_DETAIL_ALIGNMENT, \
+        SEQLAB_DETAIL_SIMD_ARCH                                                                  \
   }
 
 inline constexpr std::uint32_t kPluginMagic = 0x53514C42;  // "SQLB"
@@ -114,12 +118,14 @@ namespace detail {
 
 template <class T>
 PluginKind kind_of() {
-  if constexpr (std::is_base_of_v<Dataset, T>) return PluginKind::dataset;
-  else if constexpr (std::is_base_of_v<Model, T>) return PluginKind::model;
-  else if constexpr (std::is_base_of_v<Loss, T>) return PluginKind::loss;
+  if constexpr (std::is_base_of_v<Dataset, T>)
+    return PluginKind::dataset;
+  else if constexpr (std::is_base_of_v<Model, T>)
+    return PluginKind::model;
+  else if constexpr (std::is_base_of_v<Loss, T>)
+    return PluginKind::loss;
   else {
-    static_assert(std::is_base_of_v<Optimizer, T>,
-                  "a plugin class derives from Dataset, Model, Loss or Optimizer");
+    static_assert(std::is_base_of_v<Optimizer, T>, "a plugin class derives from Dataset, Model, Loss or Optimizer");
     return PluginKind::optimizer;
   }
 }
@@ -146,7 +152,6 @@ const PluginInfo& info() {
 }  // namespace seqlab
 
 // Makes the enclosing .cpp file a plugin providing Class. Use once per file.
-#define SEQLAB_PLUGIN(Class)                                                        \
-  extern "C" __attribute__((visibility("default"))) const ::seqlab::PluginDescriptor \
-      seqlab_plugin_descriptor = {::seqlab::kPluginMagic, ::seqlab::kApiVersion,     \
-                                  SEQLAB_BUILD_FACTS, &::seqlab::detail::info<Class>};
+#define SEQLAB_PLUGIN(Class)                                                                                      \
+  extern "C" __attribute__((visibility("default"))) const ::seqlab::PluginDescriptor seqlab_plugin_descriptor = { \
+      ::seqlab::kPluginMagic, ::seqlab::kApiVersion, SEQLAB_BUILD_FACTS, &::seqlab::detail::info<Class>};

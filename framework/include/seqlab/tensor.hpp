@@ -15,8 +15,7 @@ using Tensor3 = xt::xtensor<float, 3>;
 // A (rows x cols) row-major window onto memory owned elsewhere: how kernels hand
 // slices of a larger buffer to BLAS without copying. The memory must outlive it.
 inline auto matrix_view(float* data, std::size_t rows, std::size_t cols) {
-  return xt::adapt(data, rows * cols, xt::no_ownership(),
-                   std::array<std::size_t, 2>{rows, cols});
+  return xt::adapt(data, rows * cols, xt::no_ownership(), std::array<std::size_t, 2>{rows, cols});
 }
 
 inline auto matrix_view(const float* data, std::size_t rows, std::size_t cols) {

@@ -10,7 +10,9 @@ ProgressLine::ProgressLine(int total_epochs) : total_(total_epochs), enabled_(is
 
 void ProgressLine::update(int epoch, double loss, double epoch_seconds) {
   seconds_so_far_ += epoch_seconds;
-  if (!enabled_) return;
+  // Redraw about ten times a second at most: a terminal write per fast epoch costs more than the epoch.
+  if (!enabled_ || (seconds_so_far_ - drawn_at_ < 0.1 && epoch < total_)) return;
+  drawn_at_ = seconds_so_far_;
   const double left = seconds_so_far_ / epoch * (total_ - epoch);
   std::fprintf(stderr, "\r\033[Kepoch %d/%d  loss %.6g  %.1f ms/epoch  %.1f s left", epoch, total_, loss,
                1e3 * seconds_so_far_ / epoch, left);

@@ -15,6 +15,7 @@ class ProgressLine {
   bool enabled_;
   bool shown_ = false;
   double seconds_so_far_ = 0;
+  double drawn_at_ = -1;  // seconds_so_far_ at the last redraw
 };
 
 }  // namespace seqlab

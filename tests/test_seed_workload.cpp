@@ -61,21 +61,25 @@ TEST_CASE("sine_rnn reaches the PyTorch reference's quality over seeds 0, 1, 2")
 
 TEST_CASE("the same experiment and seed give byte-identical metrics and weights") {
   ScratchDir dir("determinism");
-  for (const char* experiment : {"sine_lstm.yaml", "sine_rnn.yaml"}) {
-    CAPTURE(experiment);
-    const std::string a = dir / (std::string(experiment) + ".a"), b = dir / (std::string(experiment) + ".b");
-    run_summary(experiment, a, "training.epochs=20 training.batch_size=128");
-    run_summary(experiment, b, "training.epochs=20 training.batch_size=128");
-    CHECK(without_seconds(read_file(a + "/metrics.csv")) == without_seconds(read_file(b + "/metrics.csv")));
-    CHECK(read_file(a + "/predictions.csv") == read_file(b + "/predictions.csv"));
-    int weights = 0;
-    for (const auto& entry : std::filesystem::directory_iterator(a + "/weights")) {
-      const std::string name = entry.path().filename().string();
-      CHECK(read_file(entry.path().string()) == read_file(b + "/weights/" + name));
-      ++weights;
+  for (const char* experiment : {"sine_lstm.yaml", "sine_rnn.yaml"})
+    for (const char* threads : {"1", "2"}) {  // 2 threads: the batch is split into shards
+      CAPTURE(experiment);
+      CAPTURE(threads);
+      const std::string run = dir / (std::string(experiment) + threads);
+      const std::string a = run + ".a", b = run + ".b";
+      const std::string settings = std::string("training.epochs=20 training.batch_size=128 --threads ") + threads;
+      run_summary(experiment, a, settings);
+      run_summary(experiment, b, settings);
+      CHECK(without_seconds(read_file(a + "/metrics.csv")) == without_seconds(read_file(b + "/metrics.csv")));
+      CHECK(read_file(a + "/predictions.csv") == read_file(b + "/predictions.csv"));
+      int weights = 0;
+      for (const auto& entry : std::filesystem::directory_iterator(a + "/weights")) {
+        const std::string name = entry.path().filename().string();
+        CHECK(read_file(entry.path().string()) == read_file(b + "/weights/" + name));
+        ++weights;
+      }
+      CHECK(weights >= 6);
     }
-    CHECK(weights >= 6);
-  }
 }
 
 TEST_CASE("a run folder holds everything the README promises") {

@@ -55,7 +55,6 @@ Prepared prepare(const RunOptions& options) {
   if (options.threads > 0) overrides.push_back("training.threads=" + std::to_string(options.threads));
   auto source = std::make_shared<const ExperimentSource>(options.experiment, overrides);
   p.experiment = resolve_experiment(source, p.registry);
-  set_blas_threads(static_cast<int>(p.experiment.training.integer("threads")));
   return p;
 }
 

@@ -5,6 +5,7 @@
 #include <xtensor/xview.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "blas_runtime.hpp"
 #include "param_validation.hpp"
 #include "suggest.hpp"
 #include "trainer.hpp"
@@ -109,10 +110,14 @@ ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> so
 Components instantiate(const ResolvedExperiment& experiment) {
   const ExperimentSource& source = *experiment.source;
   Components c;
+  // seqlab's own loops split the work across the threads and call BLAS from
+  // each of them, so BLAS itself runs single-threaded: N threads in all.
+  c.pool = std::make_unique<ThreadPool>(static_cast<std::size_t>(experiment.training.integer("threads")));
+  set_blas_threads(1);
 
   Random dataset_random = Random::stream(experiment.seed, "dataset");
   auto dataset = construct(source, experiment.dataset, [&] {
-    return create_dataset(*experiment.dataset.plugin, {experiment.dataset.params, dataset_random, {}});
+    return create_dataset(*experiment.dataset.plugin, {experiment.dataset.params, dataset_random, {}, c.pool.get()});
   });
   c.data = construct(source, experiment.dataset, [&] { return dataset->load(); });
   check_set(c.data.train, "training", experiment.dataset);
@@ -135,15 +140,16 @@ Components instantiate(const ResolvedExperiment& experiment) {
 
   Random model_random = Random::stream(experiment.seed, "model");
   c.model = construct(source, experiment.model, [&] {
-    return create_model(*experiment.model.plugin, {model_params, model_random, c.shape});
+    return create_model(*experiment.model.plugin, {model_params, model_random, c.shape, c.pool.get()});
   });
   Random unused_random = Random::stream(experiment.seed, "loss");
   c.loss = construct(source, experiment.loss, [&] {
-    return create_loss(*experiment.loss.plugin, {experiment.loss.params, unused_random, c.shape});
+    return create_loss(*experiment.loss.plugin, {experiment.loss.params, unused_random, c.shape, c.pool.get()});
   });
   Random optimizer_random = Random::stream(experiment.seed, "optimizer");
   c.optimizer = construct(source, experiment.optimizer, [&] {
-    return create_optimizer(*experiment.optimizer.plugin, {experiment.optimizer.params, optimizer_random, c.shape});
+    return create_optimizer(*experiment.optimizer.plugin,
+                            {experiment.optimizer.params, optimizer_random, c.shape, c.pool.get()});
   });
 
   // The tutorial's bug (a (N,1) output against (N,T,1) targets) is caught here, before training.

@@ -32,6 +32,9 @@ ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> so
 
 // Live components: data loaded, model built for its shape, shapes checked.
 struct Components {
+  // The run's threads (training.threads), lent to the plugins. Declared first so
+  // that it outlives every component that may use it.
+  std::unique_ptr<ThreadPool> pool;
   DatasetSplits data;
   ModelShape shape;
   Handle<Model> model;

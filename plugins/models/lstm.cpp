@@ -12,20 +12,22 @@
 //   da_i = dc * g * i (1 - i)          da_f = dc * c_{t-1} * f (1 - f)
 //   da_g = dc * i * (1 - g^2)          da_o = dh_t * tanh(c_t) * o (1 - o)
 //   dc_{t-1} = dc * f
-// The layer loop, the head, the weight gradients and the time-major layout are
-// in recurrent_common.hpp.
-#include "recurrent_common.hpp"
+// The layer loop, the head, the weight gradients and the layout are in
+// recurrent_reference.hpp (the plain oracle) and recurrent_fast.hpp (the
+// default); this file holds only the cell, once for each.
+#include "recurrent_fast.hpp"
+#include "recurrent_reference.hpp"
 
 namespace {
 
 using seqlab::Tensor2;
 using seqlab::Tensor3;
-using seqlab::recurrent::Cache;
+using seqlab::recurrent::ReferenceCache;
 using seqlab::recurrent::span;
 
-// Cache::gates holds the activated gates (i, f, g, o) after forward, in place of a_t.
-struct LstmCache : Cache {
-  LstmCache(const seqlab::recurrent::Sizes& s, std::size_t batch, std::size_t steps) : Cache(s, batch, steps) {
+// ReferenceCache::gates holds the activated gates (i, f, g, o) after forward, in place of a_t.
+struct LstmCache : ReferenceCache {
+  LstmCache(const seqlab::recurrent::Sizes& s, std::size_t batch, std::size_t steps) : ReferenceCache(s, batch, steps) {
     for (std::size_t l = 0; l < s.layers; ++l) {
       cell.push_back(Tensor3::from_shape({steps, batch, s.hidden}));
       cell_tanh.push_back(Tensor3::from_shape({steps, batch, s.hidden}));
@@ -37,24 +39,21 @@ struct LstmCache : Cache {
   Tensor2 grad_cell;               // (B, H): dL/dc carried from step t+1 to t
 };
 
-class LstmModel : public seqlab::recurrent::RecurrentModel {
+// The reference cell: the hooks of recurrent_reference.hpp, one step over all rows.
+class LstmReference : public seqlab::recurrent::ReferenceModel {
  public:
-  static seqlab::PluginMeta meta() {
-    return {"lstm", "LSTM + Linear head (torch.nn.LSTM + torch.nn.Linear)", seqlab::recurrent::schema()};
-  }
-
-  explicit LstmModel(const seqlab::PluginArgs& args) : RecurrentModel(args, "lstm", 4) {}
+  explicit LstmReference(const seqlab::PluginArgs& args) : ReferenceModel(args, "lstm", 4) {}
 
   std::unique_ptr<seqlab::ModelCache> make_cache(std::size_t batch, std::size_t steps) const override {
     return std::make_unique<LstmCache>(sizes_, batch, steps);
   }
 
  private:
-  void forward_step(std::size_t layer, std::size_t t, Cache& cache_base) const override {
+  void forward_step(std::size_t layer, std::size_t t, ReferenceCache& cache_base) const override {
     auto& cache = static_cast<LstmCache&>(cache_base);  // made by make_cache above
     const std::size_t h = sizes_.hidden;
     for (std::size_t r = 0; r < cache.batch; ++r) {
-      float* i = Cache::at(cache.gates[layer], t) + r * 4 * h;
+      float* i = ReferenceCache::at(cache.gates[layer], t) + r * 4 * h;
       float* f = i + h;
       float* g = i + 2 * h;
       float* o = i + 3 * h;
@@ -65,13 +64,13 @@ class LstmModel : public seqlab::recurrent::RecurrentModel {
       xt::noalias(tanh_g) = xt::tanh(tanh_g);
       xt::noalias(sigmoid_o) = 1.0f / (1.0f + xt::exp(-sigmoid_o));
 
-      float* c = Cache::at(cache.cell[layer], t) + r * h;
-      float* tc = Cache::at(cache.cell_tanh[layer], t) + r * h;
-      float* h_out = Cache::at(cache.hidden[layer], t) + r * h;
+      float* c = ReferenceCache::at(cache.cell[layer], t) + r * h;
+      float* tc = ReferenceCache::at(cache.cell_tanh[layer], t) + r * h;
+      float* h_out = ReferenceCache::at(cache.hidden[layer], t) + r * h;
       if (t == 0) {
         for (std::size_t k = 0; k < h; ++k) c[k] = i[k] * g[k];
       } else {
-        const float* c_prev = Cache::at(cache.cell[layer], t - 1) + r * h;
+        const float* c_prev = ReferenceCache::at(cache.cell[layer], t - 1) + r * h;
         for (std::size_t k = 0; k < h; ++k) c[k] = f[k] * c_prev[k] + i[k] * g[k];
       }
       xt::noalias(span(tc, h)) = xt::tanh(span(c, h));
@@ -79,20 +78,20 @@ class LstmModel : public seqlab::recurrent::RecurrentModel {
     }
   }
 
-  void backward_step(std::size_t layer, std::size_t t, Cache& cache_base) const override {
+  void backward_step(std::size_t layer, std::size_t t, ReferenceCache& cache_base) const override {
     auto& cache = static_cast<LstmCache&>(cache_base);
     const std::size_t h = sizes_.hidden;
     const bool last = t + 1 == cache.steps, first = t == 0;
     for (std::size_t r = 0; r < cache.batch; ++r) {
-      const float* i = Cache::at(cache.gates[layer], t) + r * 4 * h;
+      const float* i = ReferenceCache::at(cache.gates[layer], t) + r * 4 * h;
       const float* f = i + h;
       const float* g = i + 2 * h;
       const float* o = i + 3 * h;
-      const float* tc = Cache::at(cache.cell_tanh[layer], t) + r * h;
-      const float* c_prev = first ? nullptr : Cache::at(cache.cell[layer], t - 1) + r * h;
-      const float* dh = Cache::at(cache.grad_hidden, t) + r * h;
+      const float* tc = ReferenceCache::at(cache.cell_tanh[layer], t) + r * h;
+      const float* c_prev = first ? nullptr : ReferenceCache::at(cache.cell[layer], t - 1) + r * h;
+      const float* dh = ReferenceCache::at(cache.grad_hidden, t) + r * h;
       float* dc_carry = cache.grad_cell.data() + r * h;
-      float* da_i = Cache::at(cache.grad_gates, t) + r * 4 * h;
+      float* da_i = ReferenceCache::at(cache.grad_gates, t) + r * 4 * h;
       float* da_f = da_i + h;
       float* da_g = da_i + 2 * h;
       float* da_o = da_i + 3 * h;
@@ -105,6 +104,65 @@ class LstmModel : public seqlab::recurrent::RecurrentModel {
         dc_carry[k] = dc * f[k];
       }
     }
+  }
+};
+
+// The fast cell: one row of one step, fused, for recurrent_fast.hpp. Same
+// equations as above; the gates of a row are the four H-blocks of `a`.
+struct LstmCell {
+  static constexpr std::size_t kGates = 4;
+  static constexpr bool kHasState = true;
+
+  static void forward_row(std::size_t h, float* a, const float* c_prev, float* c, float* h_out) {
+    namespace simd = seqlab::recurrent::simd;
+    simd::for_columns(h, [&](std::size_t k, auto zero) {
+      using V = decltype(zero);
+      const V i = simd::sigmoid(simd::load(a + k, zero));
+      const V f = simd::sigmoid(simd::load(a + h + k, zero));
+      const V g = simd::tanh(simd::load(a + 2 * h + k, zero));
+      const V o = simd::sigmoid(simd::load(a + 3 * h + k, zero));
+      const V cell = c_prev ? f * simd::load(c_prev + k, zero) + i * g : i * g;
+      simd::store(a + k, i);
+      simd::store(a + h + k, f);
+      simd::store(a + 2 * h + k, g);
+      simd::store(a + 3 * h + k, o);
+      simd::store(c + k, cell);
+      simd::store(h_out + k, o * simd::tanh(cell));
+    });
+  }
+
+  static void backward_row(std::size_t h, float* a, const float* dh, float* dc_carry, bool last, const float*,
+                           const float* c, const float* c_prev) {
+    namespace simd = seqlab::recurrent::simd;
+    simd::for_columns(h, [&](std::size_t k, auto zero) {
+      using V = decltype(zero);
+      const V one(1.0f);
+      const V i = simd::load(a + k, zero), f = simd::load(a + h + k, zero);
+      const V g = simd::load(a + 2 * h + k, zero), o = simd::load(a + 3 * h + k, zero);
+      const V tc = simd::tanh(simd::load(c + k, zero));  // recomputed: cheaper than storing it
+      const V d_h = simd::load(dh + k, zero);
+      V dc = d_h * o * (one - tc * tc);
+      if (!last) dc = dc + simd::load(dc_carry + k, zero);
+      simd::store(a + k, dc * g * i * (one - i));
+      simd::store(a + h + k, c_prev ? dc * simd::load(c_prev + k, zero) * f * (one - f) : V(0.0f));
+      simd::store(a + 2 * h + k, dc * i * (one - g * g));
+      simd::store(a + 3 * h + k, d_h * tc * o * (one - o));
+      simd::store(dc_carry + k, dc * f);
+    });
+  }
+};
+
+class LstmModel : public seqlab::recurrent::DelegatingModel {
+ public:
+  static seqlab::PluginMeta meta() {
+    return {"lstm", "LSTM + Linear head (torch.nn.LSTM + torch.nn.Linear)", seqlab::recurrent::schema()};
+  }
+
+  explicit LstmModel(const seqlab::PluginArgs& args) {
+    if (args.params.text("kernel") == "reference")
+      impl_ = std::make_unique<LstmReference>(args);
+    else
+      impl_ = std::make_unique<seqlab::recurrent::FastModel<LstmCell>>(args, "lstm");
   }
 };
 

@@ -5,39 +5,75 @@
 //   h_t = tanh(a_t)
 // Backward, given dh_t (from above and from step t+1):
 //   da_t = dh_t * (1 - h_t^2)
-// The layer loop, the head, the weight gradients and the time-major layout are
-// in recurrent_common.hpp.
-#include "recurrent_common.hpp"
+// The layer loop, the head, the weight gradients and the layout are in
+// recurrent_reference.hpp (the plain oracle) and recurrent_fast.hpp (the
+// default); this file holds only the cell, once for each.
+#include "recurrent_fast.hpp"
+#include "recurrent_reference.hpp"
 
 namespace {
 
-using seqlab::recurrent::Cache;
+using seqlab::recurrent::ReferenceCache;
 using seqlab::recurrent::span;
 
-class RnnModel : public seqlab::recurrent::RecurrentModel {
+// The reference cell: the hooks of recurrent_reference.hpp, one step over all rows.
+class RnnReference : public seqlab::recurrent::ReferenceModel {
+ public:
+  explicit RnnReference(const seqlab::PluginArgs& args) : ReferenceModel(args, "rnn", 1) {}
+
+  std::unique_ptr<seqlab::ModelCache> make_cache(std::size_t batch, std::size_t steps) const override {
+    return std::make_unique<ReferenceCache>(sizes_, batch, steps);
+  }
+
+ private:
+  void forward_step(std::size_t layer, std::size_t t, ReferenceCache& cache) const override {
+    const std::size_t n = cache.batch * sizes_.hidden;
+    xt::noalias(span(ReferenceCache::at(cache.hidden[layer], t), n)) =
+        xt::tanh(span(ReferenceCache::at(cache.gates[layer], t), n));
+  }
+
+  void backward_step(std::size_t layer, std::size_t t, ReferenceCache& cache) const override {
+    const std::size_t n = cache.batch * sizes_.hidden;
+    const float* h = ReferenceCache::at(cache.hidden[layer], t);
+    const float* dh = ReferenceCache::at(cache.grad_hidden, t);
+    float* da = ReferenceCache::at(cache.grad_gates, t);
+    for (std::size_t k = 0; k < n; ++k) da[k] = dh[k] * (1.0f - h[k] * h[k]);
+  }
+};
+
+// The fast cell: one row of one step for recurrent_fast.hpp, same equations.
+struct RnnCell {
+  static constexpr std::size_t kGates = 1;
+  static constexpr bool kHasState = false;
+
+  static void forward_row(std::size_t h, float* a, const float*, float*, float* h_out) {
+    namespace simd = seqlab::recurrent::simd;
+    simd::for_columns(h,
+                      [&](std::size_t k, auto zero) { simd::store(h_out + k, simd::tanh(simd::load(a + k, zero))); });
+  }
+
+  static void backward_row(std::size_t h, float* a, const float* dh, float*, bool, const float* h_t, const float*,
+                           const float*) {
+    namespace simd = seqlab::recurrent::simd;
+    simd::for_columns(h, [&](std::size_t k, auto zero) {
+      using V = decltype(zero);
+      const V y = simd::load(h_t + k, zero);
+      simd::store(a + k, simd::load(dh + k, zero) * (V(1.0f) - y * y));
+    });
+  }
+};
+
+class RnnModel : public seqlab::recurrent::DelegatingModel {
  public:
   static seqlab::PluginMeta meta() {
     return {"rnn", "Elman RNN (tanh) + Linear head (torch.nn.RNN + torch.nn.Linear)", seqlab::recurrent::schema()};
   }
 
-  explicit RnnModel(const seqlab::PluginArgs& args) : RecurrentModel(args, "rnn", 1) {}
-
-  std::unique_ptr<seqlab::ModelCache> make_cache(std::size_t batch, std::size_t steps) const override {
-    return std::make_unique<Cache>(sizes_, batch, steps);
-  }
-
- private:
-  void forward_step(std::size_t layer, std::size_t t, Cache& cache) const override {
-    const std::size_t n = cache.batch * sizes_.hidden;
-    xt::noalias(span(Cache::at(cache.hidden[layer], t), n)) = xt::tanh(span(Cache::at(cache.gates[layer], t), n));
-  }
-
-  void backward_step(std::size_t layer, std::size_t t, Cache& cache) const override {
-    const std::size_t n = cache.batch * sizes_.hidden;
-    const float* h = Cache::at(cache.hidden[layer], t);
-    const float* dh = Cache::at(cache.grad_hidden, t);
-    float* da = Cache::at(cache.grad_gates, t);
-    for (std::size_t k = 0; k < n; ++k) da[k] = dh[k] * (1.0f - h[k] * h[k]);
+  explicit RnnModel(const seqlab::PluginArgs& args) {
+    if (args.params.text("kernel") == "reference")
+      impl_ = std::make_unique<RnnReference>(args);
+    else
+      impl_ = std::make_unique<seqlab::recurrent::FastModel<RnnCell>>(args, "rnn");
   }
 };
 

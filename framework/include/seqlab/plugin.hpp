@@ -19,6 +19,7 @@
 #include "seqlab/loss.hpp"
 #include "seqlab/model.hpp"
 #include "seqlab/optimizer.hpp"
+#include "seqlab/parallel.hpp"
 #include "seqlab/params.hpp"
 #include "seqlab/random.hpp"
 #include "seqlab/version.hpp"
@@ -43,9 +44,12 @@ inline const char* kind_name(PluginKind kind) {
 
 // What a plugin's constructor receives.
 struct PluginArgs {
-  const ParamValues& params;  // validated, defaults filled in
-  Random& random;             // this plugin's own stream of the experiment's seed
-  ModelShape shape;           // models only: sizes inferred from the dataset
+  const ParamValues& params;   // validated, defaults filled in
+  Random& random;              // this plugin's own stream of the experiment's seed
+  ModelShape shape;            // models only: sizes inferred from the dataset
+  ThreadPool* pool = nullptr;  // the run's threads (training.threads), for the plugin's
+                               // parallel loops; nullptr: run serially. Owned by the runner
+                               // and alive as long as the plugin's objects.
 };
 
 // Declared by each plugin class as `static PluginMeta meta()`.

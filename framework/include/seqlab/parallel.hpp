@@ -1,0 +1,105 @@
+// The thread pool the runner owns and lends to plugins for their parallel loops.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+namespace seqlab {
+
+// A fixed set of workers that run the tasks of one parallel loop at a time.
+// The caller takes part, so a pool of size 1 has no threads and runs inline.
+// Task i always goes to worker i % size(): which thread runs a task never
+// changes results, and a plugin's reduction order stays its own choice.
+// run() allocates nothing, so it may be called inside an epoch.
+class ThreadPool {
+ public:
+  explicit ThreadPool(std::size_t threads) : size_(threads == 0 ? 1 : threads) {
+    for (std::size_t w = 1; w < size_; ++w) workers_.emplace_back([this, w] { work(w); });
+  }
+  ~ThreadPool() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  std::size_t size() const { return size_; }
+
+  // Calls fn(i) for every i in [0, tasks) and returns when all are done. The
+  // first exception thrown by a task is rethrown here. Not reentrant.
+  template <class F>
+  void run(std::size_t tasks, F&& fn) {
+    if (size_ == 1 || tasks <= 1) {
+      for (std::size_t i = 0; i < tasks; ++i) fn(i);
+      return;
+    }
+    auto call = [](void* f, std::size_t i) { (*static_cast<std::remove_reference_t<F>*>(f))(i); };
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      job_ = {call, static_cast<void*>(&fn), tasks};
+      pending_ = size_ - 1;
+      error_ = nullptr;
+      ++generation_;
+    }
+    wake_.notify_all();
+    run_share(0);
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [this] { return pending_ == 0; });
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  struct Job {
+    void (*call)(void*, std::size_t) = nullptr;
+    void* fn = nullptr;
+    std::size_t tasks = 0;
+  };
+
+  void run_share(std::size_t worker) {
+    try {
+      for (std::size_t i = worker; i < job_.tasks; i += size_) job_.call(job_.fn, i);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!error_) error_ = std::current_exception();
+    }
+  }
+
+  void work(std::size_t worker) {
+    std::size_t seen = 0;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+        if (stopping_) return;
+        seen = generation_;
+      }
+      run_share(worker);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        --pending_;
+      }
+      done_.notify_one();
+    }
+  }
+
+  std::size_t size_;
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  Job job_;
+  std::size_t pending_ = 0;
+  std::size_t generation_ = 0;
+  bool stopping_ = false;
+  std::exception_ptr error_;
+};
+
+}  // namespace seqlab

@@ -1,0 +1,386 @@
+// The fast implementation of the recurrent models: fused elementwise passes, batch-parallel shards.
+//
+// Same network and parameters as recurrent_reference.hpp (which the tests hold
+// it to), computed with less memory traffic:
+//  - The batch is split into shards of whole sequences, one per thread of the
+//    run's pool; each shard runs every layer and step on its own rows with
+//    single-threaded BLAS, so threads never wait on each other inside an epoch.
+//    Shard gradients are summed in shard order: results depend on the thread
+//    count, never on scheduling.
+//  - Per step, one GEMM gives all gates' recurrent part (B, G); one fused pass
+//    per row then adds the biases and the input part, applies the cell's
+//    activations and writes the cell's outputs. The input part is one GEMM over
+//    all steps when the layer's input is wide; when it is narrow (the sine
+//    data has one feature) it is folded into that pass, where it costs I
+//    multiply-adds per gate instead of a memory-bound GEMM with K = I.
+//  - Backward overwrites each step's activated gates with dL/da in place (they
+//    are dead once used), sums the bias gradients (and a narrow input's weight
+//    gradient) in the same pass, and gets dW_hh and a wide dW_ih with one GEMM
+//    over all steps each.
+//  - Everything lives in the cache, sized once per batch shape: no allocation
+//    per call.
+#pragma once
+
+#include <xsimd/xsimd.hpp>
+
+#include "recurrent_common.hpp"
+
+namespace seqlab::recurrent {
+
+// Inputs at most this wide are folded into the elementwise pass (see above).
+inline constexpr std::size_t kFoldedInputWidth = 8;
+// A shard gets at least this many sequences: below it the threads' hand-off
+// costs more than the work it spreads.
+inline constexpr std::size_t kMinShardRows = 32;
+
+// Elementwise maths written once for a SIMD batch and for the scalar tail.
+namespace simd {
+using Batch = xsimd::batch<float>;
+inline constexpr std::size_t kWidth = Batch::size;
+
+inline Batch load(const float* p, Batch) { return Batch::load_unaligned(p); }
+inline float load(const float* p, float) { return *p; }
+inline void store(float* p, const Batch& v) { v.store_unaligned(p); }
+inline void store(float* p, float v) { *p = v; }
+inline Batch tanh(const Batch& v) { return xsimd::tanh(v); }
+inline float tanh(float v) { return std::tanh(v); }
+inline Batch exp(const Batch& v) { return xsimd::exp(v); }
+inline float exp(float v) { return std::exp(v); }
+template <class V>
+V sigmoid(const V& v) {
+  return V(1.0f) / (V(1.0f) + exp(-v));
+}
+
+// Calls kernel(k, Batch{}) for k = 0, W, 2W, ... while a whole batch fits in
+// [0, n), then kernel(k, float{}) for the rest.
+template <class Kernel>
+inline void for_columns(std::size_t n, Kernel&& kernel) {
+  std::size_t k = 0;
+  for (; k + kWidth <= n; k += kWidth) kernel(k, Batch{});
+  for (; k < n; ++k) kernel(k, 0.0f);
+}
+}  // namespace simd
+
+// One shard's activations and scratch, all time-major (T, rows, F).
+struct Shard {
+  std::size_t row0 = 0, rows = 0;  // the batch rows [row0, row0 + rows)
+  Tensor3 inputs;                  // (T, rows, I)
+  std::vector<Tensor3> gates;      // per layer (T, rows, G): activated gates after forward, dL/da after backward
+  std::vector<Tensor3> hidden;     // per layer (T, rows, H): h_t
+  std::vector<Tensor3> state;      // per layer (T, rows, H): a cell's state (the LSTM's c_t); empty without one
+  Tensor3 grad_hidden;             // (T, rows, H): dL/dh_t of the layer being differentiated
+  Tensor2 grad_state;              // (rows, H): dL/dc carried from step t+1 to t
+  Tensor3 head;                    // (T, rows, O): sequence head outputs, then their gradients
+  std::vector<Tensor1> grads;      // per parameter: this shard's share of the gradient
+  std::vector<double> sums;        // (G or O) double accumulators for bias gradients
+  std::vector<double> input_sums;  // (I x G) double accumulators for a folded input's weight gradient
+  Tensor1 step_sums;               // (max(G, I x G)) one step's float partial sums
+};
+
+struct FastCache : ModelCache {
+  std::size_t batch = 0, steps = 0;
+  std::vector<Shard> shards;
+};
+
+// Cell: the per-row elementwise kernels of one recurrent cell, e.g.
+//   struct LstmCell {
+//     static constexpr std::size_t kGates = 4; static constexpr bool kHasState = true;
+//     // a: the row's G pre-activations, in: activated gates out; c_prev null at t = 0
+//     static void forward_row(std::size_t H, float* a, const float* c_prev, float* c, float* h);
+//     // a: activated gates in, dL/da out; dh: dL/dh_t; dc: carried dL/dc (in: from t+1, zero
+//     // when `last`; out: to t-1); h: h_t; c, c_prev as in forward
+//     static void backward_row(std::size_t H, float* a, const float* dh, float* dc, bool last,
+//                              const float* h, const float* c, const float* c_prev);
+//   };
+template <class Cell>
+class FastModel : public Model {
+ public:
+  FastModel(const PluginArgs& args, const std::string& prefix)
+      : sizes_(read_sizes(args, Cell::kGates)),
+        parameters_(make_parameters(sizes_, prefix, args.random)),
+        pool_(args.pool) {
+    const std::size_t g = sizes_.gate_width();
+    for (std::size_t l = 0; l < sizes_.layers; ++l) {
+      bias_.push_back(Tensor1::from_shape({g}));
+      input_weights_t_.push_back(Tensor1::from_shape({g * sizes_.layer_input(l)}));
+    }
+  }
+
+  std::vector<Parameter>& parameters() override { return parameters_; }
+
+  std::size_t output_steps(std::size_t steps) const override { return sizes_.head == Head::last ? 1 : steps; }
+
+  std::unique_ptr<ModelCache> make_cache(std::size_t batch, std::size_t steps) const override {
+    if (batch == 0 || steps == 0) throw std::logic_error("recurrent model: a cache needs batch >= 1 and steps >= 1");
+    auto cache = std::make_unique<FastCache>();
+    cache->batch = batch;
+    cache->steps = steps;
+    const std::size_t threads = pool_ ? pool_->size() : 1;
+    const std::size_t count = std::max<std::size_t>(1, std::min(threads, batch / kMinShardRows));
+    const std::size_t g = sizes_.gate_width(), h = sizes_.hidden;
+    for (std::size_t s = 0; s < count; ++s) {
+      Shard shard;
+      shard.row0 = batch * s / count;
+      shard.rows = batch * (s + 1) / count - shard.row0;
+      const std::size_t rows = shard.rows;
+      shard.inputs = Tensor3::from_shape({steps, rows, sizes_.input});
+      for (std::size_t l = 0; l < sizes_.layers; ++l) {
+        shard.gates.push_back(Tensor3::from_shape({steps, rows, g}));
+        shard.hidden.push_back(Tensor3::from_shape({steps, rows, h}));
+        if (Cell::kHasState) shard.state.push_back(Tensor3::from_shape({steps, rows, h}));
+      }
+      shard.grad_hidden = Tensor3::from_shape({steps, rows, h});
+      shard.grad_state = Tensor2::from_shape({rows, h});
+      if (sizes_.head == Head::sequence) shard.head = Tensor3::from_shape({steps, rows, sizes_.output});
+      for (const Parameter& p : parameters_) shard.grads.push_back(Tensor1::from_shape({p.size()}));
+      std::size_t widest_fold = 0;
+      for (std::size_t l = 0; l < sizes_.layers; ++l)
+        if (folds_input(l)) widest_fold = std::max(widest_fold, sizes_.layer_input(l) * g);
+      shard.sums.resize(std::max(g, sizes_.output));
+      shard.input_sums.resize(widest_fold);
+      shard.step_sums = Tensor1::from_shape({std::max({g, sizes_.output, widest_fold})});
+      cache->shards.push_back(std::move(shard));
+    }
+    return cache;
+  }
+
+  void forward(const Tensor3& inputs, ModelCache& cache_base, Tensor3& outputs) override {
+    FastCache& cache = checked_cache(cache_base, inputs);
+    const std::array<std::size_t, 3> shape{cache.batch, output_steps(cache.steps), sizes_.output};
+    if (outputs.shape() != shape) outputs.resize(shape);
+    prepare_weights();
+    run_shards(cache, [&](Shard& shard) { forward_shard(inputs, cache.steps, shard, outputs); });
+  }
+
+  // Consumes the cache's activations: call forward again before another backward.
+  void backward(const Tensor3& inputs, ModelCache& cache_base, const Tensor3& grad_outputs) override {
+    FastCache& cache = checked_cache(cache_base, inputs);
+    const std::array<std::size_t, 3> expected{cache.batch, output_steps(cache.steps), sizes_.output};
+    if (grad_outputs.shape() != expected)
+      throw std::logic_error("recurrent model: grad_outputs do not have the outputs' shape");
+    run_shards(cache, [&](Shard& shard) { backward_shard(cache.steps, shard, grad_outputs); });
+    // Shard order, not completion order: the sum is the same every run.
+    for (std::size_t p = 0; p < parameters_.size(); ++p) {
+      float* grad = parameters_[p].grad.data();
+      const std::size_t n = parameters_[p].size();
+      std::copy_n(cache.shards[0].grads[p].data(), n, grad);
+      for (std::size_t s = 1; s < cache.shards.size(); ++s) {
+        const float* part = cache.shards[s].grads[p].data();
+        for (std::size_t k = 0; k < n; ++k) grad[k] += part[k];
+      }
+    }
+  }
+
+ private:
+  static float* at(Tensor3& seq, std::size_t t) { return seq.data() + t * seq.shape()[1] * seq.shape()[2]; }
+  bool folds_input(std::size_t layer) const { return sizes_.layer_input(layer) <= kFoldedInputWidth; }
+
+  template <class Work>
+  void run_shards(FastCache& cache, Work&& work) {
+    if (pool_ && cache.shards.size() > 1)
+      pool_->run(cache.shards.size(), [&](std::size_t s) { work(cache.shards[s]); });
+    else
+      for (Shard& shard : cache.shards) work(shard);
+  }
+
+  // Per forward, shared by all shards: b_ih + b_hh, and W_ih transposed (in x G)
+  // for layers whose input is folded, so that the fold reads G-contiguous rows.
+  void prepare_weights() {
+    const std::size_t g = sizes_.gate_width();
+    for (std::size_t l = 0; l < sizes_.layers; ++l) {
+      const float* b_ih = parameters_[bias_ih_index(l)].value.data();
+      const float* b_hh = parameters_[bias_hh_index(l)].value.data();
+      for (std::size_t k = 0; k < g; ++k) bias_[l][k] = b_ih[k] + b_hh[k];
+      if (!folds_input(l)) continue;
+      const std::size_t in = sizes_.layer_input(l);
+      const float* w = parameters_[weight_ih_index(l)].value.data();
+      for (std::size_t k = 0; k < g; ++k)
+        for (std::size_t i = 0; i < in; ++i) input_weights_t_[l][i * g + k] = w[k * in + i];
+    }
+  }
+
+  void forward_shard(const Tensor3& inputs, std::size_t steps, Shard& sh, Tensor3& outputs) const {
+    const std::size_t b = sh.rows, g = sizes_.gate_width(), h = sizes_.hidden;
+    to_time_major(inputs.data() + sh.row0 * steps * sizes_.input, b, steps, sizes_.input, sh.inputs.data());
+    const float* x = sh.inputs.data();
+    for (std::size_t l = 0; l < sizes_.layers; ++l) {
+      const std::size_t in = sizes_.layer_input(l);
+      const bool fold = folds_input(l);
+      const float* w_hh = parameters_[weight_hh_index(l)].value.data();
+      if (!fold)  // the input part of every step in one GEMM: (T*b, in) x W_ih^T
+        gemm(x, steps * b, in, Transpose::no, parameters_[weight_ih_index(l)].value.data(), g, in, Transpose::yes,
+             sh.gates[l].data());
+      for (std::size_t t = 0; t < steps; ++t) {
+        float* a = at(sh.gates[l], t);
+        // Before this, a_t holds the input part (wide input) or nothing (folded input).
+        if (t > 0)
+          gemm(at(sh.hidden[l], t - 1), b, h, Transpose::no, w_hh, g, h, Transpose::yes, a, 1.0f, fold ? 0.0f : 1.0f);
+        const bool a_has_values = t > 0 || !fold;
+        const float* x_t = x + t * b * in;
+        float* c = Cell::kHasState ? at(sh.state[l], t) : nullptr;
+        const float* c_prev = Cell::kHasState && t > 0 ? at(sh.state[l], t - 1) : nullptr;
+        float* h_t = at(sh.hidden[l], t);
+        for (std::size_t r = 0; r < b; ++r) {
+          float* a_r = a + r * g;
+          add_bias_and_folded_input(l, a_r, a_has_values, fold ? x_t + r * in : nullptr);
+          Cell::forward_row(h, a_r, c_prev ? c_prev + r * h : nullptr, c ? c + r * h : nullptr, h_t + r * h);
+        }
+      }
+      x = sh.hidden[l].data();
+    }
+    forward_head(steps, sh, outputs);
+  }
+
+  // a = (a_has_values ? a : 0) + b_ih + b_hh + (x ? x W_ih^T : 0), vectorised over the G gate columns.
+  void add_bias_and_folded_input(std::size_t l, float* a, bool a_has_values, const float* x) const {
+    const std::size_t g = sizes_.gate_width(), in = sizes_.layer_input(l);
+    const float* bias = bias_[l].data();
+    const float* w_t = input_weights_t_[l].data();
+    simd::for_columns(g, [&](std::size_t k, auto zero) {
+      using V = decltype(zero);
+      V v = simd::load(bias + k, zero);
+      if (a_has_values) v = v + simd::load(a + k, zero);
+      if (x)
+        for (std::size_t i = 0; i < in; ++i) v = v + V(x[i]) * simd::load(w_t + i * g + k, zero);
+      simd::store(a + k, v);
+    });
+  }
+
+  void forward_head(std::size_t steps, Shard& sh, Tensor3& outputs) const {
+    const std::size_t b = sh.rows, h = sizes_.hidden, o = sizes_.output;
+    const float* w = parameters_[fc_weight_index(sizes_)].value.data();
+    const float* bias = parameters_[fc_bias_index(sizes_)].value.data();
+    if (sizes_.head == Head::last) {
+      float* y = outputs.data() + sh.row0 * o;  // (b, 1, O): this shard's rows
+      gemm(at(sh.hidden.back(), steps - 1), b, h, Transpose::no, w, o, h, Transpose::yes, y);
+      add_rows(y, b, o, bias);
+    } else {
+      gemm(sh.hidden.back().data(), steps * b, h, Transpose::no, w, o, h, Transpose::yes, sh.head.data());
+      add_rows(sh.head.data(), steps * b, o, bias);
+      to_batch_major(sh.head.data(), b, steps, o, outputs.data() + sh.row0 * steps * o);
+    }
+  }
+
+  void backward_shard(std::size_t steps, Shard& sh, const Tensor3& grad_outputs) const {
+    const std::size_t b = sh.rows, g = sizes_.gate_width(), h = sizes_.hidden;
+    // Steps whose dL/dh from above is known: all of them, except under a last-step head.
+    const std::size_t first_given = backward_head(steps, sh, grad_outputs);
+    for (std::size_t l = sizes_.layers; l-- > 0;) {
+      const std::size_t in = sizes_.layer_input(l);
+      const bool fold = folds_input(l);
+      const float* x = l == 0 ? sh.inputs.data() : sh.hidden[l - 1].data();
+      const float* w_hh = parameters_[weight_hh_index(l)].value.data();
+      const std::size_t given_from = l + 1 == sizes_.layers ? first_given : 0;
+      std::fill(sh.sums.begin(), sh.sums.begin() + g, 0.0);
+      if (fold) std::fill(sh.input_sums.begin(), sh.input_sums.begin() + in * g, 0.0);
+      for (std::size_t t = steps; t-- > 0;) {
+        float* dh = at(sh.grad_hidden, t);
+        if (t + 1 < steps)  // dh_t += da_{t+1} W_hh  (or = when nothing came from above)
+          gemm(at(sh.gates[l], t + 1), b, g, Transpose::no, w_hh, g, h, Transpose::no, dh, 1.0f,
+               t >= given_from ? 1.0f : 0.0f);
+        else if (t < given_from)
+          std::fill_n(dh, b * h, 0.0f);
+        float* a = at(sh.gates[l], t);
+        const float* h_t = at(sh.hidden[l], t);
+        const float* c = Cell::kHasState ? at(sh.state[l], t) : nullptr;
+        const float* c_prev = Cell::kHasState && t > 0 ? at(sh.state[l], t - 1) : nullptr;
+        for (std::size_t r = 0; r < b; ++r)
+          Cell::backward_row(h, a + r * g, dh + r * h, sh.grad_state.data() + r * h, t + 1 == steps, h_t + r * h,
+                             c ? c + r * h : nullptr, c_prev ? c_prev + r * h : nullptr);
+        accumulate_step_sums(a, b, g, sh.sums.data(), sh.step_sums.data());
+        if (fold) accumulate_folded_input_grad(a, x + t * b * in, b, in, g, sh);
+      }
+      const float* da = sh.gates[l].data();
+      std::vector<Tensor1>& grads = sh.grads;
+      float* dw_hh = grads[weight_hh_index(l)].data();
+      if (steps > 1)  // steps 1..T-1 of da against steps 0..T-2 of h: both contiguous
+        gemm(da + b * g, (steps - 1) * b, g, Transpose::yes, sh.hidden[l].data(), (steps - 1) * b, h, Transpose::no,
+             dw_hh);
+      else
+        std::fill_n(dw_hh, g * h, 0.0f);
+      float* dw_ih = grads[weight_ih_index(l)].data();
+      if (fold) {
+        for (std::size_t k = 0; k < g; ++k)
+          for (std::size_t i = 0; i < in; ++i) dw_ih[k * in + i] = static_cast<float>(sh.input_sums[i * g + k]);
+      } else {
+        gemm(da, steps * b, g, Transpose::yes, x, steps * b, in, Transpose::no, dw_ih);
+      }
+      for (std::size_t k = 0; k < g; ++k)
+        grads[bias_ih_index(l)][k] = grads[bias_hh_index(l)][k] = static_cast<float>(sh.sums[k]);
+      if (l > 0)  // dL/dx = da W_ih is layer l-1's dL/dh from above, for every step
+        gemm(da, steps * b, g, Transpose::no, parameters_[weight_ih_index(l)].value.data(), g, in, Transpose::no,
+             sh.grad_hidden.data());
+    }
+  }
+
+  // sums[k] += sum over rows of m[r][k]: each step in float (few rows), steps
+  // added in double, so a sum over T*B rows keeps its digits.
+  static void accumulate_step_sums(const float* m, std::size_t rows, std::size_t cols, double* sums, float* step) {
+    std::fill_n(step, cols, 0.0f);
+    for (std::size_t r = 0; r < rows; ++r) {
+      const float* row = m + r * cols;
+      for (std::size_t k = 0; k < cols; ++k) step[k] += row[k];
+    }
+    for (std::size_t k = 0; k < cols; ++k) sums[k] += step[k];
+  }
+
+  // input_sums[i][k] += sum over rows of x[r][i] * da[r][k], accumulated like the bias sums.
+  static void accumulate_folded_input_grad(const float* da, const float* x, std::size_t rows, std::size_t in,
+                                           std::size_t g, Shard& sh) {
+    float* step = sh.step_sums.data();
+    std::fill_n(step, in * g, 0.0f);
+    for (std::size_t r = 0; r < rows; ++r) {
+      const float* da_r = da + r * g;
+      for (std::size_t i = 0; i < in; ++i) {
+        const float xi = x[r * in + i];
+        float* out = step + i * g;
+        for (std::size_t k = 0; k < g; ++k) out[k] += xi * da_r[k];
+      }
+    }
+    for (std::size_t k = 0; k < in * g; ++k) sh.input_sums[k] += step[k];
+  }
+
+  // The head's gradients into the shard's grads, and dL/dh of the top layer into
+  // grad_hidden. Returns the first step whose dL/dh it set (earlier ones are zero).
+  std::size_t backward_head(std::size_t steps, Shard& sh, const Tensor3& grad_outputs) const {
+    const std::size_t b = sh.rows, h = sizes_.hidden, o = sizes_.output;
+    const float* w = parameters_[fc_weight_index(sizes_)].value.data();
+    float* dw = sh.grads[fc_weight_index(sizes_)].data();
+    float* db = sh.grads[fc_bias_index(sizes_)].data();
+    const bool last = sizes_.head == Head::last;
+    const std::size_t rows = last ? b : steps * b;
+    const float* top = last ? at(sh.hidden.back(), steps - 1) : sh.hidden.back().data();
+    const float* dy = grad_outputs.data() + sh.row0 * o;  // last: (b, 1, O), this shard's rows
+    if (!last) {
+      to_time_major(grad_outputs.data() + sh.row0 * steps * o, b, steps, o, sh.head.data());
+      dy = sh.head.data();
+    }
+    gemm(dy, rows, o, Transpose::yes, top, rows, h, Transpose::no, dw);
+    std::fill_n(sh.sums.begin(), o, 0.0);
+    accumulate_step_sums(dy, rows, o, sh.sums.data(), sh.step_sums.data());
+    for (std::size_t k = 0; k < o; ++k) db[k] = static_cast<float>(sh.sums[k]);
+    gemm(dy, rows, o, Transpose::no, w, o, h, Transpose::no,
+         last ? at(sh.grad_hidden, steps - 1) : sh.grad_hidden.data());
+    return last ? steps - 1 : 0;
+  }
+
+  FastCache& checked_cache(ModelCache& cache_base, const Tensor3& inputs) const {
+    auto* cache = dynamic_cast<FastCache*>(&cache_base);
+    if (!cache) throw std::logic_error("recurrent model: the cache was not made by this model");
+    const auto& shape = inputs.shape();
+    if (shape[0] != cache->batch || shape[1] != cache->steps || shape[2] != sizes_.input)
+      throw std::logic_error("recurrent model: inputs of shape (" + std::to_string(shape[0]) + ", " +
+                             std::to_string(shape[1]) + ", " + std::to_string(shape[2]) +
+                             ") do not fit the cache, made for (" + std::to_string(cache->batch) + ", " +
+                             std::to_string(cache->steps) + ", " + std::to_string(sizes_.input) + ")");
+    return *cache;
+  }
+
+  const Sizes sizes_;
+  std::vector<Parameter> parameters_;
+  ThreadPool* pool_;
+  std::vector<Tensor1> bias_;             // per layer (G): b_ih + b_hh
+  std::vector<Tensor1> input_weights_t_;  // per layer (in x G): W_ih^T, for folded inputs
+};
+
+}  // namespace seqlab::recurrent

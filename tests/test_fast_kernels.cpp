@@ -1,0 +1,104 @@
+// The fast recurrent kernels against the plain reference ones, on random and awkward shapes.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "plugin_loader.hpp"
+
+namespace {
+
+using seqlab::Tensor3;
+
+struct Shape {
+  std::size_t batch, steps, input, hidden, output, layers;
+  bool sequence_head;
+  std::size_t threads;
+};
+
+seqlab::ParamValues model_params(std::size_t hidden, std::size_t layers, bool sequence, const std::string& kernel) {
+  return seqlab::ParamValues({{"hidden_size", std::int64_t(hidden)},
+                              {"num_layers", std::int64_t(layers)},
+                              {"head", std::string(sequence ? "sequence" : "last")},
+                              {"kernel", kernel}});
+}
+
+// Largest difference relative to the largest reference value: float rounding
+// scales with a tensor's magnitude, not with each entry's.
+double relative_difference(const float* a, const float* b, std::size_t n) {
+  double diff = 0, scale = 1e-30;
+  for (std::size_t i = 0; i < n; ++i) {
+    diff = std::max(diff, std::abs(static_cast<double>(a[i]) - b[i]));
+    scale = std::max(scale, std::abs(static_cast<double>(b[i])));
+  }
+  return diff / scale;
+}
+
+void compare(const std::string& plugin_name, const Shape& s) {
+  CAPTURE(plugin_name);
+  CAPTURE(s.batch);
+  CAPTURE(s.steps);
+  CAPTURE(s.input);
+  CAPTURE(s.hidden);
+  CAPTURE(s.output);
+  CAPTURE(s.layers);
+  CAPTURE(s.sequence_head);
+  CAPTURE(s.threads);
+  const auto plugin = seqlab::load_plugin_file(std::string(SEQLAB_TEST_PLUGIN_DIR) + "/" + plugin_name + ".so");
+  const std::size_t target_steps = s.sequence_head ? s.steps : 1;
+  const seqlab::ModelShape shape{s.input, s.output, s.steps, target_steps};
+  seqlab::ThreadPool pool(s.threads);
+  const auto fast_params = model_params(s.hidden, s.layers, s.sequence_head, "fast");
+  const auto reference_params = model_params(s.hidden, s.layers, s.sequence_head, "reference");
+  seqlab::Random random_fast(3), random_reference(3);  // same seed: same initial weights
+  auto fast = seqlab::create_model(plugin, {fast_params, random_fast, shape, &pool});
+  auto reference = seqlab::create_model(plugin, {reference_params, random_reference, shape, nullptr});
+
+  seqlab::Random data(5);
+  Tensor3 inputs = Tensor3::from_shape({s.batch, s.steps, s.input});
+  for (auto& v : inputs) v = static_cast<float>(data.uniform(-1.5, 1.5));
+  Tensor3 grad_outputs = Tensor3::from_shape({s.batch, target_steps, s.output});
+  for (auto& v : grad_outputs) v = static_cast<float>(data.uniform(-1, 1));
+
+  auto fast_cache = fast->make_cache(s.batch, s.steps);
+  auto reference_cache = reference->make_cache(s.batch, s.steps);
+  // Twice: the second pass checks that nothing from the first leaks into it.
+  for (int pass = 0; pass < 2; ++pass) {
+    Tensor3 fast_out, reference_out;
+    fast->forward(inputs, *fast_cache, fast_out);
+    reference->forward(inputs, *reference_cache, reference_out);
+    REQUIRE(fast_out.shape() == reference_out.shape());
+    CHECK(relative_difference(fast_out.data(), reference_out.data(), fast_out.size()) < 1e-5);
+    fast->backward(inputs, *fast_cache, grad_outputs);
+    reference->backward(inputs, *reference_cache, grad_outputs);
+    for (std::size_t p = 0; p < fast->parameters().size(); ++p) {
+      const auto& f = fast->parameters()[p];
+      const auto& r = reference->parameters()[p];
+      CAPTURE(f.name);
+      CHECK(relative_difference(f.grad.data(), r.grad.data(), f.size()) < 1e-4);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("fast rnn and lstm kernels agree with the reference kernels") {
+  const Shape shapes[] = {
+      {1, 1, 1, 1, 1, 1, false, 1},    // the smallest of everything
+      {1, 7, 2, 3, 1, 3, true, 2},     // batch 1, three layers, odd sizes
+      {5, 1, 3, 9, 2, 2, false, 1},    // sequence length 1
+      {4, 6, 12, 5, 3, 2, true, 1},    // a wide input: the GEMM path instead of the folded one
+      {70, 9, 1, 17, 1, 2, false, 2},  // enough rows for two shards
+      {97, 5, 10, 33, 2, 3, true, 3},  // three uneven shards, wide input, sequence head
+      {64, 4, 1, 8, 1, 1, false, 2},   // hidden exactly one SIMD width or less
+  };
+  for (const char* plugin : {"rnn", "lstm"})
+    for (const Shape& s : shapes) compare(plugin, s);
+  // And random ones.
+  seqlab::Random random(17);
+  for (int i = 0; i < 6; ++i) {
+    const Shape s{1 + random.below(80), 1 + random.below(8), 1 + random.below(12), 1 + random.below(40),
+                  1 + random.below(3),  1 + random.below(3), random.below(2) == 1, 1 + random.below(3)};
+    for (const char* plugin : {"rnn", "lstm"}) compare(plugin, s);
+  }
+}

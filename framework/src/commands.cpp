@@ -173,6 +173,9 @@ int run_command(const RunOptions& options) {
     folder.write_text("config.yaml", resolved_yaml(e));
     std::cout << "seqlab " << kVersion << ": " << e.name << " -> " << folder.path() << "\n" << std::flush;
 
+    // Start-up: from main() to the first epoch (plugins, YAML, data, model).
+    const double startup_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - options.started).count();
     const int epochs = static_cast<int>(e.training.integer("epochs"));
     const int log_every = static_cast<int>(e.training.integer("log_every"));
     ProgressLine progress(epochs);
@@ -189,7 +192,9 @@ int run_command(const RunOptions& options) {
     });
     progress.clear();
 
-    folder.write_json("summary.json", summarize(e, options, outcome, c));
+    nlohmann::json summary = summarize(e, options, outcome, c);
+    summary["startup_ms"] = startup_ms;
+    folder.write_json("summary.json", summary);
     if (outcome.diverged) {
       std::cerr << "error: diverged at epoch " << outcome.diverged_epoch
                 << " (the training loss is NaN or infinite); lower optimizer.lr or check the data. "

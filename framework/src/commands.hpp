@@ -1,6 +1,7 @@
 // The runner's subcommands, separate from argument parsing so they read as plain functions.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct RunOptions {
   int threads = 0;                     // --threads; 0 = from the experiment
   bool plots = true;                   // --no-plots clears it
   std::string command_line;            // recorded in summary.json
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  // main()'s start
 };
 
 // Each returns the process exit code: 0 success, 2 bad usage or configuration,

@@ -24,6 +24,7 @@ void add_experiment_arguments(CLI::App& app, seqlab::RunOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const auto started = std::chrono::steady_clock::now();
   // A dead gnuplot pipe must be an error we report, not a silent death.
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -63,6 +64,7 @@ int main(int argc, char** argv) {
 
   if (*run_cmd) {
     run.plots = !no_plots;
+    run.started = started;
     for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
     return seqlab::run_command(run);
   }

@@ -44,7 +44,7 @@ class RnnReference : public seqlab::recurrent::ReferenceModel {
 // The fast cell: one row of one step for recurrent_fast.hpp, same equations.
 struct RnnCell {
   static constexpr std::size_t kGates = 1;
-  static constexpr bool kHasState = false;
+  static constexpr std::size_t kStateWidth = 0;  // no state beyond h
 
   static void forward_row(std::size_t h, float* a, const float*, float*, float* h_out) {
     namespace simd = seqlab::recurrent::simd;

@@ -203,7 +203,7 @@ int run_command(const RunOptions& options) {
     }
     folder.write_weights(c.model->parameters());
     const SequenceSet& set = shown_set(c);
-    const Tensor3 predicted = trainer.predict(set.inputs);
+    const Tensor3& predicted = trainer.predict(set.inputs);
     folder.write_predictions(set.targets, predicted);
     if (options.plots) draw_plots(folder, e, outcome, set, predicted);
     const auto& last = outcome.history.back();

@@ -20,7 +20,8 @@ const ParamSchema& training_schema() {
 
 namespace {
 
-// Copies the rows `order[first, first + count)` of `source` into `dest` (count, ...).
+// Copies the rows `order[first, first + count)` of `source` into `dest` (count, ...),
+// resizing it only the first time (each batch size has its own buffers).
 void gather(const Tensor3& source, const std::vector<std::size_t>& order, std::size_t first, std::size_t count,
             Tensor3& dest) {
   const std::size_t row = source.shape()[1] * source.shape()[2];
@@ -39,19 +40,18 @@ Trainer::Trainer(Components& components, const ParamValues& training, Random ran
       shuffle_(training.boolean("shuffle")),
       random_(random) {}
 
-ModelCache& Trainer::cache_for(std::size_t batch) {
-  auto& cache = caches_[batch];
-  if (!cache) cache = c_.model->make_cache(batch, c_.shape.steps);
-  return *cache;
+Trainer::BatchWork& Trainer::work_for(std::size_t batch) {
+  BatchWork& work = work_[batch];
+  if (!work.cache) work.cache = c_.model->make_cache(batch, c_.shape.steps);
+  return work;
 }
 
-double Trainer::train_batch(const Tensor3& inputs, const Tensor3& targets) {
-  ModelCache& cache = cache_for(inputs.shape()[0]);
-  c_.model->forward(inputs, cache, outputs_);
-  const double loss = c_.loss->value(outputs_, targets);
+double Trainer::train_batch(BatchWork& work, const Tensor3& inputs, const Tensor3& targets) {
+  c_.model->forward(inputs, *work.cache, work.outputs);
+  const double loss = c_.loss->value(work.outputs, targets);
   if (!std::isfinite(loss)) return loss;  // no step from a poisoned gradient
-  c_.loss->gradient(outputs_, targets, grad_outputs_);
-  c_.model->backward(inputs, cache, grad_outputs_);
+  c_.loss->gradient(work.outputs, targets, work.grad_outputs);
+  c_.model->backward(inputs, *work.cache, work.grad_outputs);
   c_.optimizer->step(c_.model->parameters());
   return loss;
 }
@@ -72,14 +72,15 @@ TrainingOutcome Trainer::run(const std::function<void(const EpochRecord&)>& on_e
     record.lr = c_.optimizer->learning_rate();
     double loss_sum = 0;
     if (batch == count) {
-      loss_sum = train_batch(train.inputs, train.targets) * static_cast<double>(count);
+      loss_sum = train_batch(work_for(count), train.inputs, train.targets) * static_cast<double>(count);
     } else {
       if (shuffle_) random_.shuffle(order);
       for (std::size_t first = 0; first < count && std::isfinite(loss_sum); first += batch) {
         const std::size_t n = std::min(batch, count - first);
-        gather(train.inputs, order, first, n, batch_inputs_);
-        gather(train.targets, order, first, n, batch_targets_);
-        loss_sum += train_batch(batch_inputs_, batch_targets_) * static_cast<double>(n);
+        BatchWork& work = work_for(n);
+        gather(train.inputs, order, first, n, work.inputs);
+        gather(train.targets, order, first, n, work.targets);
+        loss_sum += train_batch(work, work.inputs, work.targets) * static_cast<double>(n);
       }
     }
     record.seconds = std::chrono::duration<double>(clock::now() - start).count();
@@ -96,11 +97,14 @@ TrainingOutcome Trainer::run(const std::function<void(const EpochRecord&)>& on_e
   return outcome;
 }
 
-Tensor3 Trainer::predict(const Tensor3& inputs) {
-  Tensor3 outputs;
-  if (inputs.shape()[0] == 0) return Tensor3::from_shape({0, c_.shape.target_steps, c_.shape.output_size});
-  c_.model->forward(inputs, cache_for(inputs.shape()[0]), outputs);
-  return outputs;
+const Tensor3& Trainer::predict(const Tensor3& inputs) {
+  BatchWork& work = work_for(inputs.shape()[0]);
+  if (inputs.shape()[0] == 0) {
+    work.outputs.resize({0, c_.shape.target_steps, c_.shape.output_size});
+    return work.outputs;
+  }
+  c_.model->forward(inputs, *work.cache, work.outputs);
+  return work.outputs;
 }
 
 double Trainer::evaluate(const SequenceSet& set) {

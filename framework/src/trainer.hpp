@@ -35,23 +35,30 @@ class Trainer {
   // Runs every epoch, calling on_epoch after each; stops at once at a non-finite loss.
   TrainingOutcome run(const std::function<void(const EpochRecord&)>& on_epoch);
 
-  // The model's outputs for `inputs` (any count), in one pass.
-  Tensor3 predict(const Tensor3& inputs);
+  // The model's outputs for `inputs` (any count), in one pass. The result lives
+  // until the next call with the same count.
+  const Tensor3& predict(const Tensor3& inputs);
 
   // The loss on a whole set; NaN for an empty set.
   double evaluate(const SequenceSet& set);
 
  private:
-  ModelCache& cache_for(std::size_t batch);
-  double train_batch(const Tensor3& inputs, const Tensor3& targets);
+  // Everything one batch size needs, made on first use and reused every epoch
+  // after it: no allocation per epoch, even with a smaller last mini-batch.
+  struct BatchWork {
+    std::unique_ptr<ModelCache> cache;
+    Tensor3 inputs, targets;  // the gathered mini-batch (unused for the full batch)
+    Tensor3 outputs, grad_outputs;
+  };
+  BatchWork& work_for(std::size_t batch);
+  double train_batch(BatchWork& work, const Tensor3& inputs, const Tensor3& targets);
 
   Components& c_;
   int epochs_;
   std::size_t batch_size_;  // 0 = full batch
   bool shuffle_;
   Random random_;
-  std::map<std::size_t, std::unique_ptr<ModelCache>> caches_;  // by batch size; steps are fixed
-  Tensor3 outputs_, grad_outputs_, batch_inputs_, batch_targets_;
+  std::map<std::size_t, BatchWork> work_;  // by batch size; steps are fixed
 };
 
 }  // namespace seqlab

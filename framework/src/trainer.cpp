@@ -64,6 +64,7 @@ TrainingOutcome Trainer::run(const std::function<void(const EpochRecord&)>& on_e
   const std::size_t batch = batch_size_ == 0 || batch_size_ >= count ? count : batch_size_;
   std::vector<std::size_t> order(count);
   std::iota(order.begin(), order.end(), 0);
+  outcome.history.reserve(static_cast<std::size_t>(epochs_));
 
   for (int epoch = 1; epoch <= epochs_; ++epoch) {
     const auto start = clock::now();

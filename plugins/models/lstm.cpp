@@ -160,12 +160,8 @@ class LstmModel : public seqlab::recurrent::DelegatingModel {
     return {"lstm", "LSTM + Linear head (torch.nn.LSTM + torch.nn.Linear)", seqlab::recurrent::schema()};
   }
 
-  explicit LstmModel(const seqlab::PluginArgs& args) {
-    if (args.params.text("kernel") == "reference")
-      impl_ = std::make_unique<LstmReference>(args);
-    else
-      impl_ = std::make_unique<seqlab::recurrent::FastModel<LstmCell>>(args, "lstm");
-  }
+  explicit LstmModel(const seqlab::PluginArgs& args)
+      : DelegatingModel(seqlab::recurrent::make_implementation<LstmCell, LstmReference>(args, "lstm")) {}
 };
 
 }  // namespace

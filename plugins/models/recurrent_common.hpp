@@ -172,6 +172,7 @@ inline std::vector<Parameter> make_parameters(const Sizes& s, const std::string&
 // of the same network over the same parameters, and forward to it.
 class DelegatingModel : public Model {
  public:
+  explicit DelegatingModel(std::unique_ptr<Model> impl) : impl_(std::move(impl)) {}
   std::vector<Parameter>& parameters() override { return impl_->parameters(); }
   std::size_t output_steps(std::size_t steps) const override { return impl_->output_steps(steps); }
   std::unique_ptr<ModelCache> make_cache(std::size_t batch, std::size_t steps) const override {
@@ -184,7 +185,7 @@ class DelegatingModel : public Model {
     impl_->backward(inputs, cache, grad_outputs);
   }
 
- protected:
+ private:
   std::unique_ptr<Model> impl_;
 };
 

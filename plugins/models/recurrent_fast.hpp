@@ -397,4 +397,12 @@ class FastModel : public Model {
   std::vector<Tensor1> input_weights_t_;  // per layer (in x G): W_ih^T, for folded inputs
 };
 
+// The implementation the `kernel` parameter asks for: this file's (fast), or
+// Reference, the plain oracle from recurrent_reference.hpp.
+template <class Cell, class Reference>
+std::unique_ptr<Model> make_implementation(const PluginArgs& args, const std::string& prefix) {
+  if (args.params.text("kernel") == "reference") return std::make_unique<Reference>(args);
+  return std::make_unique<FastModel<Cell>>(args, prefix);
+}
+
 }  // namespace seqlab::recurrent

@@ -69,12 +69,8 @@ class RnnModel : public seqlab::recurrent::DelegatingModel {
     return {"rnn", "Elman RNN (tanh) + Linear head (torch.nn.RNN + torch.nn.Linear)", seqlab::recurrent::schema()};
   }
 
-  explicit RnnModel(const seqlab::PluginArgs& args) {
-    if (args.params.text("kernel") == "reference")
-      impl_ = std::make_unique<RnnReference>(args);
-    else
-      impl_ = std::make_unique<seqlab::recurrent::FastModel<RnnCell>>(args, "rnn");
-  }
+  explicit RnnModel(const seqlab::PluginArgs& args)
+      : DelegatingModel(seqlab::recurrent::make_implementation<RnnCell, RnnReference>(args, "rnn")) {}
 };
 
 }  // namespace

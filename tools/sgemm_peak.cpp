@@ -1,0 +1,93 @@
+// seqlab_sgemm_peak: single-call sgemm GFLOP/s on large square float32 matrices, through the OpenBLAS seqlab uses.
+//
+// Usage: seqlab_sgemm_peak [--threads N] [--sizes 1024,2048] [--reps R]
+// Prints one JSON object: {"threads": N, "core": "...", "results": [{"n": 1024, "gflops": ..., "best_ms": ...}, ...],
+// "peak_gflops": <best over sizes>}. tools/bench uses peak_gflops as the denominator of "% of sgemm peak".
+// The call goes through seqlab::gemm (xtensor-blas), exactly the path the model plugins take.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "seqlab/blas.hpp"
+
+// <cblas.h> cannot share a translation unit with xtensor-blas, so declare the two OpenBLAS extensions we need.
+extern "C" {
+void openblas_set_num_threads(int threads);
+char* openblas_get_corename(void);
+}
+
+namespace {
+
+std::vector<std::size_t> parse_sizes(const char* text) {
+  std::vector<std::size_t> sizes;
+  std::string s(text);
+  std::size_t pos = 0;
+  while (pos <= s.size()) {
+    const std::size_t comma = std::min(s.find(',', pos), s.size());
+    const long n = std::strtol(s.substr(pos, comma - pos).c_str(), nullptr, 10);
+    if (n > 0) sizes.push_back(static_cast<std::size_t>(n));
+    pos = comma + 1;
+  }
+  return sizes;
+}
+
+int usage() {
+  std::fprintf(stderr, "usage: seqlab_sgemm_peak [--threads N] [--sizes 1024,2048] [--reps R]\n");
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int threads = 1;
+  int reps = 5;
+  std::vector<std::size_t> sizes = {1024, 2048};
+  for (int i = 1; i < argc; ++i) {
+    const bool has_value = i + 1 < argc;
+    if (std::strcmp(argv[i], "--threads") == 0 && has_value) {
+      threads = std::atoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--reps") == 0 && has_value) {
+      reps = std::atoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--sizes") == 0 && has_value) {
+      sizes = parse_sizes(argv[++i]);
+    } else {
+      return usage();
+    }
+  }
+  if (threads < 1 || reps < 1 || sizes.empty()) return usage();
+  openblas_set_num_threads(threads);
+
+  std::mt19937 rng(0);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  double peak = 0.0;
+  std::string results;
+  for (const std::size_t n : sizes) {
+    std::vector<float> a(n * n), b(n * n), c(n * n, 0.0f);
+    for (auto& x : a) x = dist(rng);
+    for (auto& x : b) x = dist(rng);
+    // One untimed call warms the BLAS thread pool, page-faults C and settles the clock.
+    seqlab::gemm(a.data(), n, n, seqlab::Transpose::no, b.data(), n, n, seqlab::Transpose::no, c.data());
+    double best_s = std::numeric_limits<double>::infinity();
+    for (int r = 0; r < reps; ++r) {
+      const auto t0 = std::chrono::steady_clock::now();
+      seqlab::gemm(a.data(), n, n, seqlab::Transpose::no, b.data(), n, n, seqlab::Transpose::no, c.data());
+      const auto t1 = std::chrono::steady_clock::now();
+      best_s = std::min(best_s, std::chrono::duration<double>(t1 - t0).count());
+    }
+    const double gflops = 2.0 * static_cast<double>(n) * n * n / best_s / 1e9;
+    peak = std::max(peak, gflops);
+    char row[160];
+    std::snprintf(row, sizeof row, "%s{\"n\": %zu, \"gflops\": %.2f, \"best_ms\": %.3f}", results.empty() ? "" : ", ",
+                  n, gflops, best_s * 1e3);
+    results += row;
+  }
+  std::printf("{\"threads\": %d, \"core\": \"%s\", \"reps\": %d, \"results\": [%s], \"peak_gflops\": %.2f}\n", threads,
+              openblas_get_corename(), reps, results.c_str(), peak);
+  return 0;
+}

@@ -50,10 +50,12 @@ struct Prepared {
 
 // Everything before training: plugins, YAML, overrides, schemas.
 Prepared prepare(const RunOptions& options) {
-  Prepared p{PluginRegistry(options.common.plugin_dirs), {}};
   std::vector<std::string> overrides = options.overrides;
   if (options.threads > 0) overrides.push_back("training.threads=" + std::to_string(options.threads));
   auto source = std::make_shared<const ExperimentSource>(options.experiment, overrides);
+  std::vector<std::string> dirs = options.common.plugin_dirs;
+  for (const auto& dir : experiment_plugin_dirs(*source)) dirs.push_back(dir);
+  Prepared p{PluginRegistry(dirs), {}};
   p.experiment = resolve_experiment(source, p.registry);
   return p;
 }
@@ -102,6 +104,7 @@ nlohmann::json summarize(const ResolvedExperiment& e, const RunOptions& options,
   j["command"] = options.command_line;
   j["experiment_file"] = e.source->file();
   j["overrides"] = e.source->overrides();
+  j["plugin_dirs"] = e.plugin_dirs;
   j["plugins"] = {{"dataset", plugin_record(e.dataset)},
                   {"model", plugin_record(e.model)},
                   {"loss", plugin_record(e.loss)},

@@ -74,8 +74,9 @@ auto construct(const ExperimentSource& source, const ComponentConfig& config, Ma
   } catch (const ParamError& e) {
     source.fail(config.section + "." + e.param(), e.what());
   } catch (const std::exception& e) {
-    throw RunError(std::string(kind_name(config.plugin->kind())) + " plugin '" + config.plugin->name() + "' (" +
-                   config.plugin->file + ") failed while being created: " + e.what());
+    throw PluginLoadError(std::string(kind_name(config.plugin->kind())) + " plugin '" + config.plugin->name() + "' (" +
+                          config.plugin->file + ") threw while being created: " + e.what() +
+                          "; this is a bug in the plugin or a setting it does not accept");
   }
 }
 
@@ -90,11 +91,35 @@ void check_set(const SequenceSet& set, const std::string& split, const Component
 
 }  // namespace
 
+std::vector<std::string> experiment_plugin_dirs(const ExperimentSource& source) {
+  const YAML::Node node = source.root()["plugin_dirs"];
+  std::vector<std::string> dirs;
+  if (!node.IsDefined() || node.IsNull()) return dirs;
+  if (!node.IsSequence()) source.fail("plugin_dirs", "expected a list of folders, e.g. plugin_dirs: [my_plugins]");
+  const std::filesystem::path base = std::filesystem::absolute(source.file()).parent_path();
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    if (!node[i].IsScalar() || node[i].Scalar().empty()) source.fail("plugin_dirs", "expected a folder name");
+    const std::filesystem::path dir = node[i].Scalar();
+    bool climbs = false;
+    for (const auto& part : dir) climbs = climbs || part == "..";
+    if (dir.is_absolute() || climbs)
+      source.fail("plugin_dirs", "'" + dir.string() +
+                                     "' is not below the experiment's folder; an experiment may only add plugin "
+                                     "folders relative to itself (use --plugin-dir or SEQLAB_PLUGIN_PATH for others)");
+    const std::filesystem::path full = (base / dir).lexically_normal();
+    if (!std::filesystem::is_directory(full)) source.fail("plugin_dirs", "folder " + full.string() + " does not exist");
+    dirs.push_back(full.string());
+  }
+  return dirs;
+}
+
 ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> source, const PluginRegistry& registry) {
   ResolvedExperiment experiment;
   const ExperimentSource& src = *source;
-  const ParamValues top = validate_params(experiment_schema(), src, "",
-                                          {"dataset", "model", "loss", "optimizer", "training"}, "the experiment");
+  const ParamValues top =
+      validate_params(experiment_schema(), src, "",
+                      {"dataset", "model", "loss", "optimizer", "training", "plugin_dirs"}, "the experiment");
+  experiment.plugin_dirs = experiment_plugin_dirs(src);
   experiment.name = top.text("name");
   if (experiment.name.empty()) experiment.name = std::filesystem::path(src.file()).stem().string();
   experiment.seed = static_cast<std::uint64_t>(top.integer("seed"));
@@ -203,6 +228,7 @@ std::string resolved_yaml(const ResolvedExperiment& experiment) {
   std::string text = "# The resolved experiment: every default filled in. `seqlab run` this file to rerun it.\n";
   text += "# source: " + experiment.source->file() + "\n";
   for (const auto& o : experiment.source->overrides()) text += "# override: " + o + "\n";
+  for (const auto& d : experiment.plugin_dirs) text += "# plugin folder added by the experiment: " + d + "\n";
   return text + out.c_str() + "\n";
 }
 

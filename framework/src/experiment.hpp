@@ -25,7 +25,13 @@ struct ResolvedExperiment {
   std::uint64_t seed = 0;
   ComponentConfig dataset, model, loss, optimizer;
   ParamValues training;
+  std::vector<std::string> plugin_dirs;  // added by the experiment file, absolute
 };
+
+// The plugin folders the experiment itself adds (`plugin_dirs:`), absolute. An
+// experiment may only name folders below its own, relative to it: a shared
+// experiment file cannot make seqlab run code from elsewhere.
+std::vector<std::string> experiment_plugin_dirs(const ExperimentSource& source);
 
 // Validates every section; throws ConfigError pointing at the first problem.
 ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> source, const PluginRegistry& registry);

@@ -11,7 +11,8 @@ namespace {
 void add_plugin_dir_option(CLI::App& app, seqlab::CommonOptions& common) {
   app.add_option("--plugin-dir", common.plugin_dirs,
                  "also load plugins from DIR (repeatable; searched before SEQLAB_PLUGIN_PATH and build/plugins)")
-      ->type_name("DIR");
+      ->type_name("DIR")
+      ->allow_extra_args(false);  // one folder per --plugin-dir: what follows is an override, not another folder
 }
 
 void add_experiment_arguments(CLI::App& app, seqlab::RunOptions& options) {

@@ -7,8 +7,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <cstdio>
 #include <set>
 
+#include <sys/stat.h>
+
+#include "plugin_guard.hpp"
 #include "suggest.hpp"
 
 namespace fs = std::filesystem;
@@ -46,7 +50,20 @@ Handle<T> create(const LoadedPlugin& plugin, PluginKind kind, Factory factory, c
   if (plugin.kind() != kind || factory == nullptr)
     throw std::logic_error("plugin " + plugin.name() + " is a " + kind_name(plugin.kind()) + ", not a " +
                            kind_name(kind));
+  PluginGuard guard(plugin.file, std::string("constructing its ") + kind_name(kind) + " '" + plugin.name() + "'");
   return bind_to_library<T>(factory(args), plugin);
+}
+
+// Like ssh with a key file: code that other users could replace is not run.
+void refuse_if_writable_by_others(const std::string& path, const char* what) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return;  // reported by whoever opens it next
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) == 0) return;
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  throw PluginLoadError(std::string(what) + " " + path + " is writable by other users (mode " + mode +
+                        "), so anyone could replace the code seqlab would run; refused. Fix: chmod go-w '" + path +
+                        "'");
 }
 
 }  // namespace
@@ -54,7 +71,9 @@ Handle<T> create(const LoadedPlugin& plugin, PluginKind kind, Factory factory, c
 LoadedPlugin load_plugin_file(const std::string& path) {
   LoadedPlugin plugin;
   plugin.file = fs::absolute(path).lexically_normal().string();
+  refuse_if_writable_by_others(plugin.file, "plugin file");
   try {
+    PluginGuard guard(plugin.file, "being loaded (its static initialisers)");
     plugin.library = std::make_shared<boost::dll::shared_library>(
         plugin.file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   } catch (const std::exception& e) {
@@ -78,6 +97,7 @@ LoadedPlugin load_plugin_file(const std::string& path) {
     throw PluginLoadError(plugin.file + ": refused because " + mismatch +
                           "; rebuild the plugin with this seqlab's SDK (find_package(seqlab) + seqlab_add_plugin)");
   try {
+    PluginGuard guard(plugin.file, "describing itself (its descriptor's info())");
     plugin.info = &descriptor.info();
   } catch (const std::exception& e) {
     throw PluginLoadError(plugin.file + ": the plugin's descriptor threw: " + e.what());
@@ -111,6 +131,7 @@ PluginRegistry::PluginRegistry(const std::vector<std::string>& dirs) {
       throw PluginLoadError("plugin folder " + dir + " does not exist or is not a directory");
     const fs::path canonical = fs::canonical(dir);
     if (!seen_dirs.insert(canonical).second) continue;  // the same folder named twice
+    refuse_if_writable_by_others(canonical.string(), "plugin folder");
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(canonical))
       if (entry.is_regular_file() && entry.path().extension() == ".so") files.push_back(entry.path());

@@ -118,8 +118,11 @@ std::vector<std::string> PluginRegistry::search_path(const std::vector<std::stri
       start = end + 1;
     }
   }
-  const fs::path default_dir = boost::dll::program_location().parent_path().parent_path().string() + "/plugins";
-  if (fs::is_directory(default_dir)) path.push_back(default_dir.string());
+  // The plugins that came with this binary: build/plugins beside build/bin in a
+  // build tree, PREFIX/lib/seqlab/plugins beside PREFIX/bin when installed.
+  const fs::path root = boost::dll::program_location().parent_path().parent_path().string();
+  for (const fs::path default_dir : {root / "plugins", root / "lib" / "seqlab" / "plugins"})
+    if (fs::is_directory(default_dir)) path.push_back(default_dir.string());
   return path;
 }
 

@@ -45,8 +45,9 @@ LoadedPlugin load_plugin_file(const std::string& path);
 class PluginRegistry {
  public:
   // Directories searched: `dirs` in order, then each entry of SEQLAB_PLUGIN_PATH
-  // (colon-separated), then the default folder next to the binary
-  // (<exe>/../plugins). Missing directories given explicitly are an error.
+  // (colon-separated), then the folder of plugins that came with the binary
+  // (<exe>/../plugins in a build tree, <exe>/../lib/seqlab/plugins installed).
+  // Missing directories given explicitly are an error.
   static std::vector<std::string> search_path(const std::vector<std::string>& dirs);
 
   explicit PluginRegistry(const std::vector<std::string>& dirs);

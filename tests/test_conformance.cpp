@@ -1,141 +1,103 @@
-// Every built model and loss plugin, loaded through the real loader, against central finite differences.
+// Every built plugin of every kind, loaded through the real loader, through the framework's conformance suite.
 // A new plugin dropped into the build is covered without writing a test.
 #include <doctest/doctest.h>
 
-#include <cmath>
+#include <map>
 #include <string>
 
-#include "param_validation.hpp"
+#include "config_error.hpp"
+#include "conformance.hpp"
 #include "plugin_loader.hpp"
 
 namespace {
-
-using seqlab::Tensor3;
 
 seqlab::PluginRegistry& registry() {
   static seqlab::PluginRegistry r({SEQLAB_TEST_PLUGIN_DIR});
   return r;
 }
 
-Tensor3 random_tensor(seqlab::Random& random, std::size_t a, std::size_t b, std::size_t c) {
-  Tensor3 t = Tensor3::from_shape({a, b, c});
-  for (auto& v : t) v = static_cast<float>(random.uniform(-1.0, 1.0));
-  return t;
+const seqlab::LoadedPlugin& plugin(seqlab::PluginKind kind, const std::string& name) {
+  return registry().get(kind, name);
 }
 
-// L = sum(weights * outputs): a loss whose gradient with respect to the outputs is `weights`.
-double weighted_sum(const Tensor3& outputs, const Tensor3& weights) {
-  double sum = 0;
-  for (std::size_t i = 0; i < outputs.size(); ++i) sum += static_cast<double>(outputs.data()[i]) * weights.data()[i];
-  return sum;
-}
-
-// |numeric - analytic| relative to their size, with a floor so that gradients
-// that are zero up to float noise do not count as huge relative errors.
-double relative_error(double numeric, double analytic) {
-  return std::abs(numeric - analytic) / std::max({std::abs(numeric), std::abs(analytic), 1e-2});
-}
-
-constexpr double kEps = 5e-3;        // float32: smaller steps drown in rounding
-constexpr double kTolerance = 2e-2;  // a wrong gradient is off by O(1); rounding stays well below this
-
-void check_model(const seqlab::LoadedPlugin& plugin, std::size_t target_steps_choice) {
-  const std::size_t batch = 3, steps = 5, inputs_per_step = 3, outputs_per_step = 2;
-  const std::size_t target_steps = target_steps_choice == 1 ? 1 : steps;
-  const seqlab::ParamValues params = seqlab::default_params(plugin.info->meta.params);
-  seqlab::Random random(7);
-  auto model = seqlab::create_model(plugin, {params, random, {inputs_per_step, outputs_per_step, steps, target_steps}});
-  REQUIRE(model->output_steps(steps) == target_steps);
-
-  const Tensor3 inputs = random_tensor(random, batch, steps, inputs_per_step);
-  const Tensor3 weights = random_tensor(random, batch, target_steps, outputs_per_step);
-  auto cache = model->make_cache(batch, steps);
-  Tensor3 outputs;
-  auto loss = [&] {
-    model->forward(inputs, *cache, outputs);
-    return weighted_sum(outputs, weights);
-  };
-  loss();
-  REQUIRE(outputs.shape() == std::array<std::size_t, 3>{batch, target_steps, outputs_per_step});
-  model->backward(inputs, *cache, weights);
-  std::vector<seqlab::Tensor1> analytic;
-  for (const auto& p : model->parameters()) analytic.push_back(p.grad);
-
-  // backward writes, it does not accumulate: a second pass gives the same gradients.
-  loss();
-  model->backward(inputs, *cache, weights);
-  for (std::size_t i = 0; i < analytic.size(); ++i) CHECK(model->parameters()[i].grad == analytic[i]);
-
-  double worst = 0;
-  std::string worst_name;
-  for (std::size_t i = 0; i < model->parameters().size(); ++i) {
-    auto& p = model->parameters()[i];
-    // Up to 25 entries per parameter, spread over it: enough to catch a wrong term.
-    const std::size_t stride = std::max<std::size_t>(1, p.size() / 25);
-    for (std::size_t k = 0; k < p.size(); k += stride) {
-      const float saved = p.value[k];
-      p.value[k] = static_cast<float>(saved + kEps);
-      const double up = loss();
-      p.value[k] = static_cast<float>(saved - kEps);
-      const double down = loss();
-      p.value[k] = saved;
-      const double numeric = (up - down) / (2 * kEps);
-      const double error = relative_error(numeric, analytic[i][k]);
-      if (error > worst) {
-        worst = error;
-        worst_name = p.name + "[" + std::to_string(k) + "]";
-      }
-    }
-  }
-  INFO("model plugin '", plugin.name(), "' (", plugin.file, "), target steps ", target_steps, ": worst ", worst_name,
-       " relative error ", worst);
-  CHECK(worst < kTolerance);
-}
-
-void check_loss(const seqlab::LoadedPlugin& plugin) {
-  const seqlab::ParamValues params = seqlab::default_params(plugin.info->meta.params);
-  seqlab::Random random(11);
-  auto loss = seqlab::create_loss(plugin, {params, random, {}});
-  Tensor3 predictions = random_tensor(random, 3, 4, 2);
-  const Tensor3 targets = random_tensor(random, 3, 4, 2);
-  Tensor3 grad;
-  loss->gradient(predictions, targets, grad);
-  REQUIRE(grad.shape() == predictions.shape());
-  double worst = 0;
-  for (std::size_t k = 0; k < predictions.size(); ++k) {
-    const float saved = predictions.data()[k];
-    predictions.data()[k] = static_cast<float>(saved + 1e-3);
-    const double up = loss->value(predictions, targets);
-    predictions.data()[k] = static_cast<float>(saved - 1e-3);
-    const double down = loss->value(predictions, targets);
-    predictions.data()[k] = saved;
-    worst = std::max(worst, relative_error((up - down) / 2e-3, grad.data()[k]));
-  }
-  INFO("loss plugin '", plugin.name(), "' (", plugin.file, "): worst relative error ", worst);
-  CHECK(worst < kTolerance);
+const seqlab::CheckResult* find_check(const seqlab::ConformanceReport& report, const std::string& name) {
+  for (const auto& c : report.checks)
+    if (c.name == name) return &c;
+  return nullptr;
 }
 
 }  // namespace
 
-TEST_CASE("every model plugin's backward matches finite differences") {
-  int checked = 0;
-  for (const auto& plugin : registry().plugins()) {
-    if (plugin.kind() != seqlab::PluginKind::model) continue;
-    for (std::size_t target_steps : {1, 0}) {
-      CAPTURE(plugin.name());
-      check_model(plugin, target_steps);
+TEST_CASE("every built plugin passes the conformance suite") {
+  std::map<seqlab::PluginKind, int> checked;
+  for (const auto& p : registry().plugins()) {
+    const seqlab::ConformanceReport report = seqlab::check_plugin(p);
+    INFO(seqlab::format_report(report));
+    for (const auto& c : report.checks) {
+      CAPTURE(c.name);
+      CAPTURE(c.detail);
+      CHECK(c.passed);
+      CHECK_FALSE(c.skipped);  // the shipped plugins support every layout the suite tries
     }
-    ++checked;
+    ++checked[p.kind()];
   }
-  CHECK(checked >= 2);  // at least rnn and lstm are built
+  // At least what ships: sine; rnn and lstm; mse; adam and sgd.
+  CHECK(checked[seqlab::PluginKind::dataset] >= 1);
+  CHECK(checked[seqlab::PluginKind::model] >= 2);
+  CHECK(checked[seqlab::PluginKind::loss] >= 1);
+  CHECK(checked[seqlab::PluginKind::optimizer] >= 2);
 }
 
-TEST_CASE("every loss plugin's gradient matches finite differences") {
-  int checked = 0;
-  for (const auto& plugin : registry().plugins()) {
-    if (plugin.kind() != seqlab::PluginKind::loss) continue;
-    check_loss(plugin);
-    ++checked;
+TEST_CASE("the conformance suite runs the checks of each kind") {
+  using seqlab::PluginKind;
+  const auto model = seqlab::check_plugin(plugin(PluginKind::model, "lstm"));
+  for (const char* name :
+       {"schema: parameter names", "construction", "parameters", "gradient, target_steps = 1",
+        "backward twice, target_steps = 1", "gradient, target_steps = steps", "backward twice, target_steps = steps"}) {
+    CAPTURE(name);
+    CHECK(find_check(model, name) != nullptr);
   }
-  CHECK(checked >= 1);
+  CHECK(find_check(model, "gradient, target_steps = 1")->detail.find("worst lstm.") != std::string::npos);
+  CHECK(find_check(seqlab::check_plugin(plugin(PluginKind::loss, "mse")), "gradient") != nullptr);
+  CHECK(find_check(seqlab::check_plugin(plugin(PluginKind::optimizer, "sgd")), "descent on a quadratic") != nullptr);
+  const auto dataset = seqlab::check_plugin(plugin(PluginKind::dataset, "sine"));
+  for (const char* name : {"shapes", "finite values", "same seed, same data", "another seed, other data"}) {
+    CAPTURE(name);
+    CHECK(find_check(dataset, name) != nullptr);
+  }
+}
+
+TEST_CASE("parameters given to the conformance suite are validated and used") {
+  using seqlab::PluginKind;
+  // A model that refuses one target layout: that layout is not applicable, not a failure.
+  const auto last_only = seqlab::check_plugin(plugin(PluginKind::model, "rnn"), {"head=last", "kernel=reference"});
+  CHECK(last_only.passed());
+  REQUIRE(find_check(last_only, "gradient, target_steps = steps") != nullptr);
+  CHECK(find_check(last_only, "gradient, target_steps = steps")->skipped);
+  // The plugin's own consistency check is a construction failure.
+  const auto nesterov = seqlab::check_plugin(plugin(PluginKind::optimizer, "sgd"), {"nesterov=true"});
+  CHECK_FALSE(nesterov.passed());
+  CHECK(find_check(nesterov, "construction")->detail.find("nesterov") != std::string::npos);
+  // A learning rate too small to descend in the suite's steps fails the descent check.
+  const auto slow = seqlab::check_plugin(plugin(PluginKind::optimizer, "sgd"), {"lr=1e-6"});
+  CHECK_FALSE(find_check(slow, "descent on a quadratic")->passed);
+  // Settings reach the plugin: a small every-step sine set still passes.
+  CHECK(seqlab::check_plugin(plugin(PluginKind::dataset, "sine"), {"num_samples=3", "target=sequence"}).passed());
+  CHECK_THROWS_AS(seqlab::check_plugin(plugin(PluginKind::optimizer, "adam"), {"lr=abc"}), seqlab::ConfigError);
+}
+
+TEST_CASE("the conformance suite reports a sign error in one parameter's gradient") {
+  const auto wrong =
+      seqlab::load_plugin_file(std::string(SEQLAB_TEST_BAD_PLUGIN_DIR) + "/wrong_backward/wrong_backward.so");
+  const auto report = seqlab::check_plugin(wrong);
+  INFO(seqlab::format_report(report));
+  CHECK_FALSE(report.passed());
+  for (const char* name : {"gradient, target_steps = 1", "gradient, target_steps = steps"}) {
+    const auto* check = find_check(report, name);
+    REQUIRE(check != nullptr);
+    CHECK_FALSE(check->passed);
+    CHECK(check->detail.find("worst fc.bias[") != std::string::npos);
+  }
+  // Everything else about it is fine: only the gradient checks fail.
+  CHECK(report.failures() == 2);
 }

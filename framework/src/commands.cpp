@@ -3,15 +3,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fmt/format.h>
+#include <fstream>
 #include <iostream>
 #include <numeric>
+#include <optional>
 
 #include "blas_runtime.hpp"
 #include "config_error.hpp"
+#include "conformance.hpp"
 #include "experiment.hpp"
 #include "param_validation.hpp"
 #include "plots.hpp"
+#include "plugin_docs.hpp"
 #include "progress_line.hpp"
 #include "run_folder.hpp"
 #include "seqlab/version.hpp"
@@ -273,6 +278,54 @@ int plugins_command(const CommonOptions& common, const std::string& name) {
       return 2;
     }
     return 0;
+  });
+}
+
+int plugins_markdown_command(const CommonOptions& common, const std::string& file) {
+  return guarded([&] {
+    PluginRegistry registry(common.plugin_dirs);
+    const std::string text = plugins_markdown(registry);
+    if (file.empty() || file == "-") {
+      std::cout << text;
+      return 0;
+    }
+    std::ofstream out(file, std::ios::binary);
+    out << text;
+    if (!out.flush()) throw RunError("cannot write " + file);
+    return 0;
+  });
+}
+
+int check_command(const CommonOptions& common, const std::string& plugin, const std::vector<std::string>& params) {
+  return guarded([&] {
+    // A path names one library; anything else is a plugin name looked up like `plugins NAME`.
+    const bool is_path = plugin.find('/') != std::string::npos || std::filesystem::path(plugin).extension() == ".so";
+    std::vector<LoadedPlugin> targets;
+    std::optional<PluginRegistry> registry;
+    if (is_path) {
+      if (!std::filesystem::exists(plugin)) throw PluginLoadError(plugin + ": no such file");
+      targets.push_back(load_plugin_file(plugin));
+    } else {
+      registry.emplace(common.plugin_dirs);
+      std::vector<std::string> all_names;
+      for (const auto& p : registry->plugins()) {
+        all_names.push_back(p.name());
+        if (p.name() == plugin) targets.push_back(p);  // one per kind that has the name
+      }
+      if (targets.empty()) {
+        const std::string guess = closest_name(plugin, all_names);
+        throw PluginLoadError("no plugin named '" + plugin + "' (known: " + join(all_names) + ")" +
+                              (guess.empty() ? "; to check a library file, give its path, e.g. ./my_plugin.so"
+                                             : "; did you mean '" + guess + "'?"));
+      }
+    }
+    bool passed = true;
+    for (const auto& target : targets) {
+      const ConformanceReport report = check_plugin(target, params);
+      std::cout << format_report(report) << std::flush;
+      passed = passed && report.passed();
+    }
+    return passed ? 0 : 1;
   });
 }
 

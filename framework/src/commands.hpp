@@ -27,5 +27,11 @@ struct RunOptions {
 int run_command(const RunOptions& options);
 int validate_command(const RunOptions& options);
 int plugins_command(const CommonOptions& common, const std::string& name);
+// Writes the Markdown reference of every plugin to `file`, or stdout when empty or "-".
+int plugins_markdown_command(const CommonOptions& common, const std::string& file);
+// Runs the conformance suite on a plugin file (a path) or every plugin of that
+// name, with `params` ("key=value") for its parameters. 0 all checks pass, 1 a
+// check fails, 2 bad usage or an unloadable plugin.
+int check_command(const CommonOptions& common, const std::string& plugin, const std::vector<std::string>& params);
 
 }  // namespace seqlab

@@ -1,4 +1,4 @@
-// seqlab's command line: run, validate and plugins, parsed with CLI11.
+// seqlab's command line: run, validate, plugins and check, parsed with CLI11.
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>
@@ -54,6 +54,31 @@ int main(int argc, char** argv) {
   auto* plugins_cmd = app.add_subcommand("plugins", "list the plugins, or one plugin's parameters");
   plugins_cmd->add_option("name", plugin_name, "show this plugin's parameters")->type_name("NAME");
   add_plugin_dir_option(*plugins_cmd, plugins);
+  std::string markdown_file;
+  auto* markdown_opt =
+      plugins_cmd
+          ->add_option("--markdown", markdown_file,
+                       "write the reference of every plugin (parameter tables from the schemas) as Markdown to FILE, "
+                       "or stdout without FILE; e.g. seqlab plugins --markdown plugins/README.md")
+          ->expected(0, 1)
+          ->type_name("[FILE]");
+
+  seqlab::CommonOptions check;
+  std::string check_plugin;
+  std::vector<std::string> check_params;
+  auto* check_cmd = app.add_subcommand(
+      "check",
+      "run the conformance suite on a plugin: schema sanity, construction, and by kind a finite-difference gradient "
+      "check (models, losses), descent on a quadratic (optimizers), determinism and shapes (datasets). "
+      "Exit 0 all pass, 1 a check fails, 2 bad usage or an unloadable plugin");
+  check_cmd->add_option("plugin", check_plugin, "a plugin library (path to a .so) or a plugin name")
+      ->required()
+      ->type_name("PLUGIN_FILE_OR_NAME");
+  check_cmd
+      ->add_option("params", check_params,
+                   "values for the plugin's parameters (default: their defaults; required ones must be given)")
+      ->type_name("key=value");
+  add_plugin_dir_option(*check_cmd, check);
 
   try {
     app.parse(argc, argv);
@@ -70,5 +95,13 @@ int main(int argc, char** argv) {
     return seqlab::run_command(run);
   }
   if (*validate_cmd) return seqlab::validate_command(validate);
+  if (*check_cmd) return seqlab::check_command(check, check_plugin, check_params);
+  if (markdown_opt->count() > 0) {
+    if (!plugin_name.empty()) {
+      std::cerr << "error: --markdown documents every plugin; leave out NAME\n";
+      return 2;
+    }
+    return seqlab::plugins_markdown_command(plugins, markdown_file);
+  }
   return seqlab::plugins_command(plugins, plugin_name);
 }

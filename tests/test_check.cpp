@@ -1,0 +1,73 @@
+// `seqlab check` on the real binary: the shipped plugins pass, a wrong backward is caught; the plugin reference is
+// fresh.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "support/process.hpp"
+
+namespace {
+
+using seqlab::test::run_seqlab;
+
+std::string wrong_backward_so() {
+  return std::string(SEQLAB_TEST_BAD_PLUGIN_DIR) + "/wrong_backward/wrong_backward.so";
+}
+
+}  // namespace
+
+TEST_CASE("seqlab check passes every shipped plugin, by name") {
+  for (const char* name : {"sine", "rnn", "lstm", "mse", "adam", "sgd"}) {
+    CAPTURE(name);
+    const auto r = run_seqlab(std::string("check ") + name, "-u SEQLAB_PLUGIN_PATH");
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+    CHECK(r.output.find("FAIL") == std::string::npos);
+    CHECK(r.output.find("passed: ") != std::string::npos);
+  }
+}
+
+TEST_CASE("seqlab check catches a model whose backward has a sign error in one parameter") {
+  const auto r = run_seqlab("check '" + wrong_backward_so() + "'");
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("FAIL  gradient, target_steps = 1: worst fc.bias[") != std::string::npos);
+  CHECK(r.output.find("FAIL  gradient, target_steps = steps: worst fc.bias[") != std::string::npos);
+  CHECK(r.output.find("FAILED: 2 of") != std::string::npos);
+  // The right parameter is not blamed.
+  CHECK(r.output.find("worst fc.weight") == std::string::npos);
+}
+
+TEST_CASE("seqlab check: bad usage and unloadable plugins exit 2") {
+  const auto unknown = run_seqlab("check lsmt", "-u SEQLAB_PLUGIN_PATH");
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.output.find("did you mean 'lstm'?") != std::string::npos);
+  const auto missing = run_seqlab("check ./no/such/plugin.so");
+  CHECK(missing.exit_code == 2);
+  const auto not_plugin =
+      run_seqlab("check '" + std::string(SEQLAB_TEST_BAD_PLUGIN_DIR) + "/no_descriptor/no_descriptor.so'");
+  CHECK(not_plugin.exit_code == 2);
+  CHECK(not_plugin.output.find("not a seqlab plugin") != std::string::npos);
+  const auto bad_value = run_seqlab("check adam lr=abc", "-u SEQLAB_PLUGIN_PATH");
+  CHECK(bad_value.exit_code == 2);
+  CHECK(bad_value.output.find("lr: expected a number") != std::string::npos);
+  CHECK(run_seqlab("check").exit_code == 2);
+  CHECK(run_seqlab("check --help").exit_code == 0);
+}
+
+TEST_CASE("plugins/README.md is what `seqlab plugins --markdown` writes today") {
+  seqlab::test::ScratchDir dir("markdown");
+  const auto r = run_seqlab("plugins --markdown '" + (dir / "README.md") + "'", "-u SEQLAB_PLUGIN_PATH");
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  const std::string fresh = seqlab::test::read_file(dir / "README.md");
+  const std::string committed = seqlab::test::read_file(std::string(SEQLAB_TEST_SOURCE_DIR) + "/plugins/README.md");
+  CHECK(fresh.find("| `lr` | number | `0.001` | > 0 | learning rate |") != std::string::npos);
+  CHECK(fresh.find(SEQLAB_TEST_SOURCE_DIR) == std::string::npos);  // no paths: the same on every machine
+  CHECK_MESSAGE(
+      fresh == committed,
+      "plugins/README.md is stale; regenerate it with: build/bin/seqlab plugins --markdown plugins/README.md");
+  // Without FILE it goes to stdout, byte for byte the same.
+  const auto out = run_seqlab("plugins --markdown 2>/dev/null", "-u SEQLAB_PLUGIN_PATH");
+  CHECK(out.exit_code == 0);
+  CHECK(out.output == fresh);
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# tests/out_of_tree/run_test.sh CMAKE BUILD_DIR SOURCE_DIR PART: plugins built outside the tree, against the installed SDK.
+#
+#   PART plugins:   installs BUILD_DIR into a temporary prefix, builds this folder's project
+#                   (lag_linear + huber) with find_package(seqlab), lists and trains them.
+#   PART skeletons: installs likewise, writes one tools/new-plugin skeleton of each kind,
+#                   builds them all and runs `seqlab validate` on each generated experiment.
+# Run by ctest (tests/CMakeLists.txt) after BUILD_DIR is built.
+set -euo pipefail
+
+if (($# != 4)); then
+  echo "usage: $0 CMAKE BUILD_DIR SOURCE_DIR plugins|skeletons" >&2
+  exit 2
+fi
+cmake=$1
+build=$2
+source=$3
+part=$4
+jobs=$(nproc 2>/dev/null || echo 2)
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/seqlab-out-of-tree.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+unset SEQLAB_PLUGIN_PATH  # only the folders this test names
+umask 022                 # the loader refuses plugin files and folders that others can write
+
+step() { echo "--- $*"; }
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+step "install $build into $tmp/prefix"
+"$cmake" --install "$build" --prefix "$tmp/prefix" >"$tmp/install.log" || {
+  cat "$tmp/install.log"
+  fail "cmake --install"
+}
+seqlab=$tmp/prefix/bin/seqlab
+for f in bin/seqlab include/seqlab/plugin.hpp lib/cmake/seqlab/seqlabConfig.cmake \
+  lib/cmake/seqlab/seqlabConfigVersion.cmake lib/cmake/seqlab/SeqlabPlugin.cmake lib/seqlab/plugins/sine.so; do
+  [[ -e $tmp/prefix/$f ]] || fail "the install has no $f"
+done
+
+# The installed seqlab finds its own plugins (PREFIX/lib/seqlab/plugins) with no flag.
+"$seqlab" plugins sine >/dev/null || fail "the installed seqlab does not find its plugins in $tmp/prefix/lib/seqlab/plugins"
+
+# Configure and build one plugin project against the installed prefix only.
+build_project() {
+  local src=$1 out=$2
+  "$cmake" -S "$src" -B "$out" -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_BUILD_TYPE=Release >"$out.log" 2>&1 &&
+    "$cmake" --build "$out" -j"$jobs" >>"$out.log" 2>&1 || {
+    cat "$out.log"
+    fail "building $src against the installed seqlab"
+  }
+}
+
+case $part in
+  plugins)
+    here="$source/tests/out_of_tree"
+    step "build $here against the installed seqlab"
+    build_project "$here" "$tmp/plugins"
+    for so in lag_linear.so huber.so; do [[ -f $tmp/plugins/$so ]] || fail "no $so in the project's build folder"; done
+
+    step "seqlab plugins --plugin-dir $tmp/plugins"
+    listing=$("$seqlab" plugins --plugin-dir "$tmp/plugins") || fail "seqlab plugins exited with $?"
+    echo "$listing"
+    grep -Eq '^model +lag_linear ' <<<"$listing" || fail "lag_linear is not listed as a model"
+    grep -Eq '^loss +huber ' <<<"$listing" || fail "huber is not listed as a loss"
+    "$seqlab" plugins huber --plugin-dir "$tmp/plugins" | grep -q 'delta' || fail "huber's parameters do not show delta"
+
+    step "seqlab run lag_linear_huber.yaml (3 epochs)"
+    "$seqlab" run "$here/lag_linear_huber.yaml" --plugin-dir "$tmp/plugins" --out "$tmp/run" --no-plots \
+      training.epochs=3 || fail "seqlab run exited with $?"
+    [[ -f $tmp/run/metrics.csv ]] || fail "no metrics.csv in the run folder"
+    epochs=$(tail -n +2 "$tmp/run/metrics.csv" | wc -l)
+    ((epochs == 3)) || fail "metrics.csv has $epochs epochs, expected 3"
+    cat "$tmp/run/metrics.csv"
+    ;;
+  skeletons)
+    new_plugin="$source/tools/new-plugin"
+    kinds=(dataset model loss optimizer)
+    step "tools/new-plugin: one skeleton of each kind"
+    mkdir "$tmp/src"
+    for kind in "${kinds[@]}"; do
+      "$new_plugin" "$kind" "skel_$kind" "$tmp/src/skel_$kind" || fail "tools/new-plugin $kind skel_$kind"
+    done
+    # Refusals: an existing non-empty folder, a bad kind, a name that is not a C identifier.
+    if "$new_plugin" loss skel_loss "$tmp/src/skel_loss" 2>/dev/null; then fail "a non-empty folder was overwritten"; fi
+    if "$new_plugin" layer x "$tmp/src/x" 2>/dev/null; then fail "a bad kind was accepted"; fi
+    if "$new_plugin" loss 2fast "$tmp/src/y" 2>/dev/null; then fail "a name that is not an identifier was accepted"; fi
+
+    # Each skeleton is its own project; one parent builds them together (one configure, parallel compiles).
+    {
+      echo "cmake_minimum_required(VERSION 3.25)"
+      echo "project(skeletons CXX)"
+      for kind in "${kinds[@]}"; do echo "add_subdirectory(skel_$kind)"; done
+    } >"$tmp/src/CMakeLists.txt"
+    step "build the skeletons against the installed seqlab"
+    build_project "$tmp/src" "$tmp/out"
+
+    for kind in "${kinds[@]}"; do
+      step "seqlab validate skel_$kind.yaml"
+      "$seqlab" validate "$tmp/src/skel_$kind/skel_$kind.yaml" --plugin-dir "$tmp/out/skel_$kind" ||
+        fail "seqlab validate on the $kind skeleton exited with $?"
+    done
+    ;;
+  *)
+    fail "unknown part '$part' (plugins or skeletons)"
+    ;;
+esac
+echo "ok: $part"

@@ -2,9 +2,10 @@
 # tests/out_of_tree/run_test.sh CMAKE BUILD_DIR SOURCE_DIR PART: plugins built outside the tree, against the installed SDK.
 #
 #   PART plugins:   installs BUILD_DIR into a temporary prefix, builds this folder's project
-#                   (lag_linear + huber) with find_package(seqlab), lists and trains them.
+#                   (lag_linear + huber) with find_package(seqlab), lists, checks and trains them.
 #   PART skeletons: installs likewise, writes one tools/new-plugin skeleton of each kind,
-#                   builds them all and runs `seqlab validate` on each generated experiment.
+#                   builds them all, runs `seqlab validate` on each generated experiment and
+#                   `seqlab check` on each plugin.
 # Run by ctest (tests/CMakeLists.txt) after BUILD_DIR is built.
 set -euo pipefail
 
@@ -67,6 +68,11 @@ case $part in
     grep -Eq '^loss +huber ' <<<"$listing" || fail "huber is not listed as a loss"
     "$seqlab" plugins huber --plugin-dir "$tmp/plugins" | grep -q 'delta' || fail "huber's parameters do not show delta"
 
+    for plugin in lag_linear huber; do
+      step "seqlab check $plugin (the conformance suite: finite-difference gradients)"
+      "$seqlab" check "$plugin" --plugin-dir "$tmp/plugins" || fail "seqlab check $plugin exited with $?"
+    done
+
     step "seqlab run lag_linear_huber.yaml (3 epochs)"
     "$seqlab" run "$here/lag_linear_huber.yaml" --plugin-dir "$tmp/plugins" --out "$tmp/run" --no-plots \
       training.epochs=3 || fail "seqlab run exited with $?"
@@ -101,6 +107,8 @@ case $part in
       step "seqlab validate skel_$kind.yaml"
       "$seqlab" validate "$tmp/src/skel_$kind/skel_$kind.yaml" --plugin-dir "$tmp/out/skel_$kind" ||
         fail "seqlab validate on the $kind skeleton exited with $?"
+      "$seqlab" check "skel_$kind" --plugin-dir "$tmp/out/skel_$kind" ||
+        fail "seqlab check on the $kind skeleton exited with $?"
     done
     ;;
   *)

@@ -268,19 +268,19 @@ std::vector<CheckResult> model_checks(const LoadedPlugin& plugin, const ParamVal
   struct Mode {
     std::size_t target_steps;
     std::string label;
+    std::unique_ptr<Random> random;  // a plugin may keep a reference to its Random: it outlives the model
     Handle<Model> model;
     std::string refused;
   };
   std::vector<Mode> modes;
-  modes.push_back({1, "target_steps = 1", nullptr, ""});
-  modes.push_back({kSteps, "target_steps = steps", nullptr, ""});
+  modes.push_back({1, "target_steps = 1", std::make_unique<Random>(7), nullptr, ""});
+  modes.push_back({kSteps, "target_steps = steps", std::make_unique<Random>(7), nullptr, ""});
 
   // Construction: a model may refuse one target layout (ParamError), not both.
   std::vector<std::string> notes, problems;
   for (auto& mode : modes) {
-    Random random(7);
     try {
-      mode.model = create_model(plugin, {params, random, {kInputs, kOutputs, kSteps, mode.target_steps}});
+      mode.model = create_model(plugin, {params, *mode.random, {kInputs, kOutputs, kSteps, mode.target_steps}});
       if (mode.model->output_steps(kSteps) != mode.target_steps) {
         mode.refused = "it predicts " + std::to_string(mode.model->output_steps(kSteps)) + " steps for " +
                        std::to_string(kSteps) + " input steps";

@@ -19,6 +19,7 @@
 #include "plugin_docs.hpp"
 #include "progress_line.hpp"
 #include "run_folder.hpp"
+#include "run_record.hpp"
 #include "seqlab/version.hpp"
 #include "sha256.hpp"
 #include "suggest.hpp"
@@ -104,6 +105,10 @@ nlohmann::json summarize(const ResolvedExperiment& e, const RunOptions& options,
   j["median_epoch_ms"] = number(median(epoch_ms));
   j["parameter_count"] = parameter_count;
   j["seqlab_version"] = kVersion;
+  j["compiler"] = compiler_text();
+  // Where the experiment and seqlab came from; null outside a git checkout.
+  j["experiment_git"] = git_state(e.source->file());
+  j["seqlab_git"] = git_state(SEQLAB_SOURCE_DIR);
   j["blas"] = {{"core", blas_core()}, {"threads", blas_threads()}};
   j["threads"] = e.training.integer("threads");
   j["command"] = options.command_line;

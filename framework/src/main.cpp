@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "reproduce.hpp"
 #include "seqlab/version.hpp"
 
 namespace {
@@ -80,6 +81,16 @@ int main(int argc, char** argv) {
       ->type_name("key=value");
   add_plugin_dir_option(*check_cmd, check);
 
+  seqlab::ReproduceOptions reproduce;
+  auto* reproduce_cmd = app.add_subcommand(
+      "reproduce",
+      "rerun a run from its record (config.yaml, summary.json) and report whether metrics, predictions and weights "
+      "are byte-identical. Exit 0 identical, 1 different, 2 not a run folder");
+  reproduce_cmd->add_option("run_dir", reproduce.run_dir, "the run folder")->required()->type_name("RUN_DIR");
+  reproduce_cmd->add_option("--out", reproduce.out, "where the rerun goes (new or empty); default RUN_DIR-reproduced")
+      ->type_name("DIR");
+  add_plugin_dir_option(*reproduce_cmd, reproduce.common);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -96,6 +107,7 @@ int main(int argc, char** argv) {
   }
   if (*validate_cmd) return seqlab::validate_command(validate);
   if (*check_cmd) return seqlab::check_command(check, check_plugin, check_params);
+  if (*reproduce_cmd) return seqlab::reproduce_command(reproduce);
   if (markdown_opt->count() > 0) {
     if (!plugin_name.empty()) {
       std::cerr << "error: --markdown documents every plugin; leave out NAME\n";

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "compare.hpp"
 #include "reproduce.hpp"
 #include "seqlab/version.hpp"
 
@@ -91,6 +92,13 @@ int main(int argc, char** argv) {
       ->type_name("DIR");
   add_plugin_dir_option(*reproduce_cmd, reproduce.common);
 
+  seqlab::CompareOptions compare;
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "compare runs (or sweeps): the settings that differ, the metrics, and overlaid loss curves");
+  compare_cmd->add_option("runs", compare.runs, "run folders, or sweep folders")->required()->type_name("RUN_DIR...");
+  compare_cmd->add_option("--out", compare.out, "also write compare.md and loss_overlay.png into DIR")
+      ->type_name("DIR");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -108,6 +116,7 @@ int main(int argc, char** argv) {
   if (*validate_cmd) return seqlab::validate_command(validate);
   if (*check_cmd) return seqlab::check_command(check, check_plugin, check_params);
   if (*reproduce_cmd) return seqlab::reproduce_command(reproduce);
+  if (*compare_cmd) return seqlab::compare_command(compare);
   if (markdown_opt->count() > 0) {
     if (!plugin_name.empty()) {
       std::cerr << "error: --markdown documents every plugin; leave out NAME\n";

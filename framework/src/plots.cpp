@@ -354,6 +354,35 @@ PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std:
   return draw(folder, "loss", n > 0, "the loss curve");
 }
 
+PlotOutcome plot_loss_overlay(const std::string& dir, const std::string& stem, const std::vector<LabelledCurve>& curves,
+                              const std::string& title) {
+  const fs::path folder = prepare_dir(dir);
+  std::ostringstream dat, plot;
+  dat << "# loss per epoch of several runs, one block each (gnuplot: index N)"
+      << (title.empty() ? "" : ": " + one_line(title)) << "\n";
+  bool any_points = false;
+  for (std::size_t c = 0; c < curves.size(); ++c) {
+    const LossCurve& curve = curves[c].curve;
+    const bool use_val = !curve.val_loss.empty();
+    const auto& losses = use_val ? curve.val_loss : curve.train_loss;
+    if (losses.size() != curve.epochs.size())
+      throw std::invalid_argument("plot_loss_overlay: curve " + curves[c].label + " has mismatched lengths");
+    dat << (c ? "\n\n" : "") << "# " << one_line(curves[c].label) << ": epoch " << (use_val ? "val_loss" : "train_loss")
+        << "\n";
+    for (std::size_t i = 0; i < losses.size(); ++i) dat << curve.epochs[i] << ' ' << number_text(losses[i]) << '\n';
+    any_points = any_points || !losses.empty();
+    plot << (c ? ", \\\n     " : "plot ") << "'" << stem << ".dat' index " << c
+         << " using 1:2 with lines linewidth 2 title " << gp_quote(curves[c].label + (use_val ? " (val)" : " (train)"));
+  }
+  write_file(folder / (stem + ".dat"), dat.str());
+  std::ostringstream gp;
+  gp << script_preamble(stem, title, "loss curves of several runs") << "set xlabel 'epoch'\n"
+     << "set ylabel 'loss (log scale)'\nset logscale y\nset format y '%.0e'\nset key top right\n"
+     << plot.str() << "\nunset output\n";
+  write_file(folder / (stem + ".gp"), gp.str());
+  return draw(folder, stem, any_points, "the overlaid loss curves");
+}
+
 PlotOutcome plot_predictions(const std::string& dir, const PredictionSeries& series, const std::string& title) {
   const std::size_t n = series.target.size();
   if (series.predicted.size() != n)

@@ -44,6 +44,16 @@ struct PlotOutcome {
 // loss is positive (non-positive values cannot appear on a log axis).
 PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std::string& title);
 
+// Several runs' loss curves in one plot (stem given), e.g. for `seqlab compare`
+// and sweeps: each curve's validation loss when it has one, else its training
+// loss, on a log axis. One data block per curve in <stem>.dat.
+struct LabelledCurve {
+  std::string label;
+  LossCurve curve;
+};
+PlotOutcome plot_loss_overlay(const std::string& dir, const std::string& stem, const std::vector<LabelledCurve>& curves,
+                              const std::string& title);
+
 // Stem "prediction": target and predicted against the index.
 PlotOutcome plot_predictions(const std::string& dir, const PredictionSeries& series, const std::string& title);
 

@@ -118,7 +118,7 @@ ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> so
   const ExperimentSource& src = *source;
   const ParamValues top =
       validate_params(experiment_schema(), src, "",
-                      {"dataset", "model", "loss", "optimizer", "training", "plugin_dirs"}, "the experiment");
+                      {"dataset", "model", "loss", "optimizer", "training", "plugin_dirs", "sweep"}, "the experiment");
   experiment.plugin_dirs = experiment_plugin_dirs(src);
   experiment.name = top.text("name");
   if (experiment.name.empty()) experiment.name = std::filesystem::path(src.file()).stem().string();

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "sweep_runner.hpp"
 #include "compare.hpp"
 #include "reproduce.hpp"
 #include "seqlab/version.hpp"
@@ -99,6 +100,17 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--out", compare.out, "also write compare.md and loss_overlay.png into DIR")
       ->type_name("DIR");
 
+  seqlab::SweepOptions sweep;
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep", "run every trial of the experiment's sweep: section, each as its own run; rerun to resume");
+  add_experiment_arguments(*sweep_cmd, sweep.run);
+  sweep_cmd->add_option("--out", sweep.run.out, "the sweep folder; default runs/<name>-sweep")->type_name("DIR");
+  sweep_cmd->add_option("--jobs", sweep.jobs, "trials at a time (default: the number of cores)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("N");
+  sweep_cmd->add_flag("--dry-run", sweep.dry_run, "list the trials (id, seed, settings) and exit");
+  sweep_cmd->add_flag("--retry-failed", sweep.retry_failed, "rerun the trials a previous sweep recorded as failed");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -113,6 +125,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
     return seqlab::run_command(run);
   }
+  if (*sweep_cmd) return seqlab::sweep_command(sweep);
   if (*validate_cmd) return seqlab::validate_command(validate);
   if (*check_cmd) return seqlab::check_command(check, check_plugin, check_params);
   if (*reproduce_cmd) return seqlab::reproduce_command(reproduce);

@@ -1,0 +1,492 @@
+// Running a sweep: validate every trial, then fork+exec `seqlab run` per trial, --jobs at a time, and summarise.
+#include "sweep_runner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <deque>
+#include <fcntl.h>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include "config_error.hpp"
+#include "experiment.hpp"
+#include "run_folder.hpp"
+#include "sweep_spec.hpp"
+
+namespace fs = std::filesystem;
+
+namespace seqlab {
+
+namespace {
+
+volatile std::sig_atomic_t g_stop_signal = 0;
+extern "C" void on_stop_signal(int signal) { g_stop_signal = signal; }
+
+constexpr std::size_t kTailLines = 20;
+constexpr const char* kTrialRecord = "sweep_trial.json";
+
+struct TrialResult {
+  bool known = false;    // finished now or earlier; false: not run (interrupted)
+  std::string status;    // completed | diverged | failed | timeout | crashed
+  std::string detail;    // "exit 1", "signal 11", ...
+  double seconds = 0;
+  double final_train_loss = std::nan(""), final_val_loss = std::nan(""), best_val_loss = std::nan("");
+  std::string error_tail;
+};
+
+double number(const nlohmann::json& j, const char* key) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : std::nan("");
+}
+
+nlohmann::json read_json(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) return nullptr;
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+}
+
+void write_atomically(const fs::path& file, const std::string& text) {
+  const fs::path tmp = file.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text;
+    if (!out.flush()) throw RunError("cannot write " + tmp.string());
+  }
+  fs::rename(tmp, file);
+}
+
+std::string tail_of(const fs::path& file) {
+  std::ifstream in(file);
+  std::deque<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(line);
+    if (lines.size() > kTailLines) lines.pop_front();
+  }
+  std::string text;
+  for (const auto& l : lines) text += l + "\n";
+  return text;
+}
+
+void read_metrics(const fs::path& dir, TrialResult& r) {
+  const nlohmann::json s = read_json(dir / "summary.json");
+  if (!s.is_object()) return;
+  r.final_train_loss = number(s, "final_train_loss");
+  r.final_val_loss = number(s, "final_val_loss");
+  r.best_val_loss = number(s, "best_val_loss");
+  if (r.seconds == 0) r.seconds = number(s, "train_seconds");
+}
+
+std::string summary_status(const fs::path& dir) {
+  const nlohmann::json s = read_json(dir / "summary.json");
+  return s.is_object() && s.contains("status") && s["status"].is_string() ? s["status"].get<std::string>() : "";
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::string format_seconds(double s) {
+  if (s < 60) return fmt::format("{:.1f}s", s);
+  if (s < 3600) return fmt::format("{}m{:02}s", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+  return fmt::format("{}h{:02}m", static_cast<int>(s) / 3600, static_cast<int>(s) / 60 % 60);
+}
+
+class Sweep {
+ public:
+  Sweep(const SweepOptions& options, const ResolvedExperiment& base, SweepSpec spec, std::vector<SweepTrial> trials)
+      : options_(options), base_(base), spec_(std::move(spec)), trials_(std::move(trials)), results_(trials_.size()) {
+    out_ = options.run.out.empty() ? fs::path("runs") / (base.name + "-sweep") : fs::path(options.run.out);
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    jobs_ = options.jobs > 0 ? options.jobs : static_cast<int>(cores);
+    threads_ = std::max(1, static_cast<int>(cores) / jobs_);
+    tty_ = isatty(STDERR_FILENO) == 1;
+  }
+
+  int run() {
+    fs::create_directories(out_ / "trials");
+    std::deque<std::size_t> queue;
+    int skipped = 0, kept_failed = 0, cleared = 0;
+    for (std::size_t i = 0; i < trials_.size(); ++i) {
+      const fs::path dir = trial_dir(i);
+      if (!fs::exists(dir)) {
+        queue.push_back(i);
+        continue;
+      }
+      const nlohmann::json record = read_json(dir / kTrialRecord);
+      if (summary_status(dir) == "completed") {
+        results_[i] = from_record(record, dir, "completed");
+        ++skipped;
+      } else if (record.is_object() && !options_.retry_failed) {
+        results_[i] = from_record(record, dir, "failed");
+        ++kept_failed;
+      } else {
+        // Failed and retried, or left half-written by a sweep that was killed.
+        if (!record.is_object()) ++cleared;
+        fs::remove_all(dir);
+        queue.push_back(i);
+      }
+    }
+    std::cout << fmt::format("sweep {}: {} trials, {} to run, {} jobs x {} threads -> {}\n", base_.name,
+                             trials_.size(), queue.size(), jobs_, threads_, out_.string());
+    if (skipped) std::cout << "skipped " << skipped << " finished trials\n";
+    if (kept_failed)
+      std::cout << "kept " << kept_failed << " failed trials as failed (--retry-failed reruns them)\n";
+    if (cleared) std::cout << "cleared " << cleared << " half-written trial folders to rerun them\n";
+    std::cout << std::flush;
+    total_to_run_ = queue.size();
+
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    struct sigaction old_int {}, old_term {};
+    sigaction(SIGINT, &action, &old_int);
+    sigaction(SIGTERM, &action, &old_term);
+    g_stop_signal = 0;
+
+    const auto started = std::chrono::steady_clock::now();
+    while ((!queue.empty() || !running_.empty()) && !g_stop_signal) {
+      while (static_cast<int>(running_.size()) < jobs_ && !queue.empty()) {
+        launch(queue.front());
+        queue.pop_front();
+      }
+      poll();
+      progress(started);
+      if (!running_.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (tty_) std::fprintf(stderr, "\r\033[K");
+    const bool interrupted = g_stop_signal != 0;
+    if (interrupted) stop_all();
+    sigaction(SIGINT, &old_int, nullptr);
+    sigaction(SIGTERM, &old_term, nullptr);
+
+    write_summaries();
+    int completed = 0, failed = 0;
+    for (const auto& r : results_) {
+      if (!r.known) continue;
+      (r.status == "completed" ? completed : failed)++;
+    }
+    std::cout << fmt::format("{}: {} completed, {} failed{}; summary in {}\n", interrupted ? "interrupted" : "done",
+                             completed, failed,
+                             interrupted ? fmt::format(", {} not run", trials_.size() - completed - failed) : "",
+                             (out_ / "summary.md").string());
+    if (interrupted) return 130;
+    return failed ? 1 : 0;
+  }
+
+ private:
+  struct Running {
+    std::size_t index;
+    pid_t pid;
+    std::chrono::steady_clock::time_point started;
+    bool timed_out = false;
+  };
+
+  fs::path trial_dir(std::size_t i) const { return out_ / "trials" / trials_[i].id; }
+  fs::path log_file(std::size_t i, const char* stream) const {
+    return out_ / "trials" / ("." + trials_[i].id + "." + stream);
+  }
+
+  TrialResult from_record(const nlohmann::json& record, const fs::path& dir, const std::string& fallback) const {
+    TrialResult r;
+    r.known = true;
+    r.status = fallback;
+    if (record.is_object()) {
+      if (record.contains("status") && record["status"].is_string()) r.status = record["status"];
+      if (record.contains("detail") && record["detail"].is_string()) r.detail = record["detail"];
+      if (record.contains("error_tail") && record["error_tail"].is_string()) r.error_tail = record["error_tail"];
+      r.seconds = number(record, "seconds");
+      if (std::isnan(r.seconds)) r.seconds = 0;
+    }
+    if (fallback == "completed") r.status = "completed";
+    read_metrics(dir, r);
+    return r;
+  }
+
+  void launch(std::size_t i) {
+    const SweepTrial& t = trials_[i];
+    std::vector<std::string> args = {"seqlab", "run", options_.run.experiment};
+    for (const auto& o : options_.run.overrides) args.push_back(o);
+    for (const auto& o : t.overrides) args.push_back(o);
+    args.push_back("seed=" + std::to_string(t.seed));
+    for (const std::string& a : {std::string("--out"), trial_dir(i).string(), std::string("--no-plots"),
+                                 std::string("--threads"), std::to_string(threads_)})
+      args.push_back(a);
+    for (const auto& d : options_.run.common.plugin_dirs) {
+      args.push_back("--plugin-dir");
+      args.push_back(d);
+    }
+    const std::string out_log = log_file(i, "stdout").string(), err_log = log_file(i, "stderr").string();
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::cout << std::flush;
+    std::cerr << std::flush;
+    const pid_t pid = fork();
+    if (pid < 0) throw RunError(std::string("cannot start a trial: fork failed"));
+    if (pid == 0) {
+      setpgid(0, 0);  // its own group: the sweep decides when a trial stops
+      const int in = open("/dev/null", O_RDONLY);
+      const int out = open(out_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int err = open(err_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (in < 0 || out < 0 || err < 0) _exit(127);
+      dup2(in, 0);
+      dup2(out, 1);
+      dup2(err, 2);
+      signal(SIGINT, SIG_DFL);
+      signal(SIGTERM, SIG_DFL);
+      execv("/proc/self/exe", argv.data());
+      const char message[] = "error: cannot execute /proc/self/exe\n";
+      (void)!write(2, message, sizeof message - 1);
+      _exit(127);
+    }
+    setpgid(pid, pid);
+    running_.push_back({i, pid, std::chrono::steady_clock::now()});
+  }
+
+  void poll() {
+    for (auto it = running_.begin(); it != running_.end();) {
+      int status = 0;
+      pid_t done = waitpid(it->pid, &status, WNOHANG);
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - it->started).count();
+      if (done == 0 && spec_.trial_timeout > 0 && seconds > spec_.trial_timeout) {
+        kill(-it->pid, SIGKILL);
+        it->timed_out = true;
+        done = waitpid(it->pid, &status, 0);
+      }
+      if (done == 0) {
+        ++it;
+        continue;
+      }
+      finish(*it, status, seconds);
+      it = running_.erase(it);
+    }
+  }
+
+  void finish(const Running& run, int status, double seconds) {
+    const std::size_t i = run.index;
+    const fs::path dir = trial_dir(i);
+    fs::create_directories(dir);  // a trial refused before its run folder existed still gets one
+    std::error_code ec;
+    fs::rename(log_file(i, "stdout"), dir / "stdout.log", ec);
+    fs::rename(log_file(i, "stderr"), dir / "stderr.log", ec);
+    TrialResult r;
+    r.known = true;
+    r.seconds = seconds;
+    if (run.timed_out) {
+      r.status = "timeout";
+      r.detail = fmt::format("killed after {} s (sweep.trial_timeout)", spec_.trial_timeout);
+    } else if (WIFSIGNALED(status)) {
+      r.status = "crashed";
+      r.detail = fmt::format("signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
+    } else {
+      const int code = WEXITSTATUS(status);
+      const std::string run_status = summary_status(dir);
+      if (code == 0 && run_status == "completed")
+        r.status = "completed";
+      else if (run_status == "diverged")
+        r.status = "diverged";
+      else
+        r.status = "failed";
+      if (r.status != "completed") r.detail = fmt::format("exit {}", code);
+    }
+    if (r.status != "completed") r.error_tail = tail_of(dir / "stderr.log");
+    read_metrics(dir, r);
+    results_[i] = r;
+    nlohmann::json record = {{"id", trials_[i].id},       {"status", r.status},         {"detail", r.detail},
+                             {"seconds", r.seconds},        {"seed", trials_[i].seed},    {"overrides", trials_[i].overrides},
+                             {"error_tail", r.error_tail}};
+    write_atomically(dir / kTrialRecord, record.dump(2) + "\n");
+    ++finished_;
+    if (r.status != "completed") ++failed_;
+    finished_seconds_ += seconds;
+    const std::string line =
+        fmt::format("[{}/{}] {} {} in {}{}: {} seed={}", finished_, total_to_run_, trials_[i].id, r.status,
+                    format_seconds(seconds), r.detail.empty() ? "" : " (" + r.detail + ")",
+                    trials_[i].configuration, trials_[i].seed);
+    if (!tty_) {
+      std::cerr << line << "\n" << std::flush;
+    } else if (r.status != "completed") {
+      std::fprintf(stderr, "\r\033[K%s\n", line.c_str());
+    }
+  }
+
+  void progress(std::chrono::steady_clock::time_point started) {
+    if (!tty_) return;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::string left = "?";
+    if (finished_ > 0) {
+      const double per_trial = finished_seconds_ / finished_;
+      const std::size_t remaining = total_to_run_ - finished_;
+      left = format_seconds(per_trial * static_cast<double>(remaining) / std::max(1, jobs_));
+    }
+    std::fprintf(stderr, "\r\033[Ksweep: %zu/%zu done, %zu running, %zu failed, %s elapsed, ~%s left", finished_,
+                 total_to_run_, running_.size(), failed_, format_seconds(elapsed).c_str(), left.c_str());
+    std::fflush(stderr);
+  }
+
+  void stop_all() {
+    for (const auto& run : running_) kill(-run.pid, SIGTERM);
+    for (const auto& run : running_) {
+      int status = 0;
+      waitpid(run.pid, &status, 0);
+      std::error_code ec;
+      fs::remove(log_file(run.index, "stdout"), ec);
+      fs::remove(log_file(run.index, "stderr"), ec);
+      // Its folder is left without a trial record: the next sweep clears it and reruns the trial.
+    }
+    running_.clear();
+  }
+
+  double metric_of(const TrialResult& r) const {
+    return spec_.metric == "train_loss" ? r.final_train_loss : r.final_val_loss;
+  }
+
+  void write_summaries() const {
+    std::string csv = "id";
+    for (const auto& p : spec_.parameters) csv += "," + csv_field(p.path);
+    csv += ",seed,status,final_train_loss,final_val_loss,best_val_loss,seconds,run_folder\n";
+    for (std::size_t i = 0; i < trials_.size(); ++i) {
+      const TrialResult& r = results_[i];
+      if (!r.known) continue;
+      csv += trials_[i].id;
+      for (const auto& v : trials_[i].values) csv += "," + csv_field(v);
+      csv += fmt::format(",{},{},{},{},{},{:.3f},{}\n", trials_[i].seed, r.status, format_metric(r.final_train_loss),
+                         format_metric(r.final_val_loss), format_metric(r.best_val_loss), r.seconds,
+                         csv_field(trial_dir(i).string()));
+    }
+    write_atomically(out_ / "summary.csv", csv);
+
+    // Configurations ranked by the metric's mean over their completed seeds.
+    struct Group {
+      std::vector<std::string> values;
+      std::vector<double> metric;
+      std::vector<std::string> ids;
+    };
+    std::map<std::string, Group> groups;
+    std::vector<std::string> order;
+    for (std::size_t i = 0; i < trials_.size(); ++i) {
+      const TrialResult& r = results_[i];
+      if (!r.known || r.status != "completed" || !std::isfinite(metric_of(r))) continue;
+      auto [it, inserted] = groups.try_emplace(trials_[i].configuration);
+      if (inserted) order.push_back(trials_[i].configuration);
+      it->second.values = trials_[i].values;
+      it->second.metric.push_back(metric_of(r));
+      it->second.ids.push_back(trials_[i].id);
+    }
+    struct Row {
+      const Group* group;
+      double mean, std;
+    };
+    std::vector<Row> rows;
+    for (const auto& key : order) {
+      const Group& g = groups.at(key);
+      double mean = 0;
+      for (double v : g.metric) mean += v;
+      mean /= static_cast<double>(g.metric.size());
+      double var = 0;
+      for (double v : g.metric) var += (v - mean) * (v - mean);
+      const double sd = g.metric.size() > 1 ? std::sqrt(var / static_cast<double>(g.metric.size() - 1)) : 0.0;
+      rows.push_back({&g, mean, sd});
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.mean < b.mean; });
+
+    std::size_t completed = 0, failed = 0, known = 0;
+    for (const auto& r : results_) {
+      if (!r.known) continue;
+      ++known;
+      (r.status == "completed" ? completed : failed)++;
+    }
+    std::string md = "# Sweep: " + base_.name + "\n\n";
+    md += fmt::format(
+        "{} trials ({}, {} seed(s) each): {} completed, {} failed, {} not run. Ranked by the final {} (mean over "
+        "seeds, lower is better).\n\n",
+        trials_.size(), spec_.method, spec_.repeats, completed, failed, trials_.size() - known, spec_.metric);
+    md += "| rank |";
+    for (const auto& p : spec_.parameters) md += " " + p.path + " |";
+    md += " " + spec_.metric + " (mean ± std) | count | trials |\n|---|";
+    for (std::size_t k = 0; k < spec_.parameters.size(); ++k) md += "---|";
+    md += "---|---|---|\n";
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      md += fmt::format("| {} |", k + 1);
+      for (const auto& v : rows[k].group->values) md += " " + v + " |";
+      std::string ids;
+      for (const auto& id : rows[k].group->ids) ids += (ids.empty() ? "" : " ") + id;
+      md += fmt::format(" {:.6g} ± {:.2g} | {} | {} |\n", rows[k].mean, rows[k].std, rows[k].group->metric.size(), ids);
+    }
+    if (failed) {
+      md += "\n## Failed trials\n";
+      for (std::size_t i = 0; i < trials_.size(); ++i) {
+        const TrialResult& r = results_[i];
+        if (!r.known || r.status == "completed") continue;
+        md += fmt::format("\n### {}: {}{}\n\n`{} seed={}` in `{}`\n\n```\n{}```\n", trials_[i].id, r.status,
+                          r.detail.empty() ? "" : " (" + r.detail + ")", trials_[i].configuration, trials_[i].seed,
+                          trial_dir(i).string(), r.error_tail.empty() ? "(no error output)\n" : r.error_tail);
+      }
+    }
+    write_atomically(out_ / "summary.md", md);
+  }
+
+  const SweepOptions& options_;
+  const ResolvedExperiment& base_;
+  SweepSpec spec_;
+  std::vector<SweepTrial> trials_;
+  std::vector<TrialResult> results_;
+  fs::path out_;
+  int jobs_ = 1, threads_ = 1;
+  bool tty_ = false;
+  std::vector<Running> running_;
+  std::size_t total_to_run_ = 0, finished_ = 0, failed_ = 0;
+  double finished_seconds_ = 0;
+};
+
+}  // namespace
+
+int sweep_command(const SweepOptions& options) {
+  try {
+    auto source = std::make_shared<const ExperimentSource>(options.run.experiment, options.run.overrides);
+    std::vector<std::string> dirs = options.run.common.plugin_dirs;
+    for (const auto& dir : experiment_plugin_dirs(*source)) dirs.push_back(dir);
+    PluginRegistry registry(dirs);
+    const ResolvedExperiment base = resolve_experiment(source, registry);
+    SweepSpec spec = parse_sweep(*source);
+    std::vector<SweepTrial> trials = expand_trials(spec, base.seed, options.run.overrides);
+    // Every trial is checked before the first one runs, and before the sweep folder exists.
+    validate_trials(trials, options.run.experiment, options.run.overrides, registry);
+    if (options.dry_run) {
+      std::size_t configurations = trials.size() / static_cast<std::size_t>(spec.repeats);
+      std::cout << fmt::format("{} trials ({}: {} configurations x {} seeds)\n", trials.size(), spec.method,
+                               configurations, spec.repeats);
+      for (const auto& t : trials) std::cout << t.id << "  seed=" << t.seed << "  " << t.configuration << "\n";
+      return 0;
+    }
+    Sweep sweep(options, base, std::move(spec), std::move(trials));
+    return sweep.run();
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const PluginLoadError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace seqlab

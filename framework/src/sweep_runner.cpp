@@ -290,7 +290,7 @@ class Sweep {
     r.seconds = seconds;
     if (run.timed_out) {
       r.status = "timeout";
-      r.detail = fmt::format("killed after {} s (sweep.trial_timeout)", spec_.trial_timeout);
+      r.detail = fmt::format("killed at sweep.trial_timeout = {} s", spec_.trial_timeout);
     } else if (WIFSIGNALED(status)) {
       r.status = "crashed";
       r.detail = fmt::format("signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));

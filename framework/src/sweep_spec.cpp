@@ -254,7 +254,8 @@ void validate_trials(const std::vector<SweepTrial>& trials, const std::string& f
         const std::string prefix = e.where().describe() + ": error: " + (e.path().empty() ? "" : e.path() + ": ");
         const std::string message = std::string(e.what()).substr(prefix.size());
         // A path the experiment does not have is the key's fault; a bad value, the value's.
-        const bool path_problem = e.path() != p.path || message.rfind("unknown", 0) == 0;
+        const bool path_problem = e.path() != p.path || message.rfind("unknown parameter", 0) == 0 ||
+                                  message.rfind("unknown top-level key", 0) == 0;
         SourceLocation where = p.spec_at;
         if (path_problem)
           where = p.key_at;

@@ -1,0 +1,222 @@
+// seqlab sweep: trial expansion, sweep-section errors before anything runs, failures, summaries and resume.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+#include <vector>
+
+#include "support/process.hpp"
+
+using seqlab::test::read_file;
+using seqlab::test::run_seqlab;
+using seqlab::test::ScratchDir;
+using seqlab::test::write_file;
+
+namespace {
+
+// Seven lines; the sweep section starts on line 8.
+const char* const kTiny = R"(name: tiny
+seed: 0
+dataset:   {plugin: sine, num_samples: 20, val_samples: 5, seq_length: 5, shift: 0.1, target: last}
+model:     {plugin: rnn, hidden_size: 2, num_layers: 1}
+loss:      {plugin: mse}
+optimizer: {plugin: sgd, lr: 0.01}
+training:  {epochs: 3, batch_size: 0, log_every: 1}
+)";
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::stringstream ss(text);
+  for (std::string line; std::getline(ss, line);) lines.push_back(line);
+  return lines;
+}
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+std::string sweep(const ScratchDir& dir, const std::string& arguments) {
+  return "sweep '" + (dir / "exp.yaml") + "' " + arguments;
+}
+
+// summary.csv without the seconds column (the only one that may differ between two sweeps).
+std::string metrics_of(const std::string& csv) {
+  std::string out;
+  for (const auto& line : lines_of(csv)) {
+    std::vector<std::string> fields;
+    std::stringstream ss(line);
+    for (std::string f; std::getline(ss, f, ',');) fields.push_back(f);
+    REQUIRE(fields.size() >= 2);
+    fields.erase(fields.end() - 2);  // seconds, before run_folder
+    for (const auto& f : fields) out += f + ",";
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("sweep --dry-run lists the grid: product of the lists x repeats") {
+  ScratchDir dir("sweep");
+  write_file(dir / "exp.yaml", std::string(kTiny) + R"(sweep:
+  repeats: 2
+  parameters:
+    model.plugin: [rnn, lstm]
+    model.hidden_size: [2, 3, 4]
+)");
+  const auto result = run_seqlab(sweep(dir, "--dry-run --out '" + (dir / "sw") + "'"));
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  CHECK(contains(result.output, "12 trials (grid: 6 configurations x 2 seeds)"));
+  CHECK(count_of(result.output, "  seed=") == 12);
+  CHECK(count_of(result.output, "seed=1  model.plugin=lstm model.hidden_size=4") == 1);
+  CHECK_FALSE(std::filesystem::exists(dir / "sw"));
+  // A range expands inclusively.
+  write_file(dir / "exp.yaml", std::string(kTiny) + "sweep: {parameters: {training.epochs: {range: [2, 8, 3]}}}\n");
+  const auto range = run_seqlab(sweep(dir, "--dry-run"));
+  CHECK(range.exit_code == 0);
+  CHECK(contains(range.output, "training.epochs=2\n"));
+  CHECK(contains(range.output, "training.epochs=5\n"));
+  CHECK(contains(range.output, "training.epochs=8\n"));
+  CHECK(count_of(range.output, "  seed=") == 3);
+}
+
+TEST_CASE("sweep --dry-run draws the random trials from the experiment's seed, deterministically") {
+  ScratchDir dir("sweep");
+  write_file(dir / "exp.yaml", std::string(kTiny) + R"(sweep:
+  method: random
+  trials: 5
+  repeats: 2
+  parameters:
+    model.hidden_size: {range: [2, 4, 1]}
+    optimizer.lr: {loguniform: [1e-4, 1e-1]}
+)");
+  const auto first = run_seqlab(sweep(dir, "--dry-run"));
+  const auto second = run_seqlab(sweep(dir, "--dry-run"));
+  const auto other_seed = run_seqlab(sweep(dir, "--dry-run seed=7"));
+  INFO(first.output);
+  CHECK(first.exit_code == 0);
+  CHECK(count_of(first.output, "  seed=") == 10);
+  CHECK(first.output == second.output);
+  CHECK(other_seed.exit_code == 0);
+  CHECK(other_seed.output != first.output);
+  CHECK(contains(other_seed.output, "seed=8  "));
+}
+
+TEST_CASE("every sweep-section mistake is reported at its file:line:col before any trial runs") {
+  struct Case {
+    std::string sweep, where, message;
+  };
+  const std::vector<Case> cases = {
+      {"sweep:\n  methd: grid\n  parameters: {model.hidden_size: [2]}\n", "exp.yaml:9:3:", "did you mean 'method'"},
+      {"sweep:\n  parameters:\n    model.hidden_size: []\n", "exp.yaml:10:24:", "the list is empty"},
+      {"sweep:\n  parameters:\n    model.hiden_size: [2, 3]\n", "exp.yaml:10:5:", "did you mean 'hidden_size'"},
+      {"sweep:\n  parameters:\n    model.hidden_size: [2, 0]\n", "exp.yaml:10:28:", "must be >= 1, got 0"},
+      {"sweep:\n  parameters:\n    model.plugin: [rnn, lsmt]\n", "exp.yaml:10:25:", "did you mean 'lstm'"},
+      {"sweep:\n  parameters:\n    training.epochs: {range: [5, 2, 1]}\n", "exp.yaml:10:34:", "below its start"},
+      {"sweep:\n  parameters:\n    training.epochs: {range: [1, 2, 0]}\n", "exp.yaml:10:37:", "step must be > 0"},
+      {"sweep:\n  parameters:\n    optimizer.lr: {loguniform: [1e-4, 1e-1]}\n", "exp.yaml:10:20:",
+       "a grid cannot enumerate"},
+      {"sweep:\n  method: random\n  trials: 2\n  parameters:\n    optimizer.lr: {loguniform: [0, 1]}\n",
+       "exp.yaml:12:33:", "bounds must be > 0"},
+      {"sweep:\n  method: random\n  parameters: {model.hidden_size: [2]}\n", "exp.yaml:9:3:", "needs sweep.trials"},
+  };
+  for (const auto& c : cases) {
+    ScratchDir dir("sweep");
+    write_file(dir / "exp.yaml", std::string(kTiny) + c.sweep);
+    const auto result = run_seqlab(sweep(dir, "--out '" + (dir / "sw") + "'"));
+    INFO(c.sweep);
+    INFO(result.output);
+    CHECK(result.exit_code == 2);
+    CHECK(contains(result.output, c.where));
+    CHECK(contains(result.output, c.message));
+    CHECK_FALSE(std::filesystem::exists(dir / "sw"));
+  }
+}
+
+TEST_CASE("seqlab run and validate ignore the sweep section") {
+  ScratchDir dir("sweep");
+  write_file(dir / "exp.yaml", std::string(kTiny) + "sweep: {parameters: {model.hidden_size: [2, 3]}}\n");
+  CHECK(run_seqlab("validate '" + (dir / "exp.yaml") + "'").exit_code == 0);
+  const auto result = run_seqlab("run '" + (dir / "exp.yaml") + "' --no-plots --out '" + (dir / "run") + "'");
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+}
+
+TEST_CASE("a failing trial is recorded with its error tail while the others complete") {
+  ScratchDir dir("sweep");
+  write_file(dir / "exp.yaml", std::string(kTiny) + R"(sweep:
+  parameters:
+    model.hidden_size: [2, 3]
+    optimizer.lr: [0.01, 1e30]
+)");
+  const std::string out = dir / "sw";
+  const auto result = run_seqlab(sweep(dir, "--jobs 2 --out '" + out + "'"));
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  CHECK(contains(result.output, "2 completed, 2 failed"));
+  const std::string csv = read_file(out + "/summary.csv");
+  INFO(csv);
+  CHECK(lines_of(csv).size() == 5);
+  CHECK(contains(csv, "id,model.hidden_size,optimizer.lr,seed,status,final_train_loss,final_val_loss,best_val_loss"));
+  CHECK(count_of(csv, ",completed,") == 2);
+  CHECK(count_of(csv, ",diverged,") == 2);
+  const std::string md = read_file(out + "/summary.md");
+  INFO(md);
+  CHECK(contains(md, "## Failed trials"));
+  CHECK(count_of(md, "diverged at epoch 3") == 2);
+  CHECK(contains(md, "| 1 | 3 | 0.01 |"));  // ranked by val_loss: hidden 3 ends lower
+  CHECK(contains(md, "| 2 | 2 | 0.01 |"));
+
+  // Without --retry-failed the failures stay failed; with it they run again.
+  const auto kept = run_seqlab(sweep(dir, "--jobs 2 --out '" + out + "'"));
+  CHECK(kept.exit_code == 1);
+  CHECK(contains(kept.output, "skipped 2 finished trials"));
+  CHECK(contains(kept.output, "kept 2 failed trials"));
+  CHECK(contains(kept.output, "0 to run"));
+  const auto retried = run_seqlab(sweep(dir, "--jobs 2 --retry-failed --out '" + out + "'"));
+  CHECK(retried.exit_code == 1);
+  CHECK(contains(retried.output, "2 to run"));
+}
+
+TEST_CASE("a resumed sweep reruns only the missing and half-written trials, with identical metrics") {
+  ScratchDir dir("sweep");
+  write_file(dir / "exp.yaml", std::string(kTiny) + R"(sweep:
+  repeats: 2
+  parameters:
+    model.hidden_size: [2, 4]
+)");
+  const std::string out = dir / "sw";
+  const auto clean = run_seqlab(sweep(dir, "--out '" + out + "'"));
+  INFO(clean.output);
+  REQUIRE(clean.exit_code == 0);
+  const std::string csv = read_file(out + "/summary.csv");
+  const std::string md = read_file(out + "/summary.md");
+  CHECK(lines_of(csv).size() == 5);
+  CHECK(contains(md, "| 2 | "));  // repeats counted per configuration
+
+  // One trial lost, one left half-written by a killed sweep (a run folder without its record).
+  std::vector<std::filesystem::path> trials;
+  for (const auto& entry : std::filesystem::directory_iterator(out + "/trials")) trials.push_back(entry.path());
+  std::sort(trials.begin(), trials.end());
+  REQUIRE(trials.size() == 4);
+  std::filesystem::remove_all(trials[0]);
+  std::filesystem::remove(trials[1] / "sweep_trial.json");
+  std::filesystem::remove(trials[1] / "summary.json");
+  const auto untouched = std::filesystem::last_write_time(trials[2] / "summary.json");
+
+  const auto resumed = run_seqlab(sweep(dir, "--out '" + out + "'"));
+  INFO(resumed.output);
+  CHECK(resumed.exit_code == 0);
+  CHECK(contains(resumed.output, "2 to run"));
+  CHECK(contains(resumed.output, "skipped 2 finished trials"));
+  CHECK(contains(resumed.output, "cleared 1 half-written"));
+  CHECK(std::filesystem::last_write_time(trials[2] / "summary.json") == untouched);
+  CHECK(std::filesystem::exists(trials[0] / "summary.json"));
+  CHECK(metrics_of(read_file(out + "/summary.csv")) == metrics_of(csv));
+}

@@ -120,8 +120,8 @@ TEST_CASE("every sweep-section mistake is reported at its file:line:col before a
       {"sweep:\n  parameters:\n    model.plugin: [rnn, lsmt]\n", "exp.yaml:10:25:", "did you mean 'lstm'"},
       {"sweep:\n  parameters:\n    training.epochs: {range: [5, 2, 1]}\n", "exp.yaml:10:34:", "below its start"},
       {"sweep:\n  parameters:\n    training.epochs: {range: [1, 2, 0]}\n", "exp.yaml:10:37:", "step must be > 0"},
-      {"sweep:\n  parameters:\n    optimizer.lr: {loguniform: [1e-4, 1e-1]}\n", "exp.yaml:10:20:",
-       "a grid cannot enumerate"},
+      {"sweep:\n  parameters:\n    optimizer.lr: {loguniform: [1e-4, 1e-1]}\n",
+       "exp.yaml:10:20:", "a grid cannot enumerate"},
       {"sweep:\n  method: random\n  trials: 2\n  parameters:\n    optimizer.lr: {loguniform: [0, 1]}\n",
        "exp.yaml:12:33:", "bounds must be > 0"},
       {"sweep:\n  method: random\n  parameters: {model.hidden_size: [2]}\n", "exp.yaml:9:3:", "needs sweep.trials"},
@@ -219,4 +219,34 @@ TEST_CASE("a resumed sweep reruns only the missing and half-written trials, with
   CHECK(std::filesystem::last_write_time(trials[2] / "summary.json") == untouched);
   CHECK(std::filesystem::exists(trials[0] / "summary.json"));
   CHECK(metrics_of(read_file(out + "/summary.csv")) == metrics_of(csv));
+}
+
+TEST_CASE("a trial over sweep.trial_timeout is killed and recorded; Ctrl-C stops the sweep with exit 130") {
+  ScratchDir dir("sweep");
+  std::string slow = kTiny;
+  const std::string epochs = "epochs: 3,";
+  slow.replace(slow.find(epochs), epochs.size(), "epochs: 10000000,");
+  write_file(dir / "exp.yaml", slow + "sweep: {trial_timeout: 0.3, parameters: {model.hidden_size: [2]}}\n");
+  const auto timed_out = run_seqlab(sweep(dir, "--out '" + (dir / "sw") + "'"));
+  INFO(timed_out.output);
+  CHECK(timed_out.exit_code == 1);
+  CHECK(contains(timed_out.output, "timeout"));
+  CHECK(contains(read_file(dir / "sw/summary.csv"), ",timeout,"));
+
+  write_file(dir / "exp.yaml", slow + "sweep: {parameters: {model.hidden_size: [2, 3]}}\n");
+  const auto stopped =
+      seqlab::test::run_shell("cd '" + dir.path() + "' && { '" + SEQLAB_TEST_BINARY + "' " + sweep(dir, "--out sw2") +
+                              " & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo rc=$?; }");
+  INFO(stopped.output);
+  CHECK(contains(stopped.output, "rc=130"));
+  CHECK(contains(stopped.output, "interrupted: 0 completed, 0 failed, 2 not run"));
+  CHECK(std::filesystem::exists(dir / "sw2/summary.md"));
+  // No trial left running ("[2]" keeps pgrep from matching its own command line).
+  CHECK(seqlab::test::run_shell("pgrep -f 'sw[2]/trials/'").output.empty());
+
+  // A folder with files but no trials/ is not a sweep folder: refused, not written into.
+  write_file(dir / "notes.txt", "x");
+  const auto refused = run_seqlab(sweep(dir, "--out '" + dir.path() + "'"));
+  CHECK(refused.exit_code == 2);
+  CHECK(contains(refused.output, "not a sweep folder"));
 }

@@ -36,9 +36,9 @@ constexpr std::size_t kTailLines = 20;
 constexpr const char* kTrialRecord = "sweep_trial.json";
 
 struct TrialResult {
-  bool known = false;    // finished now or earlier; false: not run (interrupted)
-  std::string status;    // completed | diverged | failed | timeout | crashed
-  std::string detail;    // "exit 1", "signal 11", ...
+  bool known = false;  // finished now or earlier; false: not run (interrupted)
+  std::string status;  // completed | diverged | failed | timeout | crashed
+  std::string detail;  // "exit 1", "signal 11", ...
   double seconds = 0;
   double final_train_loss = std::nan(""), final_val_loss = std::nan(""), best_val_loss = std::nan("");
   std::string error_tail;
@@ -119,6 +119,12 @@ class Sweep {
   }
 
   int run() {
+    if (fs::exists(out_) && !fs::is_empty(out_) && !fs::is_directory(out_ / "trials")) {
+      SourceLocation where;
+      where.override = "--out " + out_.string();
+      throw ConfigError(where, "",
+                        "the folder holds files but no trials/: it is not a sweep folder; choose another --out");
+    }
     fs::create_directories(out_ / "trials");
     std::deque<std::size_t> queue;
     int skipped = 0, kept_failed = 0, cleared = 0;
@@ -142,11 +148,10 @@ class Sweep {
         queue.push_back(i);
       }
     }
-    std::cout << fmt::format("sweep {}: {} trials, {} to run, {} jobs x {} threads -> {}\n", base_.name,
-                             trials_.size(), queue.size(), jobs_, threads_, out_.string());
+    std::cout << fmt::format("sweep {}: {} trials, {} to run, {} jobs x {} threads -> {}\n", base_.name, trials_.size(),
+                             queue.size(), jobs_, threads_, out_.string());
     if (skipped) std::cout << "skipped " << skipped << " finished trials\n";
-    if (kept_failed)
-      std::cout << "kept " << kept_failed << " failed trials as failed (--retry-failed reruns them)\n";
+    if (kept_failed) std::cout << "kept " << kept_failed << " failed trials as failed (--retry-failed reruns them)\n";
     if (cleared) std::cout << "cleared " << cleared << " half-written trial folders to rerun them\n";
     std::cout << std::flush;
     total_to_run_ = queue.size();
@@ -154,7 +159,8 @@ class Sweep {
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
     sigemptyset(&action.sa_mask);
-    struct sigaction old_int {}, old_term {};
+    struct sigaction old_int {
+    }, old_term{};
     sigaction(SIGINT, &action, &old_int);
     sigaction(SIGTERM, &action, &old_term);
     g_stop_signal = 0;
@@ -308,17 +314,17 @@ class Sweep {
     if (r.status != "completed") r.error_tail = tail_of(dir / "stderr.log");
     read_metrics(dir, r);
     results_[i] = r;
-    nlohmann::json record = {{"id", trials_[i].id},       {"status", r.status},         {"detail", r.detail},
-                             {"seconds", r.seconds},        {"seed", trials_[i].seed},    {"overrides", trials_[i].overrides},
+    nlohmann::json record = {{"id", trials_[i].id},       {"status", r.status},
+                             {"detail", r.detail},        {"seconds", r.seconds},
+                             {"seed", trials_[i].seed},   {"overrides", trials_[i].overrides},
                              {"error_tail", r.error_tail}};
     write_atomically(dir / kTrialRecord, record.dump(2) + "\n");
     ++finished_;
     if (r.status != "completed") ++failed_;
     finished_seconds_ += seconds;
-    const std::string line =
-        fmt::format("[{}/{}] {} {} in {}{}: {} seed={}", finished_, total_to_run_, trials_[i].id, r.status,
-                    format_seconds(seconds), r.detail.empty() ? "" : " (" + r.detail + ")",
-                    trials_[i].configuration, trials_[i].seed);
+    const std::string line = fmt::format(
+        "[{}/{}] {} {} in {}{}: {} seed={}", finished_, total_to_run_, trials_[i].id, r.status, format_seconds(seconds),
+        r.detail.empty() ? "" : " (" + r.detail + ")", trials_[i].configuration, trials_[i].seed);
     if (!tty_) {
       std::cerr << line << "\n" << std::flush;
     } else if (r.status != "completed") {

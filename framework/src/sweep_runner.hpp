@@ -6,8 +6,8 @@
 namespace seqlab {
 
 struct SweepOptions {
-  RunOptions run;  // experiment, overrides, --out (default runs/<name>-sweep), --plugin-dir
-  int jobs = 0;    // --jobs; 0 = the number of cores
+  RunOptions run;             // experiment, overrides, --out (default runs/<name>-sweep), --plugin-dir
+  int jobs = 0;               // --jobs; 0 = the number of cores
   bool dry_run = false;       // list the trials and exit
   bool retry_failed = false;  // rerun trials recorded as failed
 };

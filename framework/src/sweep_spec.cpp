@@ -67,12 +67,9 @@ SweepParameter parse_parameter(const ExperimentSource& source, const std::string
   p.key_at = at(source, key.Mark());
   p.spec_at = at(source, value.Mark());
   const std::string where = "sweep.parameters." + p.path;
-  auto fail_at = [&](const SourceLocation& loc, const std::string& message) {
-    throw ConfigError(loc, where, message);
-  };
+  auto fail_at = [&](const SourceLocation& loc, const std::string& message) { throw ConfigError(loc, where, message); };
   static const std::regex form(R"(^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$)");
-  if (!std::regex_match(p.path, form))
-    fail_at(p.key_at, "expected a dotted setting path such as model.hidden_size");
+  if (!std::regex_match(p.path, form)) fail_at(p.key_at, "expected a dotted setting path such as model.hidden_size");
   if (p.path == "seed")
     fail_at(p.key_at, "the seed is not swept: sweep.repeats runs each configuration with seed, seed+1, ...");
   if (p.path == "sweep" || p.path.rfind("sweep.", 0) == 0 || p.path == "name")
@@ -174,7 +171,8 @@ SweepSpec parse_sweep(const ExperimentSource& source) {
   if (!params.IsMap() || params.size() == 0)
     source.fail("sweep.parameters",
                 "expected a mapping of setting paths to values, e.g. parameters: {model.hidden_size: [16, 32]}");
-  for (const auto& pair : params) spec.parameters.push_back(parse_parameter(source, spec.method, pair.first, pair.second));
+  for (const auto& pair : params)
+    spec.parameters.push_back(parse_parameter(source, spec.method, pair.first, pair.second));
   return spec;
 }
 
@@ -261,8 +259,7 @@ void validate_trials(const std::vector<SweepTrial>& trials, const std::string& f
           where = p.key_at;
         else if (trial.value_index[i] != SIZE_MAX)
           where = p.value_at[trial.value_index[i]];
-        throw ConfigError(where, e.path(),
-                          message + (path_problem ? "" : " (sweep value " + trial.values[i] + ")"));
+        throw ConfigError(where, e.path(), message + (path_problem ? "" : " (sweep value " + trial.values[i] + ")"));
       }
       throw;
     }

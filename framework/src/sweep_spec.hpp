@@ -39,7 +39,7 @@ struct SweepTrial {
   std::vector<std::string> overrides;  // "path=value", one per swept parameter, in the sweep's order
   std::vector<std::string> values;     // the values alone, same order
   std::uint64_t seed = 0;
-  std::string configuration;  // the overrides without the seed: repeats share it
+  std::string configuration;                   // the overrides without the seed: repeats share it
   std::vector<const SweepParameter*> sources;  // the parameter behind each override
   std::vector<std::size_t> value_index;        // its value's index (list kind), else SIZE_MAX
 };

@@ -250,3 +250,34 @@ TEST_CASE("a trial over sweep.trial_timeout is killed and recorded; Ctrl-C stops
   CHECK(refused.exit_code == 2);
   CHECK(contains(refused.output, "not a sweep folder"));
 }
+
+TEST_CASE("a sweep draws best_trials.png and metric_vs_<param>.png beside its summary, unless --no-plots") {
+  ScratchDir dir("sweep");
+  write_file(dir / "exp.yaml", std::string(kTiny) + R"(sweep:
+  parameters:
+    model.plugin: [rnn, lstm]
+    model.hidden_size: [2, 3]
+)");
+  const std::string out = dir / "sw";
+  const auto result = run_seqlab(sweep(dir, "--jobs 2 --out '" + out + "'"));
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  for (const std::string stem : {"best_trials", "metric_vs_model.plugin", "metric_vs_model.hidden_size"}) {
+    INFO(stem);
+    CHECK(std::filesystem::exists(out + "/" + stem + ".dat"));
+    CHECK(std::filesystem::exists(out + "/" + stem + ".gp"));
+    if (seqlab::test::run_shell("command -v gnuplot").exit_code == 0)
+      CHECK(std::filesystem::exists(out + "/" + stem + ".png"));
+  }
+  // Four trials: four curves, four points; the categorical axis names its values.
+  CHECK(count_of(read_file(out + "/best_trials.dat"), "# ") == 5);
+  CHECK(contains(read_file(out + "/metric_vs_model.plugin.gp"), "set xtics ('rnn' 0, 'lstm' 1)"));
+  CHECK(lines_of(read_file(out + "/metric_vs_model.hidden_size.dat")).size() == 6);
+
+  const std::string bare = dir / "bare";
+  const auto no_plots = run_seqlab(sweep(dir, "--jobs 2 --no-plots --out '" + bare + "'"));
+  CHECK(no_plots.exit_code == 0);
+  CHECK(std::filesystem::exists(bare + "/summary.csv"));
+  CHECK_FALSE(std::filesystem::exists(bare + "/best_trials.dat"));
+  CHECK_FALSE(std::filesystem::exists(bare + "/metric_vs_model.plugin.dat"));
+}

@@ -110,6 +110,7 @@ int main(int argc, char** argv) {
       ->type_name("N");
   sweep_cmd->add_flag("--dry-run", sweep.dry_run, "list the trials (id, seed, settings) and exit");
   sweep_cmd->add_flag("--retry-failed", sweep.retry_failed, "rerun the trials a previous sweep recorded as failed");
+  sweep_cmd->add_flag("--no-plots", sweep.no_plots, "skip best_trials.png and metric_vs_<param>.png");
 
   try {
     app.parse(argc, argv);

@@ -383,6 +383,56 @@ PlotOutcome plot_loss_overlay(const std::string& dir, const std::string& stem, c
   return draw(folder, stem, any_points, "the overlaid loss curves");
 }
 
+PlotOutcome plot_metric_vs(const std::string& dir, const std::string& stem, const std::string& x_label,
+                           const std::vector<std::string>& xs, const std::vector<double>& ys,
+                           const std::string& y_label, const std::string& title, bool log_x) {
+  if (xs.size() != ys.size())
+    throw std::invalid_argument("plot_metric_vs: " + std::to_string(xs.size()) + " x values but " +
+                                std::to_string(ys.size()) + " y values");
+  const fs::path folder = prepare_dir(dir);
+  // Numeric when every value parses whole as a number (from_chars: no locale).
+  std::vector<double> numbers;
+  for (const auto& x : xs) {
+    double v = 0;
+    const auto res = std::from_chars(x.data(), x.data() + x.size(), v);
+    if (res.ec != std::errc() || res.ptr != x.data() + x.size()) break;
+    numbers.push_back(v);
+  }
+  const bool numeric = numbers.size() == xs.size();
+  std::vector<std::string> categories;
+  std::ostringstream dat;
+  dat << "# " << one_line(y_label) << " against " << one_line(x_label) << (title.empty() ? "" : ": " + one_line(title))
+      << "\n# " << (numeric ? "x" : "category_index") << " y" << (numeric ? "" : " category") << "\n";
+  bool any_points = false;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    any_points = any_points || std::isfinite(ys[i]);
+    if (numeric) {
+      dat << number_text(numbers[i]) << ' ' << number_text(ys[i]) << '\n';
+      continue;
+    }
+    auto at = std::find(categories.begin(), categories.end(), xs[i]);
+    if (at == categories.end()) at = categories.insert(categories.end(), xs[i]);
+    dat << (at - categories.begin()) << ' ' << number_text(ys[i]) << " # " << one_line(xs[i]) << '\n';
+  }
+  write_file(folder / (stem + ".dat"), dat.str());
+
+  std::ostringstream gp;
+  gp << script_preamble(stem, title, y_label + " against " + x_label) << "set xlabel " << gp_quote(x_label) << "\n"
+     << "set ylabel " << gp_quote(y_label) << "\n"
+     << "set key off\n"
+     << "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n";  // no point on the frame
+  if (numeric && log_x) gp << "set logscale x\nset format x '%.0e'\n";
+  if (!numeric) {
+    gp << "set xtics (";
+    for (std::size_t c = 0; c < categories.size(); ++c) gp << (c ? ", " : "") << gp_quote(categories[c]) << " " << c;
+    gp << ")\nset xrange [-0.5:" << (categories.empty() ? 0.5 : static_cast<double>(categories.size()) - 0.5) << "]\n";
+  }
+  gp << "plot '" << stem << ".dat' using 1:2 with points pointtype 7 pointsize 1.2 linecolor rgb '#1f77b4'\n"
+     << "unset output\n";
+  write_file(folder / (stem + ".gp"), gp.str());
+  return draw(folder, stem, any_points, "the " + y_label + " against " + x_label);
+}
+
 PlotOutcome plot_predictions(const std::string& dir, const PredictionSeries& series, const std::string& title) {
   const std::size_t n = series.target.size();
   if (series.predicted.size() != n)

@@ -2,6 +2,7 @@
 #include "sweep_runner.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -20,6 +21,7 @@
 
 #include "config_error.hpp"
 #include "experiment.hpp"
+#include "plots.hpp"
 #include "run_folder.hpp"
 #include "sweep_spec.hpp"
 
@@ -34,6 +36,7 @@ extern "C" void on_stop_signal(int signal) { g_stop_signal = signal; }
 
 constexpr std::size_t kTailLines = 20;
 constexpr const char* kTrialRecord = "sweep_trial.json";
+constexpr std::size_t kBestTrials = 5;
 
 struct TrialResult {
   bool known = false;  // finished now or earlier; false: not run (interrupted)
@@ -92,6 +95,40 @@ void read_metrics(const fs::path& dir, TrialResult& r) {
 std::string summary_status(const fs::path& dir) {
   const nlohmann::json s = read_json(dir / "summary.json");
   return s.is_object() && s.contains("status") && s["status"].is_string() ? s["status"].get<std::string>() : "";
+}
+
+// metrics.csv (epoch,train_loss,val_loss,lr,seconds) as a curve; an empty val_loss column means none.
+LossCurve read_curve(const fs::path& metrics) {
+  LossCurve curve;
+  std::ifstream in(metrics);
+  std::string line;
+  std::getline(in, line);  // header
+  bool has_val = true;
+  while (std::getline(in, line)) {
+    std::stringstream row(line);
+    std::string epoch, train, val;
+    std::getline(row, epoch, ',');
+    std::getline(row, train, ',');
+    std::getline(row, val, ',');
+    try {
+      curve.epochs.push_back(std::stoi(epoch));
+      curve.train_loss.push_back(std::stod(train));
+    } catch (const std::exception&) {
+      break;  // a line cut short by a killed run
+    }
+    has_val = has_val && !val.empty();
+    curve.val_loss.push_back(val.empty() ? 0.0 : std::stod(val));
+  }
+  if (!has_val) curve.val_loss.clear();
+  return curve;
+}
+
+// A parameter path as a file name part: "model.hidden_size" stays, anything odd becomes '_'.
+std::string file_part(const std::string& text) {
+  std::string out = text;
+  for (char& c : out)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
+  return out;
 }
 
 std::string csv_field(const std::string& text) {
@@ -446,6 +483,51 @@ class Sweep {
       }
     }
     write_atomically(out_ / "summary.md", md);
+    if (!options_.no_plots) write_plots();
+  }
+
+  // best_trials.png: the loss curves of the kBestTrials best completed trials;
+  // metric_vs_<param>.png: the metric of every completed trial against each swept value.
+  void write_plots() const {
+    std::vector<std::size_t> ranked;
+    for (std::size_t i = 0; i < trials_.size(); ++i)
+      if (results_[i].known && results_[i].status == "completed" && std::isfinite(metric_of(results_[i])))
+        ranked.push_back(i);
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [&](std::size_t a, std::size_t b) { return metric_of(results_[a]) < metric_of(results_[b]); });
+    std::vector<std::string> notes;
+    auto note = [&](const PlotOutcome& outcome) {
+      if (!outcome.drawn && !outcome.note.empty()) notes.push_back(outcome.note);
+    };
+    try {
+      std::vector<LabelledCurve> curves;
+      for (std::size_t k = 0; k < ranked.size() && curves.size() < kBestTrials; ++k) {
+        const std::size_t i = ranked[k];
+        LabelledCurve c{fmt::format("{}. {} seed={}", curves.size() + 1, trials_[i].configuration, trials_[i].seed),
+                        read_curve(trial_dir(i) / "metrics.csv")};
+        if (!c.curve.epochs.empty()) curves.push_back(std::move(c));
+      }
+      note(plot_loss_overlay(
+          out_.string(), "best_trials", curves,
+          fmt::format("{}: the {} best trials by final {}", base_.name, curves.size(), spec_.metric)));
+      for (std::size_t p = 0; p < spec_.parameters.size(); ++p) {
+        const SweepParameter& param = spec_.parameters[p];
+        std::vector<std::string> xs;
+        std::vector<double> ys;
+        for (std::size_t i = 0; i < trials_.size(); ++i) {  // in trial order: categories keep the list's order
+          if (!results_[i].known || results_[i].status != "completed") continue;
+          xs.push_back(trials_[i].values[p]);
+          ys.push_back(metric_of(results_[i]));
+        }
+        note(plot_metric_vs(out_.string(), "metric_vs_" + file_part(param.path), param.path, xs, ys,
+                            "final " + spec_.metric, fmt::format("{}: final {} per trial", base_.name, spec_.metric),
+                            param.kind == SweepParameter::Kind::loguniform));
+      }
+    } catch (const std::exception& e) {
+      notes.push_back(std::string("cannot write the sweep plots: ") + e.what());
+    }
+    // One line is enough: the causes (no gnuplot, say) are the same for every plot.
+    if (!notes.empty()) std::cerr << "note: " << notes.front() << "\n";
   }
 
   const SweepOptions& options_;

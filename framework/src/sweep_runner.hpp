@@ -10,6 +10,7 @@ struct SweepOptions {
   int jobs = 0;               // --jobs; 0 = the number of cores
   bool dry_run = false;       // list the trials and exit
   bool retry_failed = false;  // rerun trials recorded as failed
+  bool no_plots = false;      // skip best_trials.png and metric_vs_<param>.png
 };
 
 // 0 every trial completed; 1 a trial failed (each is still recorded); 2 a bad

@@ -59,6 +59,16 @@ std::string metrics_of(const std::string& csv) {
   return out;
 }
 
+// summary.csv without its last two columns, seconds and run_folder.
+std::string without_folders(const std::string& csv) {
+  std::string out;
+  for (const auto& line : lines_of(csv)) {
+    const std::string without_folder = line.substr(0, line.rfind(','));
+    out += without_folder.substr(0, without_folder.rfind(',')) + "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("sweep --dry-run lists the grid: product of the lists x repeats") {
@@ -280,4 +290,63 @@ TEST_CASE("a sweep draws best_trials.png and metric_vs_<param>.png beside its su
   CHECK(std::filesystem::exists(bare + "/summary.csv"));
   CHECK_FALSE(std::filesystem::exists(bare + "/best_trials.dat"));
   CHECK_FALSE(std::filesystem::exists(bare + "/metric_vs_model.plugin.dat"));
+}
+
+TEST_CASE("two shards at once into one folder, then --collect: the same summary as one local sweep") {
+  ScratchDir dir("sweep");
+  write_file(dir / "exp.yaml", std::string(kTiny) + R"(sweep:
+  repeats: 2
+  parameters:
+    model.hidden_size: [2, 3, 4]
+)");
+  const std::string bin = std::string("'") + SEQLAB_TEST_BINARY + "' ";
+  const std::string shared = dir / "shared";
+  const auto shards =
+      seqlab::test::run_shell("{ " + bin + sweep(dir, "--jobs 1 --shard 1/2 --out '" + shared + "'") + " & " + bin +
+                              sweep(dir, "--jobs 1 --shard 2/2 --out '" + shared + "'") + " & wait; }");
+  INFO(shards.output);
+  CHECK(count_of(shards.output, "(3 of the trials)") == 2);
+  CHECK(count_of(shards.output, "done: 3 completed, 0 failed") == 2);
+  CHECK_FALSE(std::filesystem::exists(shared + "/summary.csv"));  // only --collect summarises
+
+  const auto collected = run_seqlab(sweep(dir, "--collect --out '" + shared + "'"));
+  INFO(collected.output);
+  CHECK(collected.exit_code == 0);
+  CHECK(contains(collected.output, "collected 6 trials: 6 completed, 0 failed, 0 not finished"));
+  CHECK(std::filesystem::exists(shared + "/best_trials.dat"));
+
+  const std::string local = dir / "local";
+  REQUIRE(run_seqlab(sweep(dir, "--out '" + local + "'")).exit_code == 0);
+  // Every column but seconds and run_folder (the folders differ by name only).
+  CHECK(lines_of(without_folders(read_file(shared + "/summary.csv"))).size() == 7);
+  CHECK(without_folders(read_file(shared + "/summary.csv")) == without_folders(read_file(local + "/summary.csv")));
+
+  // A shard needs 1 <= I <= N.
+  const auto bad = run_seqlab(sweep(dir, "--shard 3/2 --out '" + shared + "'"));
+  CHECK(bad.exit_code == 2);
+  CHECK(contains(bad.output, "--shard wants I/N"));
+}
+
+TEST_CASE("--emit-slurm writes an sbatch job array of shards into one absolute sweep folder") {
+  ScratchDir dir("sweep");
+  write_file(dir / "exp.yaml",
+             std::string(kTiny) + "sweep: {repeats: 2, parameters: {model.hidden_size: [2, 3, 4]}}\n");
+  const std::string script = dir / "job.sh";
+  const auto result = run_seqlab(
+      sweep(dir, "--emit-slurm '" + script + "' --shards 4 --max-concurrent 2 --out '" + (dir / "sw") + "'"));
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  const std::string text = read_file(script);
+  INFO(text);
+  CHECK(text.rfind("#!/bin/bash\n", 0) == 0);
+  CHECK(contains(text, "#SBATCH --array=1-4%2\n"));
+  CHECK(contains(text, std::string("exec '") + SEQLAB_TEST_BINARY + "' sweep '" + (dir / "exp.yaml") +
+                           "' --shard \"${SLURM_ARRAY_TASK_ID}/4\""));
+  CHECK(contains(text, "--out '" + (dir / "sw") + "'"));
+  CHECK(contains(text, "--collect --out '" + (dir / "sw") + "'"));
+  CHECK(seqlab::test::run_shell("bash -n '" + script + "'").exit_code == 0);
+  CHECK_FALSE(std::filesystem::exists(dir / "sw/trials"));  // nothing ran
+  // Without --shards, one array task per trial; without --max-concurrent, no %K.
+  REQUIRE(run_seqlab(sweep(dir, "--emit-slurm '" + script + "'")).exit_code == 0);
+  CHECK(contains(read_file(script), "#SBATCH --array=1-6\n"));
 }

@@ -111,6 +111,26 @@ int main(int argc, char** argv) {
   sweep_cmd->add_flag("--dry-run", sweep.dry_run, "list the trials (id, seed, settings) and exit");
   sweep_cmd->add_flag("--retry-failed", sweep.retry_failed, "rerun the trials a previous sweep recorded as failed");
   sweep_cmd->add_flag("--no-plots", sweep.no_plots, "skip best_trials.png and metric_vs_<param>.png");
+  auto* shard_opt =
+      sweep_cmd
+          ->add_option("--shard", sweep.shard,
+                       "run only share I of N (1 <= I <= N): the trials k with k % N == I - 1; no summary")
+          ->type_name("I/N");
+  auto* collect_opt = sweep_cmd->add_flag(
+      "--collect", sweep.collect, "run nothing: write summary.csv, summary.md and the plots from the finished trials");
+  auto* slurm_opt =
+      sweep_cmd->add_option("--emit-slurm", sweep.emit_slurm, "write an sbatch job-array script (one --shard per task)")
+          ->type_name("FILE");
+  sweep_cmd->add_option("--shards", sweep.shards, "array tasks for --emit-slurm (default: one per trial)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("N")
+      ->needs(slurm_opt);
+  sweep_cmd->add_option("--max-concurrent", sweep.max_concurrent, "array tasks at a time for --emit-slurm (%K)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("K")
+      ->needs(slurm_opt);
+  shard_opt->excludes(collect_opt)->excludes(slurm_opt);
+  collect_opt->excludes(slurm_opt);
 
   try {
     app.parse(argc, argv);

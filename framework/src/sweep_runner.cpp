@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <csignal>
 #include <deque>
 #include <fcntl.h>
@@ -15,6 +17,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <sched.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -144,12 +148,93 @@ std::string format_seconds(double s) {
   return fmt::format("{}h{:02}m", static_cast<int>(s) / 3600, static_cast<int>(s) / 60 % 60);
 }
 
+fs::path sweep_folder(const SweepOptions& options, const ResolvedExperiment& base) {
+  return options.run.out.empty() ? fs::path("runs") / (base.name + "-sweep") : fs::path(options.run.out);
+}
+
+// The cores this process may use: a Slurm task's allocation, not the whole node.
+unsigned usable_cores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return static_cast<unsigned>(CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// "I/N" with 1 <= I <= N, as Slurm's $SLURM_ARRAY_TASK_ID for --array=1-N.
+std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  std::size_t index = 0, count = 0;
+  try {
+    std::size_t used = 0;
+    if (slash != std::string::npos) {
+      index = std::stoul(text.substr(0, slash), &used);
+      if (used != slash) index = 0;
+      count = std::stoul(text.substr(slash + 1), &used);
+      if (used != text.size() - slash - 1) count = 0;
+    }
+  } catch (const std::exception&) {
+    index = count = 0;
+  }
+  if (index < 1 || count < 1 || index > count) {
+    SourceLocation where;
+    where.override = "--shard " + text;
+    throw ConfigError(where, "", "--shard wants I/N with 1 <= I <= N (Slurm: $SLURM_ARRAY_TASK_ID/N with --array=1-N)");
+  }
+  return {index - 1, count};
+}
+
+// An sbatch script whose array task I runs `seqlab sweep --shard I/N` into the one sweep folder.
+void emit_slurm(const SweepOptions& options, const ResolvedExperiment& base, std::size_t trials) {
+  const std::size_t shards = options.shards > 0 ? std::min<std::size_t>(options.shards, trials) : trials;
+  const fs::path binary = fs::read_symlink("/proc/self/exe");
+  const fs::path experiment = fs::absolute(options.run.experiment);
+  const fs::path out = fs::absolute(sweep_folder(options, base)).lexically_normal();
+  std::string command = shell_quote(binary.string()) + " sweep " + shell_quote(experiment.string());
+  for (const auto& o : options.run.overrides) command += " " + shell_quote(o);
+  for (const auto& d : options.run.common.plugin_dirs)
+    command += " --plugin-dir " + shell_quote(fs::absolute(d).string());
+  const std::string collect = command + " --collect --out " + shell_quote(out.string());
+  command +=
+      fmt::format(" --shard \"${{SLURM_ARRAY_TASK_ID}}/{}\" --jobs \"${{SLURM_CPUS_PER_TASK:-1}}\" --no-plots --out {}",
+                  shards, shell_quote(out.string()));
+  std::string script = "#!/bin/bash\n";
+  script += fmt::format("# The sweep of {} as a Slurm job array: {} trials in {} array tasks.\n", experiment.string(),
+                        trials, shards);
+  script += "# Array task I runs the trials k (0-based, in --dry-run order) with k % " + std::to_string(shards) +
+            " == I - 1,\n# each into its own folder of the shared sweep folder " + out.string() + ".\n";
+  script += "# Submit:  sbatch " + options.emit_slurm + "\n";
+  script += "# After every task has finished, write summary.csv, summary.md and the plots with:\n#   " + collect + "\n";
+  script += "# A task that fails or is cancelled can be resubmitted: finished trials are skipped.\n";
+  script += "#SBATCH --job-name=" + base.name + "-sweep\n";
+  script += fmt::format("#SBATCH --array=1-{}{}\n", shards,
+                        options.max_concurrent > 0 ? "%" + std::to_string(options.max_concurrent) : "");
+  script += "#SBATCH --cpus-per-task=1\n";
+  script += "set -euo pipefail\n";
+  script += "exec " + command + "\n";
+  write_atomically(options.emit_slurm, script);
+  fs::permissions(options.emit_slurm, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add);
+  std::cout << fmt::format("wrote {}: {} array tasks for {} trials; submit it with `sbatch {}`, then run\n  {}\n",
+                           options.emit_slurm, shards, trials, options.emit_slurm, collect);
+}
+
 class Sweep {
  public:
-  Sweep(const SweepOptions& options, const ResolvedExperiment& base, SweepSpec spec, std::vector<SweepTrial> trials)
-      : options_(options), base_(base), spec_(std::move(spec)), trials_(std::move(trials)), results_(trials_.size()) {
-    out_ = options.run.out.empty() ? fs::path("runs") / (base.name + "-sweep") : fs::path(options.run.out);
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  Sweep(const SweepOptions& options, const ResolvedExperiment& base, SweepSpec spec, std::vector<SweepTrial> trials,
+        std::size_t shard_index, std::size_t shard_count)
+      : shard_index_(shard_index),
+        shard_count_(shard_count),
+        options_(options),
+        base_(base),
+        spec_(std::move(spec)),
+        trials_(std::move(trials)),
+        results_(trials_.size()) {
+    out_ = sweep_folder(options, base);
+    const unsigned cores = usable_cores();
     jobs_ = options.jobs > 0 ? options.jobs : static_cast<int>(cores);
     threads_ = std::max(1, static_cast<int>(cores) / jobs_);
     tty_ = isatty(STDERR_FILENO) == 1;
@@ -162,34 +247,61 @@ class Sweep {
       throw ConfigError(where, "",
                         "the folder holds files but no trials/: it is not a sweep folder; choose another --out");
     }
+    if (options_.collect) return collect();
     fs::create_directories(out_ / "trials");
     std::deque<std::size_t> queue;
-    int skipped = 0, kept_failed = 0, cleared = 0;
+    int skipped = 0, kept_failed = 0, cleared = 0, busy = 0;
+    std::size_t mine = 0;
     for (std::size_t i = 0; i < trials_.size(); ++i) {
+      if (i % shard_count_ != shard_index_) continue;
+      ++mine;
       const fs::path dir = trial_dir(i);
       if (!fs::exists(dir)) {
         queue.push_back(i);
         continue;
       }
       const nlohmann::json record = read_json(dir / kTrialRecord);
+      if (record.is_object()) {
+        if (summary_status(dir) == "completed") {
+          results_[i] = from_record(record, dir, "completed");
+          ++skipped;
+        } else if (!options_.retry_failed) {
+          results_[i] = from_record(record, dir, "failed");
+          ++kept_failed;
+        } else {
+          fs::remove_all(dir);
+          queue.push_back(i);
+        }
+        continue;
+      }
+      // No record: the trial never finished under a sweep. Its process may still
+      // be running (a SIGKILLed sweep's child): then launch() waits for its lock.
+      const int lock = try_lock(i);
+      if (lock < 0) {
+        ++busy;
+        queue.push_back(i);
+        continue;
+      }
       if (summary_status(dir) == "completed") {
-        results_[i] = from_record(record, dir, "completed");
+        adopt(i);  // it finished after its sweep died
         ++skipped;
-      } else if (record.is_object() && !options_.retry_failed) {
-        results_[i] = from_record(record, dir, "failed");
-        ++kept_failed;
       } else {
-        // Failed and retried, or left half-written by a sweep that was killed.
-        if (!record.is_object()) ++cleared;
-        fs::remove_all(dir);
+        fs::remove_all(dir);  // left half-written by a sweep that was killed
+        ++cleared;
         queue.push_back(i);
       }
+      close(lock);
     }
-    std::cout << fmt::format("sweep {}: {} trials, {} to run, {} jobs x {} threads -> {}\n", base_.name, trials_.size(),
-                             queue.size(), jobs_, threads_, out_.string());
+    const std::string shard =
+        shard_count_ > 1 ? fmt::format(" shard {}/{} ({} of the trials)", shard_index_ + 1, shard_count_, mine) : "";
+    std::cout << fmt::format("sweep {}{}: {} trials, {} to run, {} jobs x {} threads -> {}\n", base_.name, shard,
+                             trials_.size(), queue.size(), jobs_, threads_, out_.string());
     if (skipped) std::cout << "skipped " << skipped << " finished trials\n";
     if (kept_failed) std::cout << "kept " << kept_failed << " failed trials as failed (--retry-failed reruns them)\n";
     if (cleared) std::cout << "cleared " << cleared << " half-written trial folders to rerun them\n";
+    if (busy)
+      std::cout << busy << " trials are still running in another process (a killed sweep's child, or another sweep): "
+                << "waiting for them\n";
     std::cout << std::flush;
     total_to_run_ = queue.size();
 
@@ -204,13 +316,15 @@ class Sweep {
 
     const auto started = std::chrono::steady_clock::now();
     while ((!queue.empty() || !running_.empty()) && !g_stop_signal) {
-      while (static_cast<int>(running_.size()) < jobs_ && !queue.empty()) {
-        launch(queue.front());
+      // A trial another process holds goes to the back of the queue and is tried again later.
+      for (std::size_t tries = queue.size(); tries > 0 && static_cast<int>(running_.size()) < jobs_; --tries) {
+        const std::size_t i = queue.front();
         queue.pop_front();
+        if (!launch(i)) queue.push_back(i);
       }
       poll();
       progress(started);
-      if (!running_.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (!running_.empty() || !queue.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     if (tty_) std::fprintf(stderr, "\r\033[K");
     const bool interrupted = g_stop_signal != 0;
@@ -218,16 +332,17 @@ class Sweep {
     sigaction(SIGINT, &old_int, nullptr);
     sigaction(SIGTERM, &old_term, nullptr);
 
-    write_summaries();
+    // A shard summarises nothing: other shards may be writing, and only --collect sees them all.
+    if (shard_count_ == 1) write_summaries();
     int completed = 0, failed = 0;
     for (const auto& r : results_) {
       if (!r.known) continue;
       (r.status == "completed" ? completed : failed)++;
     }
-    std::cout << fmt::format("{}: {} completed, {} failed{}; summary in {}\n", interrupted ? "interrupted" : "done",
-                             completed, failed,
-                             interrupted ? fmt::format(", {} not run", trials_.size() - completed - failed) : "",
-                             (out_ / "summary.md").string());
+    const std::string where = shard_count_ == 1 ? "summary in " + (out_ / "summary.md").string()
+                                                : "when every shard is done, summarise with --collect";
+    std::cout << fmt::format("{}: {} completed, {} failed{}; {}\n", interrupted ? "interrupted" : "done", completed,
+                             failed, interrupted ? fmt::format(", {} not run", mine - completed - failed) : "", where);
     if (interrupted) return 130;
     return failed ? 1 : 0;
   }
@@ -238,9 +353,77 @@ class Sweep {
     pid_t pid;
     std::chrono::steady_clock::time_point started;
     bool timed_out = false;
+    int lock = -1;  // the trial's flock, released once its record is written
   };
 
   fs::path trial_dir(std::size_t i) const { return out_ / "trials" / trials_[i].id; }
+
+  // An exclusive flock on .locks/<id>.lock, or -1 when another process holds
+  // it. The descriptor is close-on-exec except in the trial's own child.
+  int try_lock(std::size_t i) const {
+    // Beside trials/, not in it: trials/ holds only trial folders (and their logs while they run).
+    const fs::path file = out_ / ".locks" / (trials_[i].id + ".lock");
+    std::error_code ec;
+    fs::create_directories(file.parent_path(), ec);
+    const int fd = open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) throw RunError("cannot open " + file.string() + ": " + std::strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      close(fd);
+      return -1;
+    }
+    return fd;
+  }
+
+  // A trial that completed with no record (its sweep was killed while it ran): logs moved in, record written.
+  void adopt(std::size_t i) {
+    const fs::path dir = trial_dir(i);
+    std::error_code ec;
+    fs::rename(log_file(i, "stdout"), dir / "stdout.log", ec);
+    fs::rename(log_file(i, "stderr"), dir / "stderr.log", ec);
+    TrialResult r;
+    r.known = true;
+    r.status = "completed";
+    read_metrics(dir, r);
+    results_[i] = r;
+    write_record(i, r);
+  }
+
+  void write_record(std::size_t i, const TrialResult& r) const {
+    nlohmann::json record = {{"id", trials_[i].id},       {"status", r.status},
+                             {"detail", r.detail},        {"seconds", r.seconds},
+                             {"seed", trials_[i].seed},   {"overrides", trials_[i].overrides},
+                             {"error_tail", r.error_tail}};
+    write_atomically(trial_dir(i) / kTrialRecord, record.dump(2) + "\n");
+  }
+
+  // --collect: every trial that has finished, from its record; nothing runs, nothing is cleared.
+  int collect() {
+    if (!fs::is_directory(out_ / "trials")) {
+      SourceLocation where;
+      where.override = "--out " + out_.string();
+      throw ConfigError(where, "", "no trials/ in this folder: there is nothing to collect");
+    }
+    int completed = 0, failed = 0;
+    for (std::size_t i = 0; i < trials_.size(); ++i) {
+      const fs::path dir = trial_dir(i);
+      if (!fs::exists(dir)) continue;
+      const nlohmann::json record = read_json(dir / kTrialRecord);
+      const bool done = summary_status(dir) == "completed";
+      if (!record.is_object()) {
+        // Finished with no record only if nobody holds its lock any more.
+        const int lock = done ? try_lock(i) : -1;
+        if (lock < 0) continue;
+        close(lock);
+      }
+      results_[i] = from_record(record, dir, done ? "completed" : "failed");
+      (results_[i].status == "completed" ? completed : failed)++;
+    }
+    write_summaries();
+    std::cout << fmt::format("collected {} trials: {} completed, {} failed, {} not finished; summary in {}\n",
+                             trials_.size(), completed, failed, trials_.size() - completed - failed,
+                             (out_ / "summary.md").string());
+    return failed ? 1 : 0;
+  }
   fs::path log_file(std::size_t i, const char* stream) const {
     return out_ / "trials" / ("." + trials_[i].id + "." + stream);
   }
@@ -261,7 +444,27 @@ class Sweep {
     return r;
   }
 
-  void launch(std::size_t i) {
+  // false: another process holds the trial, try later. Otherwise it runs now, or
+  // is found finished by that other process (recorded, or adopted).
+  bool launch(std::size_t i) {
+    const int lock = try_lock(i);
+    if (lock < 0) return false;
+    const fs::path dir = trial_dir(i);
+    if (fs::exists(dir)) {
+      const nlohmann::json record = read_json(dir / kTrialRecord);
+      const bool done = summary_status(dir) == "completed";
+      if (record.is_object() && (done || !options_.retry_failed)) {
+        results_[i] = from_record(record, dir, done ? "completed" : "failed");
+        close(lock);
+        return true;
+      }
+      if (done) {
+        adopt(i);
+        close(lock);
+        return true;
+      }
+      fs::remove_all(dir);
+    }
     const SweepTrial& t = trials_[i];
     std::vector<std::string> args = {"seqlab", "run", options_.run.experiment};
     for (const auto& o : options_.run.overrides) args.push_back(o);
@@ -281,13 +484,17 @@ class Sweep {
     std::cout << std::flush;
     std::cerr << std::flush;
     const pid_t pid = fork();
-    if (pid < 0) throw RunError(std::string("cannot start a trial: fork failed"));
+    if (pid < 0) {
+      close(lock);
+      throw RunError(std::string("cannot start a trial: fork failed"));
+    }
     if (pid == 0) {
       setpgid(0, 0);  // its own group: the sweep decides when a trial stops
       const int in = open("/dev/null", O_RDONLY);
       const int out = open(out_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       const int err = open(err_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       if (in < 0 || out < 0 || err < 0) _exit(127);
+      fcntl(lock, F_SETFD, 0);  // the child holds the trial's lock until it exits, even if the sweep dies
       dup2(in, 0);
       dup2(out, 1);
       dup2(err, 2);
@@ -299,7 +506,8 @@ class Sweep {
       _exit(127);
     }
     setpgid(pid, pid);
-    running_.push_back({i, pid, std::chrono::steady_clock::now()});
+    running_.push_back({i, pid, std::chrono::steady_clock::now(), false, lock});
+    return true;
   }
 
   void poll() {
@@ -351,11 +559,8 @@ class Sweep {
     if (r.status != "completed") r.error_tail = tail_of(dir / "stderr.log");
     read_metrics(dir, r);
     results_[i] = r;
-    nlohmann::json record = {{"id", trials_[i].id},       {"status", r.status},
-                             {"detail", r.detail},        {"seconds", r.seconds},
-                             {"seed", trials_[i].seed},   {"overrides", trials_[i].overrides},
-                             {"error_tail", r.error_tail}};
-    write_atomically(dir / kTrialRecord, record.dump(2) + "\n");
+    write_record(i, r);
+    close(run.lock);
     ++finished_;
     if (r.status != "completed") ++failed_;
     finished_seconds_ += seconds;
@@ -391,6 +596,7 @@ class Sweep {
       std::error_code ec;
       fs::remove(log_file(run.index, "stdout"), ec);
       fs::remove(log_file(run.index, "stderr"), ec);
+      close(run.lock);
       // Its folder is left without a trial record: the next sweep clears it and reruns the trial.
     }
     running_.clear();
@@ -530,6 +736,7 @@ class Sweep {
     if (!notes.empty()) std::cerr << "note: " << notes.front() << "\n";
   }
 
+  std::size_t shard_index_ = 0, shard_count_ = 1;  // 0-based here; --shard counts from 1
   const SweepOptions& options_;
   const ResolvedExperiment& base_;
   SweepSpec spec_;
@@ -563,7 +770,13 @@ int sweep_command(const SweepOptions& options) {
       for (const auto& t : trials) std::cout << t.id << "  seed=" << t.seed << "  " << t.configuration << "\n";
       return 0;
     }
-    Sweep sweep(options, base, std::move(spec), std::move(trials));
+    if (!options.emit_slurm.empty()) {
+      emit_slurm(options, base, trials.size());
+      return 0;
+    }
+    const auto [shard_index, shard_count] =
+        options.shard.empty() ? std::pair<std::size_t, std::size_t>{0, 1} : parse_shard(options.shard);
+    Sweep sweep(options, base, std::move(spec), std::move(trials), shard_index, shard_count);
     return sweep.run();
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <sstream>
 #include <vector>
 
@@ -349,4 +350,51 @@ TEST_CASE("--emit-slurm writes an sbatch job array of shards into one absolute s
   // Without --shards, one array task per trial; without --max-concurrent, no %K.
   REQUIRE(run_seqlab(sweep(dir, "--emit-slurm '" + script + "'")).exit_code == 0);
   CHECK(contains(read_file(script), "#SBATCH --array=1-6\n"));
+}
+
+TEST_CASE("a sweep SIGKILLed half way resumes: no finished trial reruns, a trial still running is waited for") {
+  ScratchDir dir("sweep");
+  std::string slow = kTiny;  // ~0.2 s a trial
+  const std::string epochs = "epochs: 3, batch_size: 0, log_every: 1";
+  slow.replace(slow.find(epochs), epochs.size(), "epochs: 20000, batch_size: 0, log_every: 0");
+  write_file(dir / "exp.yaml", slow + "sweep: {repeats: 2, parameters: {model.hidden_size: [2, 3, 4]}}\n");
+  namespace fs = std::filesystem;
+  const std::string bin = std::string("'") + SEQLAB_TEST_BINARY + "' ";
+  const std::string killed = dir / "killed";
+  // Kill the parent alone once the first trial is recorded and the second has started; that child lives on.
+  const auto first = seqlab::test::run_shell("{ " + bin + sweep(dir, "--jobs 1 --no-plots --out '" + killed + "'") +
+                                             " >/dev/null 2>&1 & pid=$!; for i in $(seq 500); do ls '" + killed +
+                                             "'/trials/*/sweep_trial.json >/dev/null 2>&1 && break; sleep 0.01; done; "
+                                             "sleep 0.05; kill -KILL $pid; wait $pid; echo rc=$?; }");
+  INFO(first.output);
+  REQUIRE(contains(first.output, "rc=137"));
+  std::map<std::string, fs::file_time_type> recorded;  // trials finished and recorded before the kill
+  std::vector<std::string> in_flight;                  // folders without a record: their trial may still run
+  for (const auto& entry : fs::directory_iterator(killed + "/trials")) {
+    if (!entry.is_directory()) continue;
+    if (fs::exists(entry.path() / "sweep_trial.json"))
+      recorded[entry.path().string()] = fs::last_write_time(entry.path() / "summary.json");
+    else
+      in_flight.push_back(entry.path().string());
+  }
+  REQUIRE(recorded.size() >= 1);
+  CHECK(recorded.size() + in_flight.size() < 6);  // killed half way
+
+  // The same command again, at once: it waits for the orphan and keeps its result.
+  const auto resumed = run_seqlab(sweep(dir, "--jobs 1 --no-plots --out '" + killed + "'"));
+  INFO(resumed.output);
+  CHECK(resumed.exit_code == 0);
+  for (const auto& [trial, written] : recorded) CHECK(fs::last_write_time(trial + "/summary.json") == written);
+  for (const auto& trial : in_flight) {
+    INFO(trial);
+    CHECK(contains(read_file(trial + "/sweep_trial.json"), "finished after its sweep was killed"));
+  }
+  std::size_t folders = 0;
+  for (const auto& entry : fs::directory_iterator(killed + "/trials")) folders += entry.is_directory() ? 1 : 0;
+  CHECK(folders == 6);
+
+  const std::string clean = dir / "clean";
+  REQUIRE(run_seqlab(sweep(dir, "--jobs 1 --no-plots --out '" + clean + "'")).exit_code == 0);
+  CHECK(lines_of(read_file(killed + "/summary.csv")).size() == 7);
+  CHECK(without_folders(read_file(killed + "/summary.csv")) == without_folders(read_file(clean + "/summary.csv")));
 }

@@ -383,6 +383,7 @@ class Sweep {
     TrialResult r;
     r.known = true;
     r.status = "completed";
+    r.detail = "finished after its sweep was killed";
     read_metrics(dir, r);
     results_[i] = r;
     write_record(i, r);

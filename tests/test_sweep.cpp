@@ -398,3 +398,26 @@ TEST_CASE("a sweep SIGKILLed half way resumes: no finished trial reruns, a trial
   CHECK(lines_of(read_file(killed + "/summary.csv")).size() == 7);
   CHECK(without_folders(read_file(killed + "/summary.csv")) == without_folders(read_file(clean + "/summary.csv")));
 }
+
+TEST_CASE("a trial whose plugin segfaults is recorded as crashed, with the signal and its error tail") {
+  ScratchDir dir("sweep");
+  std::string text = kTiny;
+  text.replace(text.find("{plugin: mse}"), 13, "{plugin: crash_on_value}");
+  write_file(dir / "exp.yaml", text + "sweep: {parameters: {loss.crash: [false, true]}}\n");
+  const std::string out = dir / "sw";
+  const auto result = run_seqlab(sweep(dir, std::string("--jobs 2 --plugin-dir '") + SEQLAB_TEST_BAD_PLUGIN_DIR +
+                                                "/crash_on_value' --out '" + out + "'"));
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  CHECK(contains(result.output, "1 completed, 1 failed"));
+  CHECK(contains(result.output, "crashed in"));
+  const std::string csv = read_file(out + "/summary.csv");
+  INFO(csv);
+  CHECK(contains(csv, ",false,0,completed,"));
+  CHECK(contains(csv, ",true,0,crashed,,,,"));
+  const std::string md = read_file(out + "/summary.md");
+  INFO(md);
+  CHECK(contains(md, ": crashed (signal 11 (Segmentation fault))"));
+  CHECK(contains(md, "crash_on_value: value() is about to segfault"));
+  CHECK(contains(md, "| 1 | false |"));
+}

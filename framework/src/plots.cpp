@@ -422,6 +422,10 @@ PlotOutcome plot_metric_vs(const std::string& dir, const std::string& stem, cons
      << "set key off\n"
      << "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n";  // no point on the frame
   if (numeric && log_x) gp << "set logscale x\nset format x '%.0e'\n";
+  // Losses spread over decades: a log y axis when every value can sit on one.
+  bool log_y = any_points;
+  for (double y : ys) log_y = log_y && (!std::isfinite(y) || y > 0);
+  if (log_y) gp << "set logscale y\nset format y '%.0e'\n";
   if (!numeric) {
     gp << "set xtics (";
     for (std::size_t c = 0; c < categories.size(); ++c) gp << (c ? ", " : "") << gp_quote(categories[c]) << " " << c;

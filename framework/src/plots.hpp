@@ -58,7 +58,8 @@ PlotOutcome plot_loss_overlay(const std::string& dir, const std::string& stem, c
 // final val_loss against model.hidden_size. `xs` are the setting's values as
 // text: when every one reads as a number the x axis is numeric (log scale with
 // `log_x`), otherwise each distinct text is a category on its own tic, in order
-// of first appearance. Non-finite `ys` are skipped by gnuplot.
+// of first appearance. The y axis is logarithmic when every finite y is > 0.
+// Non-finite `ys` are skipped by gnuplot.
 PlotOutcome plot_metric_vs(const std::string& dir, const std::string& stem, const std::string& x_label,
                            const std::vector<std::string>& xs, const std::vector<double>& ys,
                            const std::string& y_label, const std::string& title, bool log_x = false);

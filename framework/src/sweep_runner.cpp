@@ -300,7 +300,8 @@ class Sweep {
     if (kept_failed) std::cout << "kept " << kept_failed << " failed trials as failed (--retry-failed reruns them)\n";
     if (cleared) std::cout << "cleared " << cleared << " half-written trial folders to rerun them\n";
     if (busy)
-      std::cout << busy << " trials are still running in another process (a killed sweep's child, or another sweep): "
+      std::cout << busy << (busy == 1 ? " trial is" : " trials are")
+                << " still running in another process (a killed sweep's child, or another sweep): "
                 << "waiting for them\n";
     std::cout << std::flush;
     total_to_run_ = queue.size();
@@ -457,11 +458,13 @@ class Sweep {
       if (record.is_object() && (done || !options_.retry_failed)) {
         results_[i] = from_record(record, dir, done ? "completed" : "failed");
         close(lock);
+        --total_to_run_;  // finished by the process that held it
         return true;
       }
       if (done) {
         adopt(i);
         close(lock);
+        --total_to_run_;
         return true;
       }
       fs::remove_all(dir);

@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "plots.hpp"
+#include "run_folder.hpp"
 
 namespace fs = std::filesystem;
 
@@ -39,27 +40,6 @@ void flatten(const YAML::Node& node, const std::string& prefix, std::map<std::st
   }
 }
 
-LossCurve read_curve(const fs::path& metrics) {
-  LossCurve curve;
-  std::ifstream in(metrics);
-  std::string line;
-  std::getline(in, line);  // header: epoch,train_loss,val_loss,lr,seconds
-  bool has_val = true;
-  while (std::getline(in, line)) {
-    std::stringstream row(line);
-    std::string epoch, train, val;
-    std::getline(row, epoch, ',');
-    std::getline(row, train, ',');
-    std::getline(row, val, ',');
-    curve.epochs.push_back(std::stoi(epoch));
-    curve.train_loss.push_back(std::stod(train));
-    has_val = has_val && !val.empty();
-    curve.val_loss.push_back(val.empty() ? 0.0 : std::stod(val));
-  }
-  if (!has_val) curve.val_loss.clear();
-  return curve;
-}
-
 // Throws std::runtime_error naming the folder when it holds no run record.
 RunRecord read_run(const fs::path& dir, const std::string& label) {
   RunRecord run;
@@ -69,7 +49,7 @@ RunRecord read_run(const fs::path& dir, const std::string& label) {
     throw std::runtime_error(dir.string() + ": not a seqlab run folder (it needs config.yaml and summary.json)");
   run.summary = nlohmann::json::parse(summary);
   flatten(YAML::LoadFile((dir / "config.yaml").string()), "", run.config);
-  if (fs::exists(dir / "metrics.csv")) run.curve = read_curve(dir / "metrics.csv");
+  if (fs::exists(dir / "metrics.csv")) run.curve = read_loss_curve((dir / "metrics.csv").string());
   return run;
 }
 

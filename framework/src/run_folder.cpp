@@ -6,6 +6,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fmt/format.h>
+#include <sstream>
 
 #include "config_error.hpp"
 #include "npy.hpp"
@@ -17,6 +18,32 @@ namespace seqlab {
 std::string format_metric(double value) {
   if (std::isnan(value)) return "";
   return fmt::format("{}", value);
+}
+
+LossCurve read_loss_curve(const std::string& metrics_csv) {
+  LossCurve curve;
+  std::ifstream in(metrics_csv);
+  std::string line;
+  std::getline(in, line);  // header: epoch,train_loss,val_loss,lr,seconds
+  bool has_val = true;
+  while (std::getline(in, line)) {
+    std::stringstream row(line);
+    std::string epoch, train, val;
+    std::getline(row, epoch, ',');
+    std::getline(row, train, ',');
+    std::getline(row, val, ',');
+    try {
+      curve.epochs.push_back(std::stoi(epoch));
+      curve.train_loss.push_back(std::stod(train));
+    } catch (const std::exception&) {
+      curve.epochs.resize(curve.train_loss.size());
+      break;  // a line cut short by a killed run
+    }
+    has_val = has_val && !val.empty();
+    curve.val_loss.push_back(val.empty() ? 0.0 : std::stod(val));
+  }
+  if (!has_val) curve.val_loss.clear();
+  return curve;
 }
 
 RunFolder RunFolder::create(const std::string& out, const std::string& name) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "plots.hpp"
 #include "seqlab/parameter.hpp"
 #include "seqlab/tensor.hpp"
 #include "trainer.hpp"
@@ -40,6 +41,10 @@ class RunFolder {
   std::string path_;
   std::ofstream metrics_;
 };
+
+// Reads a run's metrics.csv back as a loss curve (val_loss empty when the run
+// had no validation set); a line cut short by a killed run ends the curve.
+LossCurve read_loss_curve(const std::string& metrics_csv);
 
 // "1.234e-05"-style text that reads back as the same double ("" for NaN).
 std::string format_metric(double value);

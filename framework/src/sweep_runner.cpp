@@ -101,32 +101,6 @@ std::string summary_status(const fs::path& dir) {
   return s.is_object() && s.contains("status") && s["status"].is_string() ? s["status"].get<std::string>() : "";
 }
 
-// metrics.csv (epoch,train_loss,val_loss,lr,seconds) as a curve; an empty val_loss column means none.
-LossCurve read_curve(const fs::path& metrics) {
-  LossCurve curve;
-  std::ifstream in(metrics);
-  std::string line;
-  std::getline(in, line);  // header
-  bool has_val = true;
-  while (std::getline(in, line)) {
-    std::stringstream row(line);
-    std::string epoch, train, val;
-    std::getline(row, epoch, ',');
-    std::getline(row, train, ',');
-    std::getline(row, val, ',');
-    try {
-      curve.epochs.push_back(std::stoi(epoch));
-      curve.train_loss.push_back(std::stod(train));
-    } catch (const std::exception&) {
-      break;  // a line cut short by a killed run
-    }
-    has_val = has_val && !val.empty();
-    curve.val_loss.push_back(val.empty() ? 0.0 : std::stod(val));
-  }
-  if (!has_val) curve.val_loss.clear();
-  return curve;
-}
-
 // A parameter path as a file name part: "model.hidden_size" stays, anything odd becomes '_'.
 std::string file_part(const std::string& text) {
   std::string out = text;
@@ -714,7 +688,7 @@ class Sweep {
       for (std::size_t k = 0; k < ranked.size() && curves.size() < kBestTrials; ++k) {
         const std::size_t i = ranked[k];
         LabelledCurve c{fmt::format("{}. {} seed={}", curves.size() + 1, trials_[i].configuration, trials_[i].seed),
-                        read_curve(trial_dir(i) / "metrics.csv")};
+                        read_loss_curve((trial_dir(i) / "metrics.csv").string())};
         if (!c.curve.epochs.empty()) curves.push_back(std::move(c));
       }
       note(plot_loss_overlay(

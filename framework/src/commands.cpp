@@ -27,6 +27,21 @@
 
 namespace seqlab {
 
+int report_exception() {
+  try {
+    throw;
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const PluginLoadError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {  // RunError and anything else: a failure during the run
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
 namespace {
 
 // Runs `body`, turning the error types into messages and exit codes.
@@ -34,18 +49,8 @@ template <class Body>
 int guarded(Body body) {
   try {
     return body();
-  } catch (const ConfigError& e) {
-    std::cerr << e.what() << "\n";
-    return 2;
-  } catch (const PluginLoadError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 2;
-  } catch (const RunError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
+  } catch (...) {
+    return report_exception();
   }
 }
 

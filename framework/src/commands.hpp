@@ -22,6 +22,10 @@ struct RunOptions {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  // main()'s start
 };
 
+// Inside a catch block: prints the exception being handled as the CLI does and
+// returns its exit code (ConfigError and PluginLoadError 2, anything else 1).
+int report_exception();
+
 // Each returns the process exit code: 0 success, 2 bad usage or configuration,
 // 1 a failure during the run. Errors are printed to stderr.
 int run_command(const RunOptions& options);

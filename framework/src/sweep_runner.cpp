@@ -756,15 +756,8 @@ int sweep_command(const SweepOptions& options) {
         options.shard.empty() ? std::pair<std::size_t, std::size_t>{0, 1} : parse_shard(options.shard);
     Sweep sweep(options, base, std::move(spec), std::move(trials), shard_index, shard_count);
     return sweep.run();
-  } catch (const ConfigError& e) {
-    std::cerr << e.what() << "\n";
-    return 2;
-  } catch (const PluginLoadError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
+  } catch (...) {
+    return report_exception();
   }
 }
 

@@ -129,6 +129,11 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->type_name("K")
       ->needs(slurm_opt);
+  sweep_cmd
+      ->add_option("--backend", sweep.backend,
+                   "local: child processes on this machine; mpi: under `mpirun -np N`, trials spread over the ranks")
+      ->check(CLI::IsMember({"local", "mpi"}))
+      ->type_name("local|mpi");
   shard_opt->excludes(collect_opt)->excludes(slurm_opt);
   collect_opt->excludes(slurm_opt);
 

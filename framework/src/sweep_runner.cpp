@@ -28,6 +28,9 @@
 #include "plots.hpp"
 #include "run_folder.hpp"
 #include "sweep_spec.hpp"
+#ifdef SEQLAB_HAVE_MPI
+#include "sweep_mpi.hpp"
+#endif
 
 namespace fs = std::filesystem;
 
@@ -37,6 +40,29 @@ namespace {
 
 volatile std::sig_atomic_t g_stop_signal = 0;
 extern "C" void on_stop_signal(int signal) { g_stop_signal = signal; }
+
+// SIGINT/SIGTERM only set g_stop_signal while this lives: the sweep stops its trials itself.
+class StopSignals {
+ public:
+  StopSignals() {
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
+    g_stop_signal = 0;
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  struct sigaction old_int_ {
+  }, old_term_{};
+};
 
 constexpr std::size_t kTailLines = 20;
 constexpr const char* kTrialRecord = "sweep_trial.json";
@@ -214,18 +240,74 @@ class Sweep {
     tty_ = isatty(STDERR_FILENO) == 1;
   }
 
+  // The MPI backend: each rank runs one trial at a time with every core it may use,
+  // and only the coordinating rank reports trials (announce = false elsewhere).
+  void use_one_job_per_process(bool announce, const std::string& layout) {
+    jobs_ = 1;
+    threads_ = static_cast<int>(usable_cores());
+    announce_ = announce;
+    layout_ = layout;
+    tty_ = false;  // one line per finished trial: ranks share mpirun's output
+  }
+  int threads() const { return threads_; }
+
   int run() {
+    if (options_.collect) {
+      check_folder();
+      return collect();
+    }
+    std::deque<std::size_t> queue = prepare();
+    const std::size_t mine = mine_;
+    const StopSignals signals;
+    const auto started = std::chrono::steady_clock::now();
+    while ((!queue.empty() || !running_.empty()) && !g_stop_signal) {
+      // A trial another process holds goes to the back of the queue and is tried again later.
+      for (std::size_t tries = queue.size(); tries > 0 && static_cast<int>(running_.size()) < jobs_; --tries) {
+        const std::size_t i = queue.front();
+        queue.pop_front();
+        if (!launch(i)) queue.push_back(i);
+      }
+      poll();
+      progress(started);
+      if (!running_.empty() || !queue.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (tty_) std::fprintf(stderr, "\r\033[K");
+    const bool interrupted = g_stop_signal != 0;
+    if (interrupted) stop_all();
+
+    // A shard summarises nothing: other shards may be writing, and only --collect sees them all.
+    if (shard_count_ == 1) write_summaries();
+    int completed = 0, failed = 0;
+    for (const auto& r : results_) {
+      if (!r.known) continue;
+      (r.status == "completed" ? completed : failed)++;
+    }
+    const std::string where = shard_count_ == 1 ? "summary in " + (out_ / "summary.md").string()
+                                                : "when every shard is done, summarise with --collect";
+    std::cout << fmt::format("{}: {} completed, {} failed{}; {}\n", interrupted ? "interrupted" : "done", completed,
+                             failed, interrupted ? fmt::format(", {} not run", mine - completed - failed) : "", where);
+    if (interrupted) return 130;
+    return failed ? 1 : 0;
+  }
+
+  void check_folder() const {
     if (fs::exists(out_) && !fs::is_empty(out_) && !fs::is_directory(out_ / "trials")) {
       SourceLocation where;
       where.override = "--out " + out_.string();
       throw ConfigError(where, "",
                         "the folder holds files but no trials/: it is not a sweep folder; choose another --out");
     }
-    if (options_.collect) return collect();
+  }
+
+  // The trials of this shard still to run, in order, after skipping the finished ones and clearing
+  // the half-written ones (a trial another process still holds is queued: launch() waits for it).
+  std::deque<std::size_t> prepare() {
+    check_folder();
     fs::create_directories(out_ / "trials");
     std::deque<std::size_t> queue;
     int skipped = 0, kept_failed = 0, cleared = 0, busy = 0;
-    std::size_t mine = 0;
+    std::size_t& mine = mine_;
+    mine = 0;
     for (std::size_t i = 0; i < trials_.size(); ++i) {
       if (i % shard_count_ != shard_index_) continue;
       ++mine;
@@ -268,8 +350,9 @@ class Sweep {
     }
     const std::string shard =
         shard_count_ > 1 ? fmt::format(" shard {}/{} ({} of the trials)", shard_index_ + 1, shard_count_, mine) : "";
-    std::cout << fmt::format("sweep {}{}: {} trials, {} to run, {} jobs x {} threads -> {}\n", base_.name, shard,
-                             trials_.size(), queue.size(), jobs_, threads_, out_.string());
+    const std::string layout = layout_.empty() ? fmt::format("{} jobs x {} threads", jobs_, threads_) : layout_;
+    std::cout << fmt::format("sweep {}{}: {} trials, {} to run, {} -> {}\n", base_.name, shard, trials_.size(),
+                             queue.size(), layout, out_.string());
     if (skipped) std::cout << "skipped " << skipped << " finished trials\n";
     if (kept_failed) std::cout << "kept " << kept_failed << " failed trials as failed (--retry-failed reruns them)\n";
     if (cleared) std::cout << "cleared " << cleared << " half-written trial folders to rerun them\n";
@@ -279,46 +362,56 @@ class Sweep {
                 << "waiting for them\n";
     std::cout << std::flush;
     total_to_run_ = queue.size();
+    return queue;
+  }
 
-    struct sigaction action {};
-    action.sa_handler = on_stop_signal;
-    sigemptyset(&action.sa_mask);
-    struct sigaction old_int {
-    }, old_term{};
-    sigaction(SIGINT, &action, &old_int);
-    sigaction(SIGTERM, &action, &old_term);
-    g_stop_signal = 0;
+  // false: another process holds trial i, try later; otherwise it started (or had finished meanwhile).
+  bool start(std::size_t i) { return launch(i); }
 
-    const auto started = std::chrono::steady_clock::now();
-    while ((!queue.empty() || !running_.empty()) && !g_stop_signal) {
-      // A trial another process holds goes to the back of the queue and is tried again later.
-      for (std::size_t tries = queue.size(); tries > 0 && static_cast<int>(running_.size()) < jobs_; --tries) {
-        const std::size_t i = queue.front();
-        queue.pop_front();
-        if (!launch(i)) queue.push_back(i);
-      }
-      poll();
-      progress(started);
-      if (!running_.empty() || !queue.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // Reaps the trials that have ended (recording each); true while one still runs.
+  bool busy() {
+    poll();
+    return !running_.empty();
+  }
+
+  // Stops the running trials after SIGINT/SIGTERM: their folders are cleared and rerun next time.
+  void stop() { stop_all(); }
+
+  // A trial another process ran and recorded: read its record and report it as finish() does.
+  void note_finished(std::size_t i, const std::string& where) {
+    const fs::path dir = trial_dir(i);
+    const TrialResult r =
+        from_record(read_json(dir / kTrialRecord), dir, summary_status(dir) == "completed" ? "completed" : "failed");
+    results_[i] = r;
+    announce(i, r, where);
+  }
+
+  // --collect: every trial that has finished, from its record; nothing runs, nothing is cleared.
+  int collect() {
+    if (!fs::is_directory(out_ / "trials")) {
+      SourceLocation where;
+      where.override = "--out " + out_.string();
+      throw ConfigError(where, "", "no trials/ in this folder: there is nothing to collect");
     }
-    if (tty_) std::fprintf(stderr, "\r\033[K");
-    const bool interrupted = g_stop_signal != 0;
-    if (interrupted) stop_all();
-    sigaction(SIGINT, &old_int, nullptr);
-    sigaction(SIGTERM, &old_term, nullptr);
-
-    // A shard summarises nothing: other shards may be writing, and only --collect sees them all.
-    if (shard_count_ == 1) write_summaries();
     int completed = 0, failed = 0;
-    for (const auto& r : results_) {
-      if (!r.known) continue;
-      (r.status == "completed" ? completed : failed)++;
+    for (std::size_t i = 0; i < trials_.size(); ++i) {
+      const fs::path dir = trial_dir(i);
+      if (!fs::exists(dir)) continue;
+      const nlohmann::json record = read_json(dir / kTrialRecord);
+      const bool done = summary_status(dir) == "completed";
+      if (!record.is_object()) {
+        // Finished with no record only if nobody holds its lock any more.
+        const int lock = done ? try_lock(i) : -1;
+        if (lock < 0) continue;
+        close(lock);
+      }
+      results_[i] = from_record(record, dir, done ? "completed" : "failed");
+      (results_[i].status == "completed" ? completed : failed)++;
     }
-    const std::string where = shard_count_ == 1 ? "summary in " + (out_ / "summary.md").string()
-                                                : "when every shard is done, summarise with --collect";
-    std::cout << fmt::format("{}: {} completed, {} failed{}; {}\n", interrupted ? "interrupted" : "done", completed,
-                             failed, interrupted ? fmt::format(", {} not run", mine - completed - failed) : "", where);
-    if (interrupted) return 130;
+    write_summaries();
+    std::cout << fmt::format("collected {} trials: {} completed, {} failed, {} not finished; summary in {}\n",
+                             trials_.size(), completed, failed, trials_.size() - completed - failed,
+                             (out_ / "summary.md").string());
     return failed ? 1 : 0;
   }
 
@@ -372,34 +465,6 @@ class Sweep {
     write_atomically(trial_dir(i) / kTrialRecord, record.dump(2) + "\n");
   }
 
-  // --collect: every trial that has finished, from its record; nothing runs, nothing is cleared.
-  int collect() {
-    if (!fs::is_directory(out_ / "trials")) {
-      SourceLocation where;
-      where.override = "--out " + out_.string();
-      throw ConfigError(where, "", "no trials/ in this folder: there is nothing to collect");
-    }
-    int completed = 0, failed = 0;
-    for (std::size_t i = 0; i < trials_.size(); ++i) {
-      const fs::path dir = trial_dir(i);
-      if (!fs::exists(dir)) continue;
-      const nlohmann::json record = read_json(dir / kTrialRecord);
-      const bool done = summary_status(dir) == "completed";
-      if (!record.is_object()) {
-        // Finished with no record only if nobody holds its lock any more.
-        const int lock = done ? try_lock(i) : -1;
-        if (lock < 0) continue;
-        close(lock);
-      }
-      results_[i] = from_record(record, dir, done ? "completed" : "failed");
-      (results_[i].status == "completed" ? completed : failed)++;
-    }
-    write_summaries();
-    std::cout << fmt::format("collected {} trials: {} completed, {} failed, {} not finished; summary in {}\n",
-                             trials_.size(), completed, failed, trials_.size() - completed - failed,
-                             (out_ / "summary.md").string());
-    return failed ? 1 : 0;
-  }
   fs::path log_file(std::size_t i, const char* stream) const {
     return out_ / "trials" / ("." + trials_[i].id + "." + stream);
   }
@@ -539,12 +604,17 @@ class Sweep {
     results_[i] = r;
     write_record(i, r);
     close(run.lock);
+    if (announce_) announce(i, r, "");
+  }
+
+  void announce(std::size_t i, const TrialResult& r, const std::string& where) {
     ++finished_;
     if (r.status != "completed") ++failed_;
-    finished_seconds_ += seconds;
-    const std::string line = fmt::format(
-        "[{}/{}] {} {} in {}{}: {} seed={}", finished_, total_to_run_, trials_[i].id, r.status, format_seconds(seconds),
-        r.detail.empty() ? "" : " (" + r.detail + ")", trials_[i].configuration, trials_[i].seed);
+    finished_seconds_ += r.seconds;
+    const std::string line =
+        fmt::format("[{}/{}] {} {} in {}{}: {} seed={}{}", finished_, total_to_run_, trials_[i].id, r.status,
+                    format_seconds(r.seconds), r.detail.empty() ? "" : " (" + r.detail + ")", trials_[i].configuration,
+                    trials_[i].seed, where);
     if (!tty_) {
       std::cerr << line << "\n" << std::flush;
     } else if (r.status != "completed") {
@@ -723,24 +793,84 @@ class Sweep {
   fs::path out_;
   int jobs_ = 1, threads_ = 1;
   bool tty_ = false;
+  bool announce_ = true;  // print a line per finished trial
+  std::string layout_;    // "N jobs x T threads" unless the MPI backend says otherwise
+  std::size_t mine_ = 0;  // trials in this shard
   std::vector<Running> running_;
   std::size_t total_to_run_ = 0, finished_ = 0, failed_ = 0;
   double finished_seconds_ = 0;
 };
 
+// The experiment, its plugins and its trials, as every backend sets them up.
+struct SweepSetup {
+  std::shared_ptr<const ExperimentSource> source;
+  std::unique_ptr<PluginRegistry> registry;
+  ResolvedExperiment base;
+  SweepSpec spec;
+  std::vector<SweepTrial> trials;
+};
+
+std::unique_ptr<SweepSetup> set_up(const SweepOptions& options, bool validate) {
+  auto setup = std::make_unique<SweepSetup>();
+  setup->source = std::make_shared<const ExperimentSource>(options.run.experiment, options.run.overrides);
+  std::vector<std::string> dirs = options.run.common.plugin_dirs;
+  for (const auto& dir : experiment_plugin_dirs(*setup->source)) dirs.push_back(dir);
+  setup->registry = std::make_unique<PluginRegistry>(dirs);
+  setup->base = resolve_experiment(setup->source, *setup->registry);
+  setup->spec = parse_sweep(*setup->source);
+  setup->trials = expand_trials(setup->spec, setup->base.seed, options.run.overrides);
+  // Every trial is checked before the first one runs, and before the sweep folder exists.
+  if (validate) validate_trials(setup->trials, options.run.experiment, options.run.overrides, *setup->registry);
+  return setup;
+}
+
 }  // namespace
 
+struct SweepDriver::State {
+  std::unique_ptr<SweepSetup> setup;
+  std::vector<std::string> ids;
+  std::unique_ptr<Sweep> sweep;
+};
+
+SweepDriver::SweepDriver(const SweepOptions& options, bool validate) : state_(std::make_unique<State>()) {
+  state_->setup = set_up(options, validate);
+  for (const auto& t : state_->setup->trials) state_->ids.push_back(t.id);
+  state_->sweep =
+      std::make_unique<Sweep>(options, state_->setup->base, state_->setup->spec, state_->setup->trials, 0, 1);
+}
+SweepDriver::~SweepDriver() = default;
+const std::vector<std::string>& SweepDriver::trial_ids() const { return state_->ids; }
+void SweepDriver::use_one_job_per_process(bool announce, const std::string& layout) {
+  state_->sweep->use_one_job_per_process(announce, layout);
+}
+int SweepDriver::threads() const { return state_->sweep->threads(); }
+std::vector<std::size_t> SweepDriver::prepare() {
+  const std::deque<std::size_t> queue = state_->sweep->prepare();
+  return {queue.begin(), queue.end()};
+}
+bool SweepDriver::start(std::size_t i) { return state_->sweep->start(i); }
+bool SweepDriver::busy() { return state_->sweep->busy(); }
+void SweepDriver::stop() { state_->sweep->stop(); }
+bool SweepDriver::stop_requested() { return g_stop_signal != 0; }
+void SweepDriver::note_finished(std::size_t i, const std::string& where) { state_->sweep->note_finished(i, where); }
+int SweepDriver::collect() { return state_->sweep->collect(); }
+
+SweepDriver::CatchStopSignals::CatchStopSignals() : signals_(std::make_shared<StopSignals>()) {}
+
 int sweep_command(const SweepOptions& options) {
+  if (options.backend == "mpi") {
+#ifdef SEQLAB_HAVE_MPI
+    return sweep_mpi_command(options);
+#else
+    std::cerr << "error: this seqlab was built without MPI; install libopenmpi-dev and rebuild\n";
+    return 2;
+#endif
+  }
   try {
-    auto source = std::make_shared<const ExperimentSource>(options.run.experiment, options.run.overrides);
-    std::vector<std::string> dirs = options.run.common.plugin_dirs;
-    for (const auto& dir : experiment_plugin_dirs(*source)) dirs.push_back(dir);
-    PluginRegistry registry(dirs);
-    const ResolvedExperiment base = resolve_experiment(source, registry);
-    SweepSpec spec = parse_sweep(*source);
-    std::vector<SweepTrial> trials = expand_trials(spec, base.seed, options.run.overrides);
-    // Every trial is checked before the first one runs, and before the sweep folder exists.
-    validate_trials(trials, options.run.experiment, options.run.overrides, registry);
+    const std::unique_ptr<SweepSetup> setup = set_up(options, true);
+    const ResolvedExperiment& base = setup->base;
+    SweepSpec& spec = setup->spec;
+    std::vector<SweepTrial>& trials = setup->trials;
     if (options.dry_run) {
       std::size_t configurations = trials.size() / static_cast<std::size_t>(spec.repeats);
       std::cout << fmt::format("{} trials ({}: {} configurations x {} seeds)\n", trials.size(), spec.method,

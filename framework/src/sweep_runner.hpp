@@ -1,6 +1,10 @@
 // `seqlab sweep`: every trial of the sweep section as its own `seqlab run` child process, resumable.
 #pragma once
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "commands.hpp"
 
 namespace seqlab {
@@ -16,6 +20,7 @@ struct SweepOptions {
   std::string emit_slurm;     // --emit-slurm FILE: write an sbatch job-array script and exit
   int shards = 0;             // --shards N for --emit-slurm; 0 = one array task per trial
   int max_concurrent = 0;     // --max-concurrent K for --emit-slurm (the array's %K); 0 = no limit
+  std::string backend;        // --backend: local (also when empty) | mpi (sweep_mpi.hpp)
 };
 
 // Trials are claimed with an flock on .locks/<id>.lock, held by the trial's
@@ -27,5 +32,46 @@ struct SweepOptions {
 // bad experiment or sweep section, reported before any trial runs; 130 interrupted by SIGINT/SIGTERM (children stopped,
 // summary of what finished written).
 int sweep_command(const SweepOptions& options);
+
+// One sweep's trials, set up exactly as `seqlab sweep` sets them up, for a
+// backend that hands them out itself (sweep_mpi.cpp). Trials are run, locked and
+// recorded as the local runner does; every method may throw as sweep_command reports.
+class SweepDriver {
+ public:
+  // Parses the experiment and expands the trials; `validate` also resolves every
+  // trial against the plugins first (a ConfigError at the offending entry).
+  SweepDriver(const SweepOptions& options, bool validate);
+  ~SweepDriver();
+  SweepDriver(const SweepDriver&) = delete;
+  SweepDriver& operator=(const SweepDriver&) = delete;
+
+  const std::vector<std::string>& trial_ids() const;  // in --dry-run order
+  // One trial at a time in this process, with --threads = the cores it may use
+  // (sched_getaffinity); `announce` = print a line per trial it finishes.
+  void use_one_job_per_process(bool announce, const std::string& layout);
+  int threads() const;
+  // Checks the folder, skips finished trials, clears half-written ones, prints
+  // the sweep's header line; the trials left to run.
+  std::vector<std::size_t> prepare();
+  bool start(std::size_t i);  // false: another process holds trial i, try later
+  bool busy();                // reaps (and records) finished trials; true while one still runs
+  void stop();                // kills the running trial (SIGINT/SIGTERM); its folder is rerun next time
+  static bool stop_requested();
+  void note_finished(std::size_t i, const std::string& where);  // another process recorded trial i
+  int collect();                                                // summary.csv, summary.md and the plots, as --collect
+
+  // While one lives, SIGINT and SIGTERM only set stop_requested().
+  class CatchStopSignals {
+   public:
+    CatchStopSignals();
+
+   private:
+    std::shared_ptr<void> signals_;
+  };
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace seqlab

@@ -1,0 +1,15 @@
+// `seqlab sweep --backend mpi`: the trials handed out over MPI ranks (built only with MPI).
+#pragma once
+
+#include "sweep_runner.hpp"
+
+namespace seqlab {
+
+// Run under `mpirun -np N`. Rank 0 sets the sweep up and validates it as the
+// local backend does, then answers each idle rank with the next trial to run,
+// running trials itself between messages; every rank runs one trial at a time as
+// a `seqlab run` child with --threads = its usable cores. Rank 0 writes the
+// summary (as --collect). Exit codes as sweep_command, the same on every rank.
+int sweep_mpi_command(const SweepOptions& options);
+
+}  // namespace seqlab

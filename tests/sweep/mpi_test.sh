@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The MPI backend against the local one: the same tiny grid under `mpirun -np 3` and as a local sweep
+# must give the same summary.csv in every column but seconds and run_folder; a rerun resumes (runs nothing).
+# Usage: mpi_test.sh SEQLAB_BINARY MPIRUN
+set -euo pipefail
+seqlab="$1"
+mpirun="$2"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+cat >"$tmp/exp.yaml" <<'YAML'
+name: tiny
+seed: 0
+dataset:   {plugin: sine, num_samples: 20, val_samples: 5, seq_length: 5, shift: 0.1, target: last}
+model:     {plugin: rnn, hidden_size: 2, num_layers: 1}
+loss:      {plugin: mse}
+optimizer: {plugin: sgd, lr: 0.01}
+training:  {epochs: 3, batch_size: 0, log_every: 1}
+sweep:
+  repeats: 2
+  parameters:
+    model.hidden_size: [2, 3, 4]
+YAML
+
+# As root in a container: --allow-run-as-root; 3 ranks on 2 cores: --oversubscribe (and no binding, so every
+# rank and the local sweep see the same cores); shared memory + self only, no network probing.
+mpi=("$mpirun" --allow-run-as-root --oversubscribe --bind-to none --mca btl self,vader -np 3)
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# summary.csv without its last two columns, seconds and run_folder (as tests/test_sweep.cpp's without_folders).
+without_folders() { sed -E 's/,[^,]*,[^,]*$//' "$1"; }
+
+out="$(timeout 60 "${mpi[@]}" "$seqlab" sweep "$tmp/exp.yaml" --backend mpi --out "$tmp/mpi" 2>&1)" ||
+  fail "mpirun exited $?: $out"
+echo "$out"
+grep -q "6 trials, 6 to run, 3 MPI ranks" <<<"$out" || fail "no sweep header"
+grep -q "collected 6 trials: 6 completed, 0 failed" <<<"$out" || fail "not every trial completed"
+"$seqlab" sweep "$tmp/exp.yaml" --jobs 1 --out "$tmp/local" >/dev/null 2>&1 || fail "the local sweep failed"
+
+[[ $(wc -l <"$tmp/mpi/summary.csv") == 7 ]] || fail "summary.csv should hold a header and 6 trials"
+diff <(without_folders "$tmp/local/summary.csv") <(without_folders "$tmp/mpi/summary.csv") ||
+  fail "summary.csv differs from the local sweep's"
+[[ -f $tmp/mpi/summary.md ]] || fail "no summary.md"
+for dir in "$tmp"/mpi/trials/*/; do
+  [[ -f $dir/sweep_trial.json && -f $dir/stdout.log && -f $dir/summary.json ]] || fail "incomplete trial folder $dir"
+done
+
+# Resume: every trial is finished, nothing runs again.
+again="$(timeout 60 "${mpi[@]}" "$seqlab" sweep "$tmp/exp.yaml" --backend mpi --out "$tmp/mpi" 2>&1)" ||
+  fail "the resumed mpirun exited $?: $again"
+grep -q "6 trials, 0 to run" <<<"$again" || fail "the rerun did not skip the finished trials: $again"
+diff <(without_folders "$tmp/local/summary.csv") <(without_folders "$tmp/mpi/summary.csv") ||
+  fail "summary.csv changed on resume"
+echo "PASS"

@@ -36,7 +36,7 @@ step "install $build into $tmp/prefix"
   fail "cmake --install"
 }
 seqlab=$tmp/prefix/bin/seqlab
-for f in bin/seqlab include/seqlab/plugin.hpp lib/cmake/seqlab/seqlabConfig.cmake \
+for f in bin/seqlab bin/seqlab-new-plugin include/seqlab/plugin.hpp lib/cmake/seqlab/seqlabConfig.cmake \
   lib/cmake/seqlab/seqlabConfigVersion.cmake lib/cmake/seqlab/SeqlabPlugin.cmake lib/seqlab/plugins/sine.so; do
   [[ -e $tmp/prefix/$f ]] || fail "the install has no $f"
 done
@@ -82,7 +82,7 @@ case $part in
     cat "$tmp/run/metrics.csv"
     ;;
   skeletons)
-    new_plugin="$source/tools/new-plugin"
+    new_plugin="$tmp/prefix/bin/seqlab-new-plugin"  # the installed copy: it must work without the source tree
     kinds=(dataset model loss optimizer)
     step "tools/new-plugin: one skeleton of each kind"
     mkdir "$tmp/src"

@@ -1,6 +1,8 @@
 // NumPy .npy format 1.0: a magic string, a Python-dict header, then raw little-endian data.
 #include "npy.hpp"
 
+#include "atomic_file.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -32,20 +34,13 @@ void write_npy(const std::string& path, const float* data, const std::vector<std
   const std::size_t unpadded = 10 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');
   header += '\n';
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error(path + ": cannot open for writing");
-    const std::uint16_t header_len = static_cast<std::uint16_t>(header.size());
-    out.write("\x93NUMPY\x01\x00", 8);
-    const char len_bytes[2] = {static_cast<char>(header_len & 0xff), static_cast<char>(header_len >> 8)};
-    out.write(len_bytes, 2);
-    out.write(header.data(), static_cast<std::streamsize>(header.size()));
-    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(element_count(shape) * sizeof(float)));
-    if (!out.flush()) throw std::runtime_error(path + ": write failed");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    throw std::runtime_error(path + ": cannot rename " + tmp + " into place");
+  const std::uint16_t header_len = static_cast<std::uint16_t>(header.size());
+  std::string bytes("\x93NUMPY\x01\x00", 8);
+  bytes += static_cast<char>(header_len & 0xff);
+  bytes += static_cast<char>(header_len >> 8);
+  bytes += header;
+  bytes.append(reinterpret_cast<const char*>(data), element_count(shape) * sizeof(float));
+  write_file_atomically(path, bytes);
 }
 
 NpyArray read_npy(const std::string& path) {

@@ -1,6 +1,8 @@
 // Writes each plot as data (.dat) plus a gnuplot script (.gp), then runs that script headless.
 #include "plots.hpp"
 
+#include "atomic_file.hpp"
+
 #include <gnuplot-iostream.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -74,27 +76,7 @@ std::string one_line(const std::string& s) {
 }
 
 // Writes beside the target and renames, so a reader never sees half a file.
-void write_file(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error(path.string() + ": cannot open for writing: " + std::strerror(errno));
-    out << text;
-    out.close();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(tmp, ignored);
-      throw std::runtime_error(path.string() + ": write failed: " + std::strerror(errno));
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw std::runtime_error(path.string() + ": cannot write: " + ec.message());
-  }
-}
+void write_file(const fs::path& path, const std::string& text) { write_file_atomically(path.string(), text); }
 
 fs::path prepare_dir(const std::string& dir) {
   std::error_code ec;

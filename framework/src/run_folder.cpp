@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <sstream>
 
+#include "atomic_file.hpp"
 #include "config_error.hpp"
 #include "npy.hpp"
 
@@ -74,16 +75,7 @@ RunFolder RunFolder::create(const std::string& out, const std::string& name) {
 }
 
 void RunFolder::write_text(const std::string& file, const std::string& text) const {
-  const fs::path target = fs::path(path_) / file;
-  const fs::path tmp = target.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-    if (!out.flush()) throw RunError("cannot write " + tmp.string());
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) throw RunError("cannot move " + tmp.string() + " into place: " + ec.message());
+  write_file_atomically((fs::path(path_) / file).string(), text);
 }
 
 void RunFolder::write_json(const std::string& file, const nlohmann::json& json) const {

@@ -26,6 +26,7 @@
 #include "config_error.hpp"
 #include "experiment.hpp"
 #include "plots.hpp"
+#include "atomic_file.hpp"
 #include "run_folder.hpp"
 #include "sweep_spec.hpp"
 #ifdef SEQLAB_HAVE_MPI
@@ -89,16 +90,6 @@ nlohmann::json read_json(const fs::path& file) {
   } catch (const std::exception&) {
     return nullptr;
   }
-}
-
-void write_atomically(const fs::path& file, const std::string& text) {
-  const fs::path tmp = file.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out.flush()) throw RunError("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, file);
 }
 
 std::string tail_of(const fs::path& file) {
@@ -216,7 +207,7 @@ void emit_slurm(const SweepOptions& options, const ResolvedExperiment& base, std
   script += "#SBATCH --cpus-per-task=1\n";
   script += "set -euo pipefail\n";
   script += "exec " + command + "\n";
-  write_atomically(options.emit_slurm, script);
+  write_file_atomically(options.emit_slurm, script);
   fs::permissions(options.emit_slurm, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add);
   std::cout << fmt::format("wrote {}: {} array tasks for {} trials; submit it with `sbatch {}`, then run\n  {}\n",
                            options.emit_slurm, shards, trials, options.emit_slurm, collect);
@@ -462,7 +453,7 @@ class Sweep {
                              {"detail", r.detail},        {"seconds", r.seconds},
                              {"seed", trials_[i].seed},   {"overrides", trials_[i].overrides},
                              {"error_tail", r.error_tail}};
-    write_atomically(trial_dir(i) / kTrialRecord, record.dump(2) + "\n");
+    write_file_atomically((trial_dir(i) / kTrialRecord).string(), record.dump(2) + "\n");
   }
 
   fs::path log_file(std::size_t i, const char* stream) const {
@@ -667,7 +658,7 @@ class Sweep {
                          format_metric(r.final_val_loss), format_metric(r.best_val_loss), r.seconds,
                          csv_field(trial_dir(i).string()));
     }
-    write_atomically(out_ / "summary.csv", csv);
+    write_file_atomically((out_ / "summary.csv").string(), csv);
 
     // Configurations ranked by the metric's mean over their completed seeds.
     struct Group {
@@ -736,7 +727,7 @@ class Sweep {
                           trial_dir(i).string(), r.error_tail.empty() ? "(no error output)\n" : r.error_tail);
       }
     }
-    write_atomically(out_ / "summary.md", md);
+    write_file_atomically((out_ / "summary.md").string(), md);
     if (!options_.no_plots) write_plots();
   }
 

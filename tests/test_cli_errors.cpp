@@ -5,6 +5,8 @@
 
 #include "support/process.hpp"
 
+using seqlab::test::contains;
+
 using seqlab::test::run_seqlab;
 using seqlab::test::ScratchDir;
 using seqlab::test::write_file;
@@ -39,8 +41,6 @@ std::string replaced(std::string text, const std::string& from, const std::strin
   REQUIRE(at != std::string::npos);
   return text.replace(at, from.size(), to);
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

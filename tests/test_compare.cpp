@@ -5,12 +5,10 @@
 
 #include "support/process.hpp"
 
+using seqlab::test::contains;
+
 using seqlab::test::run_seqlab;
 using seqlab::test::ScratchDir;
-
-namespace {
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-}  // namespace
 
 TEST_CASE("compare shows only the differing settings and each run's metrics") {
   ScratchDir dir("compare");

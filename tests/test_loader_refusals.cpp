@@ -6,6 +6,8 @@
 
 #include "support/process.hpp"
 
+using seqlab::test::contains;
+
 using seqlab::test::run_seqlab;
 using seqlab::test::ScratchDir;
 using seqlab::test::write_file;
@@ -13,8 +15,6 @@ using seqlab::test::write_file;
 namespace {
 
 const std::string kBad = SEQLAB_TEST_BAD_PLUGIN_DIR;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // `seqlab plugins` with one extra folder: the refusal must come before any listing.
 seqlab::test::ProcessResult list_with(const std::string& dir) {

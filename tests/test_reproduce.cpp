@@ -5,13 +5,11 @@
 
 #include "support/process.hpp"
 
+using seqlab::test::contains;
+
 using seqlab::test::read_file;
 using seqlab::test::run_seqlab;
 using seqlab::test::ScratchDir;
-
-namespace {
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-}  // namespace
 
 TEST_CASE("a run records where it came from and reproduces byte for byte from that record") {
   ScratchDir dir("reproduce");

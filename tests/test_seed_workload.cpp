@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "run_folder.hpp"
 #include "support/process.hpp"
 
 using seqlab::test::read_file;
@@ -23,14 +24,6 @@ nlohmann::json run_summary(const std::string& experiment, const std::string& out
 double median_of_three(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[1];
-}
-
-// metrics.csv without its last column: wall-clock seconds differ between runs by nature.
-std::string without_seconds(const std::string& csv) {
-  std::string out, line;
-  std::istringstream in(csv);
-  while (std::getline(in, line)) out += line.substr(0, line.rfind(',')) + "\n";
-  return out;
 }
 
 void check_quality(const std::string& experiment, double median_limit) {
@@ -70,7 +63,8 @@ TEST_CASE("the same experiment and seed give byte-identical metrics and weights"
       const std::string settings = std::string("training.epochs=20 training.batch_size=128 --threads ") + threads;
       run_summary(experiment, a, settings);
       run_summary(experiment, b, settings);
-      CHECK(without_seconds(read_file(a + "/metrics.csv")) == without_seconds(read_file(b + "/metrics.csv")));
+      CHECK(seqlab::metrics_without_seconds(read_file(a + "/metrics.csv")) ==
+            seqlab::metrics_without_seconds(read_file(b + "/metrics.csv")));
       CHECK(read_file(a + "/predictions.csv") == read_file(b + "/predictions.csv"));
       int weights = 0;
       for (const auto& entry : std::filesystem::directory_iterator(a + "/weights")) {

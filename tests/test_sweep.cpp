@@ -9,6 +9,8 @@
 
 #include "support/process.hpp"
 
+using seqlab::test::contains;
+
 using seqlab::test::read_file;
 using seqlab::test::run_seqlab;
 using seqlab::test::ScratchDir;
@@ -25,8 +27,6 @@ loss:      {plugin: mse}
 optimizer: {plugin: sgd, lr: 0.01}
 training:  {epochs: 3, batch_size: 0, log_every: 1}
 )";
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "run_folder.hpp"
 #include "sha256.hpp"
 
 namespace fs = std::filesystem;
@@ -21,14 +22,6 @@ std::string read_file(const fs::path& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-// metrics.csv without its last column: wall-clock seconds differ between runs by nature.
-std::string without_seconds(const std::string& csv) {
-  std::string out, line;
-  std::istringstream in(csv);
-  while (std::getline(in, line)) out += line.substr(0, line.rfind(',')) + "\n";
-  return out;
 }
 
 std::set<std::string> file_names(const fs::path& dir) {
@@ -82,8 +75,8 @@ int reproduce_command(const ReproduceOptions& options) {
     std::cout << (same ? "  identical  " : "  DIFFERENT  ") << what << "\n";
     identical = identical && same;
   };
-  report("metrics.csv (all columns but seconds)",
-         without_seconds(read_file(original / "metrics.csv")) == without_seconds(read_file(rerun / "metrics.csv")));
+  report("metrics.csv (all columns but seconds)", metrics_without_seconds(read_file(original / "metrics.csv")) ==
+                                                      metrics_without_seconds(read_file(rerun / "metrics.csv")));
   report("predictions.csv", read_file(original / "predictions.csv") == read_file(rerun / "predictions.csv"));
   const auto weights = file_names(original / "weights");
   report("the set of weight files", weights == file_names(rerun / "weights"));

@@ -21,6 +21,13 @@ std::string format_metric(double value) {
   return fmt::format("{}", value);
 }
 
+std::string metrics_without_seconds(const std::string& metrics_csv_text) {
+  std::string out, line;
+  std::istringstream in(metrics_csv_text);
+  while (std::getline(in, line)) out += line.substr(0, line.rfind(',')) + "\n";
+  return out;
+}
+
 LossCurve read_loss_curve(const std::string& metrics_csv) {
   LossCurve curve;
   std::ifstream in(metrics_csv);

@@ -46,6 +46,10 @@ class RunFolder {
 // had no validation set); a line cut short by a killed run ends the curve.
 LossCurve read_loss_curve(const std::string& metrics_csv);
 
+// metrics.csv without its last column: the wall-clock seconds are the one
+// thing two runs of the same experiment and seed may differ in.
+std::string metrics_without_seconds(const std::string& metrics_csv_text);
+
 // "1.234e-05"-style text that reads back as the same double ("" for NaN).
 std::string format_metric(double value);
 

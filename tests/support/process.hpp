@@ -66,6 +66,8 @@ inline void write_file(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 // The experiment file of the seed workload, for tests that edit it.
 inline std::string experiment_path(const std::string& name) {
   return std::string(SEQLAB_TEST_SOURCE_DIR) + "/experiments/" + name;

@@ -91,6 +91,12 @@ TEST_CASE("fast rnn and lstm kernels agree with the reference kernels") {
       {70, 9, 1, 17, 1, 2, false, 2},  // enough rows for two shards
       {97, 5, 10, 33, 2, 3, true, 3},  // three uneven shards, wide input, sequence head
       {64, 4, 1, 8, 1, 1, false, 2},   // hidden exactly one SIMD width or less
+      // Widths the register GEMM takes (with 512-bit SIMD): hidden 16, 32, 48, 64
+      // give every tile shape, and batches that are no multiple of a tile's rows.
+      {13, 5, 1, 16, 1, 1, false, 1},
+      {50, 6, 3, 32, 2, 2, true, 2},
+      {7, 3, 1, 48, 1, 1, false, 1},
+      {3, 2, 2, 64, 1, 2, true, 1},
   };
   for (const char* plugin : {"rnn", "lstm"})
     for (const Shape& s : shapes) compare(plugin, s);

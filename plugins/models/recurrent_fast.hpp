@@ -17,10 +17,14 @@
 //    are dead once used), sums the bias gradients (and a narrow input's weight
 //    gradient) in the same pass, and gets dW_hh and a wide dW_ih with one GEMM
 //    over all steps each.
+//  - The per-step products (h_{t-1} W_hh^T, da_t W_hh, and the chunks of
+//    dW_hh) run on seqlab/register_gemm.hpp's kernel where it applies (512-bit
+//    SIMD, widths a multiple of the vector) and on OpenBLAS otherwise.
 //  - Everything lives in the cache, sized once per batch shape: no allocation
 //    per call.
 #pragma once
 
+#include <seqlab/register_gemm.hpp>
 #include <xsimd/xsimd.hpp>
 
 #include "recurrent_common.hpp"
@@ -31,9 +35,10 @@ namespace seqlab::recurrent {
 inline constexpr std::size_t kFoldedInputWidth = 8;
 // Backward adds the steps' share of dW_hh in GEMMs of about this many rows
 // (sequences x steps): enough for an efficient GEMM, few enough that their
-// dL/da is still in L2. At the seed size (1000 sequences, hidden 32) one GEMM
-// over all steps measured 10.8 ms per LSTM backward, 4096-row chunks 9.7 ms,
-// 2048-row chunks 9.2 ms, 1024-row chunks 9.6 ms.
+// dL/da is still in L2. At the seed size (1000 sequences, hidden 32), per LSTM
+// epoch: with OpenBLAS one GEMM over all steps measured 10.8 ms per backward,
+// 2048-row chunks 9.2 ms; with the register kernel, whole epochs took 14.5 ms
+// with one product over all steps and 9.8-10.3 ms with chunks of 1000 to 4096 rows.
 inline constexpr std::size_t kWeightGradRows = 2048;
 // A shard gets at least this many sequences: below it the threads' hand-off
 // costs more than the work it spreads.
@@ -111,6 +116,7 @@ class FastModel : public Model {
     for (std::size_t l = 0; l < sizes_.layers; ++l) {
       bias_.push_back(Tensor1::from_shape({g}));
       input_weights_t_.push_back(Tensor1::from_shape({g * sizes_.layer_input(l)}));
+      recurrent_weights_t_.push_back(Tensor1::from_shape({sizes_.hidden * g}));
     }
   }
 
@@ -191,14 +197,20 @@ class FastModel : public Model {
       for (Shard& shard : cache.shards) work(shard);
   }
 
-  // Per forward, shared by all shards: b_ih + b_hh, and W_ih transposed (in x G)
-  // for layers whose input is folded, so that the fold reads G-contiguous rows.
+  // Per forward, shared by all shards: b_ih + b_hh; W_hh transposed (H x G) for
+  // the register kernel; and W_ih transposed (in x G) for layers whose input is
+  // folded, so that the fold reads G-contiguous rows.
   void prepare_weights() {
-    const std::size_t g = sizes_.gate_width();
+    const std::size_t g = sizes_.gate_width(), h = sizes_.hidden;
     for (std::size_t l = 0; l < sizes_.layers; ++l) {
       const float* b_ih = parameters_[bias_ih_index(l)].value.data();
       const float* b_hh = parameters_[bias_hh_index(l)].value.data();
       for (std::size_t k = 0; k < g; ++k) bias_[l][k] = b_ih[k] + b_hh[k];
+      if (register_gemm_fits(g)) {
+        const float* w_hh = parameters_[weight_hh_index(l)].value.data();
+        for (std::size_t k = 0; k < g; ++k)
+          for (std::size_t j = 0; j < h; ++j) recurrent_weights_t_[l][j * g + k] = w_hh[k * h + j];
+      }
       if (!folds_input(l)) continue;
       const std::size_t in = sizes_.layer_input(l);
       const float* w = parameters_[weight_ih_index(l)].value.data();
@@ -214,7 +226,6 @@ class FastModel : public Model {
     for (std::size_t l = 0; l < sizes_.layers; ++l) {
       const std::size_t in = sizes_.layer_input(l);
       const bool fold = folds_input(l);
-      const float* w_hh = parameters_[weight_hh_index(l)].value.data();
       if (!fold)  // the input part of every step in one GEMM: (T*b, in) x W_ih^T
         gemm(x, steps * b, in, Transpose::no, parameters_[weight_ih_index(l)].value.data(), g, in, Transpose::yes,
              sh.gates[l].data());
@@ -225,7 +236,7 @@ class FastModel : public Model {
         const float* x_t = x + t * b * in;
         for (std::size_t r = 0; r < b; ++r)
           add_bias_and_folded_input(l, a + r * g, !fold, fold ? x_t + r * in : nullptr);
-        if (t > 0) gemm(at(sh.hidden[l], t - 1), b, h, Transpose::no, w_hh, g, h, Transpose::yes, a, 1.0f, 1.0f);
+        if (t > 0) add_recurrent_part(l, at(sh.hidden[l], t - 1), b, a);
         float* c = Cell::kStateWidth > 0 ? at(sh.state[l], t) : nullptr;
         const float* c_prev = Cell::kStateWidth > 0 && t > 0 ? at(sh.state[l], t - 1) : nullptr;
         float* h_t = at(sh.hidden[l], t);
@@ -285,8 +296,7 @@ class FastModel : public Model {
       for (std::size_t t = steps; t-- > 0;) {
         float* dh = at(sh.grad_hidden, t);
         if (t + 1 < steps)  // dh_t += da_{t+1} W_hh  (or = when nothing came from above)
-          gemm(at(sh.gates[l], t + 1), b, g, Transpose::no, w_hh, g, h, Transpose::no, dh, 1.0f,
-               t >= given_from ? 1.0f : 0.0f);
+          add_recurrent_gradient(w_hh, at(sh.gates[l], t + 1), b, dh, t >= given_from);
         else if (t < given_from)
           std::fill_n(dh, b * h, 0.0f);
         float* a = at(sh.gates[l], t);
@@ -312,8 +322,7 @@ class FastModel : public Model {
         // (da and h of consecutive steps are contiguous, time-major).
         if (t >= 1 && (unsummed_top - t + 1 == chunk_steps || t == 1)) {
           const std::size_t rows = (unsummed_top - t + 1) * b;
-          gemm(a, rows, g, Transpose::yes, at(sh.hidden[l], t - 1), rows, h, Transpose::no, dw_hh, 1.0f,
-               unsummed_top == steps - 1 ? 0.0f : 1.0f);
+          add_weight_gradient(a, at(sh.hidden[l], t - 1), rows, dw_hh, unsummed_top != steps - 1);
           unsummed_top = t - 1;
         }
       }
@@ -333,6 +342,35 @@ class FastModel : public Model {
         gemm(da, steps * b, g, Transpose::no, parameters_[weight_ih_index(l)].value.data(), g, in, Transpose::no,
              sh.grad_hidden.data());
     }
+  }
+
+  // a (b x G) += h_prev (b x H) W_hh^T
+  void add_recurrent_part(std::size_t l, const float* h_prev, std::size_t b, float* a) const {
+    const std::size_t g = sizes_.gate_width(), h = sizes_.hidden;
+    if (register_gemm_fits(g))
+      register_gemm_nn(h_prev, b, h, recurrent_weights_t_[l].data(), g, a, true);
+    else  // with beta = 1 OpenBLAS skips its pass that zeroes the output
+      gemm(h_prev, b, h, Transpose::no, parameters_[weight_hh_index(l)].value.data(), g, h, Transpose::yes, a, 1.0f,
+           1.0f);
+  }
+
+  // dh (b x H) = da (b x G) W_hh, plus dh's old values when `accumulate`
+  void add_recurrent_gradient(const float* w_hh, const float* da, std::size_t b, float* dh, bool accumulate) const {
+    const std::size_t g = sizes_.gate_width(), h = sizes_.hidden;
+    if (register_gemm_fits(h))
+      register_gemm_nn(da, b, g, w_hh, h, dh, accumulate);
+    else
+      gemm(da, b, g, Transpose::no, w_hh, g, h, Transpose::no, dh, 1.0f, accumulate ? 1.0f : 0.0f);
+  }
+
+  // dw_hh (G x H) = da^T (rows x G) h_prev (rows x H), plus dw_hh's old values when `accumulate`
+  void add_weight_gradient(const float* da, const float* h_prev, std::size_t rows, float* dw_hh,
+                           bool accumulate) const {
+    const std::size_t g = sizes_.gate_width(), h = sizes_.hidden;
+    if (register_gemm_tn_fits(g, h))
+      register_gemm_tn(da, rows, g, h_prev, h, dw_hh, accumulate);
+    else
+      gemm(da, rows, g, Transpose::yes, h_prev, rows, h, Transpose::no, dw_hh, 1.0f, accumulate ? 1.0f : 0.0f);
   }
 
   // sums[k] += sum over rows of m[r][k]: each step in float (few rows), steps
@@ -395,6 +433,7 @@ class FastModel : public Model {
   ThreadPool* pool_;
   std::vector<Tensor1> bias_;             // per layer (G): b_ih + b_hh
   std::vector<Tensor1> input_weights_t_;  // per layer (in x G): W_ih^T, for folded inputs
+  std::vector<Tensor1> recurrent_weights_t_;  // per layer (H x G): W_hh^T, for the register kernel
 };
 
 // The implementation the `kernel` parameter asks for: this file's (fast), or

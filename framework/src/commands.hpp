@@ -7,6 +7,8 @@
 
 namespace seqlab {
 
+class BatchSplit;
+
 struct CommonOptions {
   std::vector<std::string> plugin_dirs;  // --plugin-dir, in order
 };
@@ -28,7 +30,9 @@ int report_exception();
 
 // Each returns the process exit code: 0 success, 2 bad usage or configuration,
 // 1 a failure during the run. Errors are printed to stderr.
-int run_command(const RunOptions& options);
+// With a `split` (run_mpi.cpp), this is one of several processes training the
+// run data-parallel: all of them train, only part 0 writes the folder and prints.
+int run_command(const RunOptions& options, BatchSplit* split = nullptr);
 int validate_command(const RunOptions& options);
 int plugins_command(const CommonOptions& common, const std::string& name);
 // Writes the Markdown reference of every plugin to `file`, or stdout when empty or "-".

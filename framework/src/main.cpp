@@ -8,6 +8,9 @@
 #include "compare.hpp"
 #include "reproduce.hpp"
 #include "seqlab/version.hpp"
+#ifdef SEQLAB_HAVE_MPI
+#include "run_mpi.hpp"
+#endif
 
 namespace {
 
@@ -46,6 +49,13 @@ int main(int argc, char** argv) {
       ->type_name("N");
   bool no_plots = false;
   run_cmd->add_flag("--no-plots", no_plots, "skip drawing loss.png and prediction.png");
+  std::string run_backend;
+  run_cmd
+      ->add_option("--backend", run_backend,
+                   "local: this process; mpi: under `mpirun -np N`, data-parallel over the ranks (each trains on "
+                   "its share of every batch)")
+      ->check(CLI::IsMember({"local", "mpi"}))
+      ->type_name("local|mpi");
 
   seqlab::RunOptions validate;
   auto* validate_cmd = app.add_subcommand(
@@ -129,11 +139,19 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->type_name("K")
       ->needs(slurm_opt);
+  auto* backend_opt =
+      sweep_cmd
+          ->add_option("--backend", sweep.backend,
+                       "local: child processes on this machine; mpi: under `mpirun -np N`, trials spread over the ranks")
+          ->check(CLI::IsMember({"local", "mpi"}))
+          ->type_name("local|mpi");
   sweep_cmd
-      ->add_option("--backend", sweep.backend,
-                   "local: child processes on this machine; mpi: under `mpirun -np N`, trials spread over the ranks")
-      ->check(CLI::IsMember({"local", "mpi"}))
-      ->type_name("local|mpi");
+      ->add_option("--rank-timeout", sweep.rank_timeout,
+                   "with --backend mpi: a rank silent this long (it reports every second) is taken as dead and its "
+                   "trial recorded as failed")
+      ->check(CLI::Range(3.0, 1e9))
+      ->type_name("SECONDS")
+      ->needs(backend_opt);
   shard_opt->excludes(collect_opt)->excludes(slurm_opt);
   collect_opt->excludes(slurm_opt);
 
@@ -149,6 +167,14 @@ int main(int argc, char** argv) {
     run.plots = !no_plots;
     run.started = started;
     for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
+    if (run_backend == "mpi") {
+#ifdef SEQLAB_HAVE_MPI
+      return seqlab::run_mpi_command(run);
+#else
+      std::cerr << "error: this seqlab was built without MPI; install libopenmpi-dev and rebuild\n";
+      return 2;
+#endif
+    }
     return seqlab::run_command(run);
   }
   if (*sweep_cmd) return seqlab::sweep_command(sweep);

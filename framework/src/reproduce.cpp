@@ -50,6 +50,15 @@ int reproduce_command(const ReproduceOptions& options) {
     return 2;
   }
 
+  const int processes = summary.value("data_parallel_processes", 1);
+  if (processes > 1) {
+    std::cerr << summary_file.string() << ": error: the run was trained data-parallel over " << processes
+              << " MPI processes, which one process does not reproduce bit for bit; rerun it with `mpirun -np "
+              << processes << " seqlab run " << (original / "config.yaml").string() << " --backend mpi --threads "
+              << summary.value("threads", 1) << "` and compare the two with `seqlab compare`\n";
+    return 2;
+  }
+
   RunOptions run;
   run.common = options.common;
   // The plugins the run used, from where it found them, and the folders its experiment added.

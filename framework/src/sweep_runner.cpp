@@ -377,6 +377,38 @@ class Sweep {
     announce(i, r, where);
   }
 
+  bool settle_abandoned(std::size_t i, const std::string& detail, const std::string& where) {
+    const int lock = try_lock(i);
+    if (lock < 0) return false;
+    const fs::path dir = trial_dir(i);
+    if (read_json(dir / kTrialRecord).is_object()) {  // its rank recorded it after all
+      close(lock);
+      note_finished(i, where);
+      return true;
+    }
+    if (summary_status(dir) == "completed") {
+      adopt(i);
+      close(lock);
+      announce(i, results_[i], where);
+      return true;
+    }
+    fs::create_directories(dir);
+    std::error_code ec;  // the logs, where the dead rank's file system shares them
+    fs::rename(log_file(i, "stdout"), dir / "stdout.log", ec);
+    fs::rename(log_file(i, "stderr"), dir / "stderr.log", ec);
+    TrialResult r;
+    r.known = true;
+    r.status = "failed";
+    r.detail = detail;
+    r.error_tail = tail_of(dir / "stderr.log");
+    read_metrics(dir, r);
+    results_[i] = r;
+    write_record(i, r);
+    close(lock);
+    announce(i, r, where);
+    return true;
+  }
+
   // --collect: every trial that has finished, from its record; nothing runs, nothing is cleared.
   int collect() {
     if (!fs::is_directory(out_ / "trials")) {
@@ -844,6 +876,9 @@ bool SweepDriver::busy() { return state_->sweep->busy(); }
 void SweepDriver::stop() { state_->sweep->stop(); }
 bool SweepDriver::stop_requested() { return g_stop_signal != 0; }
 void SweepDriver::note_finished(std::size_t i, const std::string& where) { state_->sweep->note_finished(i, where); }
+bool SweepDriver::settle_abandoned(std::size_t i, const std::string& detail, const std::string& where) {
+  return state_->sweep->settle_abandoned(i, detail, where);
+}
 int SweepDriver::collect() { return state_->sweep->collect(); }
 
 SweepDriver::CatchStopSignals::CatchStopSignals() : signals_(std::make_shared<StopSignals>()) {}

@@ -21,6 +21,7 @@ struct SweepOptions {
   int shards = 0;             // --shards N for --emit-slurm; 0 = one array task per trial
   int max_concurrent = 0;     // --max-concurrent K for --emit-slurm (the array's %K); 0 = no limit
   std::string backend;        // --backend: local (also when empty) | mpi (sweep_mpi.hpp)
+  double rank_timeout = 60;   // --rank-timeout (mpi): seconds of silence after which a rank counts as dead
 };
 
 // Trials are claimed with an flock on .locks/<id>.lock, held by the trial's
@@ -58,6 +59,11 @@ class SweepDriver {
   void stop();                // kills the running trial (SIGINT/SIGTERM); its folder is rerun next time
   static bool stop_requested();
   void note_finished(std::size_t i, const std::string& where);  // another process recorded trial i
+  // Trial i's process is gone without a word (an MPI rank died running it). false while
+  // another process still holds the trial's lock: try later. Otherwise it is recorded
+  // and announced: from its own record if it has one, as completed if its run finished,
+  // else as failed with `detail`.
+  bool settle_abandoned(std::size_t i, const std::string& detail, const std::string& where);
   int collect();                                                // summary.csv, summary.md and the plots, as --collect
 
   // While one lives, SIGINT and SIGTERM only set stop_requested().

@@ -1,9 +1,11 @@
 // Epoch loop and batching; the only place that calls forward, loss, backward and step in order.
 #include "trainer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <vector>
 
 namespace seqlab {
 
@@ -33,12 +35,18 @@ void gather(const Tensor3& source, const std::vector<std::size_t>& order, std::s
 
 }  // namespace
 
-Trainer::Trainer(Components& components, const ParamValues& training, Random random)
+Trainer::Trainer(Components& components, const ParamValues& training, Random random, BatchSplit* split)
     : c_(components),
       epochs_(static_cast<int>(training.integer("epochs"))),
       batch_size_(static_cast<std::size_t>(training.integer("batch_size"))),
       shuffle_(training.boolean("shuffle")),
-      random_(random) {}
+      random_(random),
+      split_(split) {
+  if (!split_) return;
+  std::size_t values = 1;  // the loss
+  for (const Parameter& p : c_.model->parameters()) values += p.size();
+  shared_.resize(values);
+}
 
 Trainer::BatchWork& Trainer::work_for(std::size_t batch) {
   BatchWork& work = work_[batch];
@@ -53,6 +61,39 @@ double Trainer::train_batch(BatchWork& work, const Tensor3& inputs, const Tensor
   c_.loss->gradient(work.outputs, targets, work.grad_outputs);
   c_.model->backward(inputs, *work.cache, work.grad_outputs);
   c_.optimizer->step(c_.model->parameters());
+  return loss;
+}
+
+double Trainer::train_share(const std::vector<std::size_t>& order, std::size_t first, std::size_t rows) {
+  const SequenceSet& train = c_.data.train;
+  const auto [begin, end] = share_of_batch(rows, split_->part(), split_->parts());
+  std::vector<Parameter>& parameters = c_.model->parameters();
+  // Losses are means over a batch's sequences: the batch's gradient is the shares'
+  // gradients weighted by their row counts, and likewise its loss.
+  std::fill(shared_.begin(), shared_.end(), 0.0);
+  if (end > begin) {  // a batch smaller than the process count leaves some shares empty
+    const std::size_t n = end - begin;
+    BatchWork& work = work_for(n);
+    gather(train.inputs, order, first + begin, n, work.inputs);
+    gather(train.targets, order, first + begin, n, work.targets);
+    c_.model->forward(work.inputs, *work.cache, work.outputs);
+    const double loss = c_.loss->value(work.outputs, work.targets);
+    // Even a non-finite loss is shared: every process must take part in every sum.
+    c_.loss->gradient(work.outputs, work.targets, work.grad_outputs);
+    c_.model->backward(work.inputs, *work.cache, work.grad_outputs);
+    const double weight = static_cast<double>(n) / static_cast<double>(rows);
+    std::size_t k = 0;
+    for (const Parameter& p : parameters)
+      for (std::size_t i = 0; i < p.size(); ++i) shared_[k++] = weight * p.grad.data()[i];
+    shared_.back() = loss * static_cast<double>(n);
+  }
+  split_->sum(shared_.data(), shared_.size());
+  const double loss = shared_.back() / static_cast<double>(rows);
+  if (!std::isfinite(loss)) return loss;  // the same verdict in every process: no step
+  std::size_t k = 0;
+  for (Parameter& p : parameters)
+    for (std::size_t i = 0; i < p.size(); ++i) p.grad.data()[i] = static_cast<float>(shared_[k++]);
+  c_.optimizer->step(parameters);
   return loss;
 }
 
@@ -72,7 +113,13 @@ TrainingOutcome Trainer::run(const std::function<void(const EpochRecord&)>& on_e
     record.epoch = epoch;
     record.lr = c_.optimizer->learning_rate();
     double loss_sum = 0;
-    if (batch == count) {
+    if (split_) {  // data-parallel: every batch, the full one too, through this process's share
+      if (shuffle_ && batch < count) random_.shuffle(order);
+      for (std::size_t first = 0; first < count && std::isfinite(loss_sum); first += batch) {
+        const std::size_t n = std::min(batch, count - first);
+        loss_sum += train_share(order, first, n) * static_cast<double>(n);
+      }
+    } else if (batch == count) {
       loss_sum = train_batch(work_for(count), train.inputs, train.targets) * static_cast<double>(count);
     } else {
       if (shuffle_) random_.shuffle(order);

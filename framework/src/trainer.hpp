@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "batch_split.hpp"
 #include "experiment.hpp"
 
 namespace seqlab {
@@ -30,7 +31,9 @@ struct TrainingOutcome {
 class Trainer {
  public:
   // `random` drives the mini-batch shuffle; it must come from the experiment's seed.
-  Trainer(Components& components, const ParamValues& training, Random random);
+  // With a `split`, this process trains on its share of every batch and sums
+  // gradients and losses with the other processes (data-parallel training).
+  Trainer(Components& components, const ParamValues& training, Random random, BatchSplit* split = nullptr);
 
   // Runs every epoch, calling on_epoch after each; stops at once at a non-finite loss.
   TrainingOutcome run(const std::function<void(const EpochRecord&)>& on_epoch);
@@ -52,6 +55,9 @@ class Trainer {
   };
   BatchWork& work_for(std::size_t batch);
   double train_batch(BatchWork& work, const Tensor3& inputs, const Tensor3& targets);
+  // Data-parallel: this process's share of the batch order[first, first + rows) of the
+  // training set, its gradient summed with the other processes'; the batch's mean loss.
+  double train_share(const std::vector<std::size_t>& order, std::size_t first, std::size_t rows);
 
   Components& c_;
   int epochs_;
@@ -59,6 +65,8 @@ class Trainer {
   bool shuffle_;
   Random random_;
   std::map<std::size_t, BatchWork> work_;  // by batch size; steps are fixed
+  BatchSplit* split_;
+  std::vector<double> shared_;  // data-parallel: every gradient, then the loss, as summed over the processes
 };
 
 }  // namespace seqlab

@@ -232,6 +232,50 @@ TEST_CASE("a resumed sweep reruns only the missing and half-written trials, with
   CHECK(metrics_of(read_file(out + "/summary.csv")) == metrics_of(csv));
 }
 
+TEST_CASE("a trial's id is its resolved configuration: an edited experiment reruns, an equivalent one does not") {
+  ScratchDir dir("sweep");
+  const std::string section = R"(sweep:
+  parameters:
+    model.hidden_size: [2, 4]
+)";
+  write_file(dir / "exp.yaml", std::string(kTiny) + section);
+  const std::string out = dir / "sw";
+  const auto first = run_seqlab(sweep(dir, "--out '" + out + "'"));
+  INFO(first.output);
+  REQUIRE(first.exit_code == 0);
+  const std::string csv = read_file(out + "/summary.csv");
+
+  // The same training written differently (a default spelled out, keys reordered): nothing reruns.
+  std::string same = kTiny;
+  same.replace(same.find("{plugin: sgd, lr: 0.01}"), 23, "{lr: 0.01, plugin: sgd, momentum: 0.0}");
+  write_file(dir / "exp.yaml", same + section);
+  const auto again = run_seqlab(sweep(dir, "--out '" + out + "'"));
+  INFO(again.output);
+  CHECK(again.exit_code == 0);
+  CHECK(contains(again.output, "2 trials, 0 to run"));
+  CHECK(read_file(out + "/summary.csv") == csv);
+
+  // A changed learning rate in the file: new trials, not the stale results of the old ones.
+  std::string edited = kTiny;
+  edited.replace(edited.find("lr: 0.01"), 8, "lr: 0.02");
+  write_file(dir / "exp.yaml", edited + section);
+  const auto rerun = run_seqlab(sweep(dir, "--out '" + out + "'"));
+  INFO(rerun.output);
+  CHECK(rerun.exit_code == 0);
+  CHECK(contains(rerun.output, "2 trials, 2 to run"));
+  CHECK(metrics_of(read_file(out + "/summary.csv")) != metrics_of(csv));
+
+  // A grid value equal to another after resolution (here: the default) is one trial, not two.
+  write_file(dir / "exp.yaml", std::string(kTiny) + R"(sweep:
+  parameters:
+    model.num_layers: [1, 1]
+)");
+  const auto dry = run_seqlab(sweep(dir, "--dry-run"));
+  INFO(dry.output);
+  CHECK(dry.exit_code == 0);
+  CHECK(count_of(dry.output, "seed=0") == 1);
+}
+
 TEST_CASE("a trial over sweep.trial_timeout is killed and recorded; Ctrl-C stops the sweep with exit 130") {
   ScratchDir dir("sweep");
   std::string slow = kTiny;

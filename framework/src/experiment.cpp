@@ -201,7 +201,7 @@ Components instantiate(const ResolvedExperiment& experiment) {
   return c;
 }
 
-std::string resolved_yaml(const ResolvedExperiment& experiment) {
+std::string resolved_configuration(const ResolvedExperiment& experiment) {
   YAML::Emitter out;
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << experiment.name;
@@ -225,11 +225,15 @@ std::string resolved_yaml(const ResolvedExperiment& experiment) {
     section(c->section, &c->plugin->name(), c->params);
   section("training", nullptr, experiment.training);
   out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+std::string resolved_yaml(const ResolvedExperiment& experiment) {
   std::string text = "# The resolved experiment: every default filled in. `seqlab run` this file to rerun it.\n";
   text += "# source: " + experiment.source->file() + "\n";
   for (const auto& o : experiment.source->overrides()) text += "# override: " + o + "\n";
   for (const auto& d : experiment.plugin_dirs) text += "# plugin folder added by the experiment: " + d + "\n";
-  return text + out.c_str() + "\n";
+  return text + resolved_configuration(experiment);
 }
 
 }  // namespace seqlab

@@ -55,5 +55,8 @@ Components instantiate(const ResolvedExperiment& experiment);
 
 // The resolved experiment as YAML, every default filled in: runnable as is.
 std::string resolved_yaml(const ResolvedExperiment& experiment);
+// Its YAML body alone (resolved_yaml without the comment header naming the source
+// file and overrides): equal for two experiments exactly when they train the same.
+std::string resolved_configuration(const ResolvedExperiment& experiment);
 
 }  // namespace seqlab

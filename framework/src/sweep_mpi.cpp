@@ -196,12 +196,12 @@ int sweep_mpi_command(const SweepOptions& options) {
   }
   const MpiSession mpi;
   const SweepDriver::CatchStopSignals signals;
-  // Rank 0 validates and scans the folder; the others only expand the same trials.
+  // Every rank resolves the same trials (their ids hash the resolved configurations); rank 0 scans the folder.
   std::unique_ptr<SweepDriver> sweep;
   std::vector<std::size_t> to_run;
   int code = 0;
   try {
-    sweep = std::make_unique<SweepDriver>(options, mpi.rank() == kCoordinator);
+    sweep = std::make_unique<SweepDriver>(options);
     if (mpi.rank() == kCoordinator) {
       sweep->use_one_job_per_process(
           true, fmt::format("{} MPI ranks x 1 trial x {} threads (rank 0)", mpi.size(), sweep->threads()));

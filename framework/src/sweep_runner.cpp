@@ -833,7 +833,7 @@ struct SweepSetup {
   std::vector<SweepTrial> trials;
 };
 
-std::unique_ptr<SweepSetup> set_up(const SweepOptions& options, bool validate) {
+std::unique_ptr<SweepSetup> set_up(const SweepOptions& options) {
   auto setup = std::make_unique<SweepSetup>();
   setup->source = std::make_shared<const ExperimentSource>(options.run.experiment, options.run.overrides);
   std::vector<std::string> dirs = options.run.common.plugin_dirs;
@@ -841,9 +841,9 @@ std::unique_ptr<SweepSetup> set_up(const SweepOptions& options, bool validate) {
   setup->registry = std::make_unique<PluginRegistry>(dirs);
   setup->base = resolve_experiment(setup->source, *setup->registry);
   setup->spec = parse_sweep(*setup->source);
-  setup->trials = expand_trials(setup->spec, setup->base.seed, options.run.overrides);
-  // Every trial is checked before the first one runs, and before the sweep folder exists.
-  if (validate) validate_trials(setup->trials, options.run.experiment, options.run.overrides, *setup->registry);
+  setup->trials = expand_trials(setup->spec, setup->base.seed);
+  // Every trial is checked (and named) before the first one runs, and before the sweep folder exists.
+  resolve_trials(setup->trials, options.run.experiment, options.run.overrides, *setup->registry);
   return setup;
 }
 
@@ -855,8 +855,8 @@ struct SweepDriver::State {
   std::unique_ptr<Sweep> sweep;
 };
 
-SweepDriver::SweepDriver(const SweepOptions& options, bool validate) : state_(std::make_unique<State>()) {
-  state_->setup = set_up(options, validate);
+SweepDriver::SweepDriver(const SweepOptions& options) : state_(std::make_unique<State>()) {
+  state_->setup = set_up(options);
   for (const auto& t : state_->setup->trials) state_->ids.push_back(t.id);
   state_->sweep =
       std::make_unique<Sweep>(options, state_->setup->base, state_->setup->spec, state_->setup->trials, 0, 1);
@@ -893,7 +893,7 @@ int sweep_command(const SweepOptions& options) {
 #endif
   }
   try {
-    const std::unique_ptr<SweepSetup> setup = set_up(options, true);
+    const std::unique_ptr<SweepSetup> setup = set_up(options);
     const ResolvedExperiment& base = setup->base;
     SweepSpec& spec = setup->spec;
     std::vector<SweepTrial>& trials = setup->trials;

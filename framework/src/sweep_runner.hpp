@@ -39,9 +39,9 @@ int sweep_command(const SweepOptions& options);
 // recorded as the local runner does; every method may throw as sweep_command reports.
 class SweepDriver {
  public:
-  // Parses the experiment and expands the trials; `validate` also resolves every
-  // trial against the plugins first (a ConfigError at the offending entry).
-  SweepDriver(const SweepOptions& options, bool validate);
+  // Parses the experiment, expands the trials and resolves every one against
+  // the plugins, which names it (a ConfigError at the offending entry).
+  explicit SweepDriver(const SweepOptions& options);
   ~SweepDriver();
   SweepDriver(const SweepDriver&) = delete;
   SweepDriver& operator=(const SweepDriver&) = delete;

@@ -137,14 +137,6 @@ SweepParameter parse_parameter(const ExperimentSource& source, const std::string
   return p;
 }
 
-void finish(SweepTrial& trial, std::vector<std::string> sorted) {
-  std::sort(sorted.begin(), sorted.end());
-  std::string text;
-  for (const auto& o : sorted) text += o + "\n";
-  text += "seed=" + std::to_string(trial.seed) + "\n";
-  trial.id = sha256_of_text(text).substr(0, 12);
-}
-
 }  // namespace
 
 SweepSpec parse_sweep(const ExperimentSource& source) {
@@ -176,8 +168,7 @@ SweepSpec parse_sweep(const ExperimentSource& source) {
   return spec;
 }
 
-std::vector<SweepTrial> expand_trials(const SweepSpec& spec, std::uint64_t seed,
-                                      const std::vector<std::string>& base_overrides) {
+std::vector<SweepTrial> expand_trials(const SweepSpec& spec, std::uint64_t seed) {
   std::vector<std::vector<std::size_t>> picks;  // per configuration, the value index of each list parameter
   std::vector<std::vector<std::string>> values;
   const std::size_t n = spec.parameters.size();
@@ -216,7 +207,6 @@ std::vector<SweepTrial> expand_trials(const SweepSpec& spec, std::uint64_t seed,
     }
   }
   std::vector<SweepTrial> trials;
-  std::set<std::string> seen;
   for (std::size_t c = 0; c < values.size(); ++c) {
     for (int r = 0; r < spec.repeats; ++r) {
       SweepTrial trial;
@@ -228,23 +218,25 @@ std::vector<SweepTrial> expand_trials(const SweepSpec& spec, std::uint64_t seed,
         trial.sources.push_back(&spec.parameters[i]);
         trial.configuration += (i ? " " : "") + trial.overrides.back();
       }
-      std::vector<std::string> all = base_overrides;
-      all.insert(all.end(), trial.overrides.begin(), trial.overrides.end());
-      finish(trial, all);
-      if (seen.insert(trial.id).second) trials.push_back(std::move(trial));  // a random draw may repeat itself
+      trials.push_back(std::move(trial));
     }
   }
   return trials;
 }
 
-void validate_trials(const std::vector<SweepTrial>& trials, const std::string& file,
-                     const std::vector<std::string>& base_overrides, const PluginRegistry& registry) {
-  for (const SweepTrial& trial : trials) {
+void resolve_trials(std::vector<SweepTrial>& trials, const std::string& file,
+                    const std::vector<std::string>& base_overrides, const PluginRegistry& registry) {
+  std::vector<SweepTrial> distinct;
+  std::set<std::string> seen;
+  for (SweepTrial& trial : trials) {
     std::vector<std::string> overrides = base_overrides;
     overrides.insert(overrides.end(), trial.overrides.begin(), trial.overrides.end());
     overrides.push_back("seed=" + std::to_string(trial.seed));
     try {
-      resolve_experiment(std::make_shared<const ExperimentSource>(file, overrides), registry);
+      const ResolvedExperiment resolved =
+          resolve_experiment(std::make_shared<const ExperimentSource>(file, overrides), registry);
+      trial.id = sha256_of_text(resolved_configuration(resolved)).substr(0, 12);
+      if (seen.insert(trial.id).second) distinct.push_back(std::move(trial));
     } catch (const ConfigError& e) {
       for (std::size_t i = 0; i < trial.overrides.size(); ++i) {
         if (e.where().override != trial.overrides[i]) continue;
@@ -264,6 +256,7 @@ void validate_trials(const std::vector<SweepTrial>& trials, const std::string& f
       throw;
     }
   }
+  trials = std::move(distinct);
 }
 
 }  // namespace seqlab

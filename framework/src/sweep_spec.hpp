@@ -35,7 +35,7 @@ struct SweepSpec {
 
 // One run of the sweep: the swept settings and the seed.
 struct SweepTrial {
-  std::string id;                      // 12 hex digits of the sha256 of the resolved configuration
+  std::string id;                      // 12 hex digits of the sha256 of the resolved configuration (resolve_trials)
   std::vector<std::string> overrides;  // "path=value", one per swept parameter, in the sweep's order
   std::vector<std::string> values;     // the values alone, same order
   std::uint64_t seed = 0;
@@ -50,14 +50,18 @@ SweepSpec parse_sweep(const ExperimentSource& source);
 
 // Every trial: grid = the product of the lists x repeats, random = `trials`
 // draws from the seed's "sweep" stream x repeats. Seeds are seed, seed+1, ...
-// `base_overrides` (from the command line) take part in each trial's id.
-std::vector<SweepTrial> expand_trials(const SweepSpec& spec, std::uint64_t seed,
-                                      const std::vector<std::string>& base_overrides);
+// Ids are left to resolve_trials.
+std::vector<SweepTrial> expand_trials(const SweepSpec& spec, std::uint64_t seed);
 
 // Resolves each trial against the plugins exactly as `seqlab run` would, before
-// anything runs; an error caused by a swept value is reported at that value in
-// the sweep section.
-void validate_trials(const std::vector<SweepTrial>& trials, const std::string& file,
-                     const std::vector<std::string>& base_overrides, const PluginRegistry& registry);
+// anything runs (an error caused by a swept value is reported at that value in
+// the sweep section), and names it: its id hashes the resolved configuration,
+// so an edit to the experiment file, an override on the command line or a new
+// plugin default that changes what a trial trains also changes its id, and a
+// resumed sweep never takes a stale result for it. A trial that resolves to the
+// same configuration as an earlier one (a random draw repeated, a value equal to
+// the default) is dropped.
+void resolve_trials(std::vector<SweepTrial>& trials, const std::string& file,
+                    const std::vector<std::string>& base_overrides, const PluginRegistry& registry);
 
 }  // namespace seqlab

@@ -238,9 +238,13 @@ TEST_CASE("a trial's id is its resolved configuration: an edited experiment reru
   parameters:
     model.hidden_size: [2, 4]
 )";
-  write_file(dir / "exp.yaml", std::string(kTiny) + section);
   const std::string out = dir / "sw";
-  const auto first = run_seqlab(sweep(dir, "--out '" + out + "'"));
+  // Writes `experiment` + the sweep section and sweeps it into `out`.
+  auto sweep_of = [&](const std::string& experiment) {
+    write_file(dir / "exp.yaml", experiment + section);
+    return run_seqlab(sweep(dir, "--out '" + out + "'"));
+  };
+  const auto first = sweep_of(kTiny);
   INFO(first.output);
   REQUIRE(first.exit_code == 0);
   const std::string csv = read_file(out + "/summary.csv");
@@ -248,8 +252,7 @@ TEST_CASE("a trial's id is its resolved configuration: an edited experiment reru
   // The same training written differently (a default spelled out, keys reordered): nothing reruns.
   std::string same = kTiny;
   same.replace(same.find("{plugin: sgd, lr: 0.01}"), 23, "{lr: 0.01, plugin: sgd, momentum: 0.0}");
-  write_file(dir / "exp.yaml", same + section);
-  const auto again = run_seqlab(sweep(dir, "--out '" + out + "'"));
+  const auto again = sweep_of(same);
   INFO(again.output);
   CHECK(again.exit_code == 0);
   CHECK(contains(again.output, "2 trials, 0 to run"));
@@ -258,8 +261,7 @@ TEST_CASE("a trial's id is its resolved configuration: an edited experiment reru
   // A changed learning rate in the file: new trials, not the stale results of the old ones.
   std::string edited = kTiny;
   edited.replace(edited.find("lr: 0.01"), 8, "lr: 0.02");
-  write_file(dir / "exp.yaml", edited + section);
-  const auto rerun = run_seqlab(sweep(dir, "--out '" + out + "'"));
+  const auto rerun = sweep_of(edited);
   INFO(rerun.output);
   CHECK(rerun.exit_code == 0);
   CHECK(contains(rerun.output, "2 trials, 2 to run"));

@@ -43,6 +43,11 @@ int report_exception() {
   }
 }
 
+int refuse_mpi_backend() {
+  std::cerr << "error: this seqlab was built without MPI; install libopenmpi-dev and rebuild\n";
+  return 2;
+}
+
 namespace {
 
 // Runs `body`, turning the error types into messages and exit codes.

@@ -28,6 +28,9 @@ struct RunOptions {
 // returns its exit code (ConfigError and PluginLoadError 2, anything else 1).
 int report_exception();
 
+// `--backend mpi` in a seqlab built without MPI: says so, returns exit code 2.
+int refuse_mpi_backend();
+
 // Each returns the process exit code: 0 success, 2 bad usage or configuration,
 // 1 a failure during the run. Errors are printed to stderr.
 // With a `split` (run_mpi.cpp), this is one of several processes training the

@@ -171,8 +171,7 @@ int main(int argc, char** argv) {
 #ifdef SEQLAB_HAVE_MPI
       return seqlab::run_mpi_command(run);
 #else
-      std::cerr << "error: this seqlab was built without MPI; install libopenmpi-dev and rebuild\n";
-      return 2;
+      return seqlab::refuse_mpi_backend();
 #endif
     }
     return seqlab::run_command(run);

@@ -888,8 +888,7 @@ int sweep_command(const SweepOptions& options) {
 #ifdef SEQLAB_HAVE_MPI
     return sweep_mpi_command(options);
 #else
-    std::cerr << "error: this seqlab was built without MPI; install libopenmpi-dev and rebuild\n";
-    return 2;
+    return refuse_mpi_backend();
 #endif
   }
   try {

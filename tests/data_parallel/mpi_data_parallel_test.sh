@@ -10,7 +10,9 @@ mpirun="$2"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-mpi() { timeout 120 "$mpirun" --allow-run-as-root --oversubscribe --bind-to none --mca btl self,vader -np "$@"; }
+# shellcheck source=../support/mpi_common.sh
+source "$(dirname "$0")/../support/mpi_common.sh"
+mpi() { timeout 120 "$mpirun" "${mpirun_flags[@]}" -np "$@"; }
 fail() {
   echo "FAIL: $*" >&2
   exit 1

@@ -17,13 +17,14 @@ trap cleanup EXIT
 
 experiment="$(dirname "$0")/lstm_sweep.yaml"
 
-mpi=("$mpirun" --allow-run-as-root --oversubscribe --bind-to none --mca btl self,vader -np 3)
+# shellcheck source=../support/mpi_common.sh
+source "$(dirname "$0")/../support/mpi_common.sh"
+mpi=("$mpirun" "${mpirun_flags[@]}" -np 3)
 fail() {
   echo "FAIL: $*" >&2
   [[ -f $tmp/mpi.log ]] && sed 's/^/  mpirun: /' "$tmp/mpi.log" >&2
   exit 1
 }
-without_folders() { sed -E 's/,[^,]*,[^,]*$//' "$1"; }
 
 # The process of MPI rank $1 of this test's sweep, once it has a trial (a child) running: "rank child".
 rank_with_trial() {

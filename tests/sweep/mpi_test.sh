@@ -22,13 +22,11 @@ sweep:
     model.hidden_size: [2, 3, 4]
 YAML
 
-# As root in a container: --allow-run-as-root; 3 ranks on 2 cores: --oversubscribe (and no binding, so every
-# rank and the local sweep see the same cores); shared memory + self only, no network probing.
-mpi=("$mpirun" --allow-run-as-root --oversubscribe --bind-to none --mca btl self,vader -np 3)
+# shellcheck source=../support/mpi_common.sh
+source "$(dirname "$0")/../support/mpi_common.sh"
+mpi=("$mpirun" "${mpirun_flags[@]}" -np 3)  # 3 ranks on 2 cores; each sees both, as the local sweep does
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
-# summary.csv without its last two columns, seconds and run_folder (as tests/test_sweep.cpp's without_folders).
-without_folders() { sed -E 's/,[^,]*,[^,]*$//' "$1"; }
 
 out="$(timeout 60 "${mpi[@]}" "$seqlab" sweep "$tmp/exp.yaml" --backend mpi --out "$tmp/mpi" 2>&1)" ||
   fail "mpirun exited $?: $out"

@@ -5,9 +5,9 @@
 #include <map>
 #include <string>
 
-#include "config_error.hpp"
-#include "conformance.hpp"
-#include "plugin_loader.hpp"
+#include "config/config_error.hpp"
+#include "conformance/conformance.hpp"
+#include "host/plugin_loader.hpp"
 
 namespace {
 

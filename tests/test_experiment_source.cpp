@@ -1,8 +1,8 @@
 // Parsing and locating settings: positions, overrides, duplicate keys, resolved YAML.
 #include <doctest/doctest.h>
 
-#include "experiment_source.hpp"
-#include "param_validation.hpp"
+#include "config/experiment_source.hpp"
+#include "config/param_validation.hpp"
 #include "support/process.hpp"
 
 using seqlab::ConfigError;

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "plugin_loader.hpp"
+#include "host/plugin_loader.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // .npy files: what seqlab writes, numpy reads (an independent reader), and back.
 #include <doctest/doctest.h>
 
-#include "npy.hpp"
+#include "runs/npy.hpp"
 #include "support/process.hpp"
 
 using seqlab::test::ScratchDir;

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "plots.hpp"
+#include "runs/plots.hpp"
 
 namespace fs = std::filesystem;
 

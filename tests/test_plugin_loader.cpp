@@ -3,8 +3,8 @@
 
 #include <cstdlib>
 
-#include "param_validation.hpp"
-#include "plugin_loader.hpp"
+#include "config/param_validation.hpp"
+#include "host/plugin_loader.hpp"
 #include "support/process.hpp"
 
 TEST_CASE("an object outlives the LoadedPlugin it came from: its deleter keeps the library loaded") {

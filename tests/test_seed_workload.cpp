@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "run_folder.hpp"
+#include "runs/run_folder.hpp"
 #include "support/process.hpp"
 
 using seqlab::test::read_file;

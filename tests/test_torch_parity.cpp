@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "npy.hpp"
-#include "plugin_loader.hpp"
+#include "runs/npy.hpp"
+#include "host/plugin_loader.hpp"
 
 namespace {
 

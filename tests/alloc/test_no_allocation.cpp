@@ -4,9 +4,9 @@
 
 #include <atomic>
 
-#include "experiment.hpp"
+#include "config/experiment.hpp"
 #include "support/process.hpp"
-#include "trainer.hpp"
+#include "training/trainer.hpp"
 
 extern std::atomic<long> g_allocations;
 

@@ -1,0 +1,77 @@
+// `seqlab check PLUGIN [key=value...]`: the conformance suite on a plugin file or on every plugin of a name.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "cli/subcommand.hpp"
+#include "config/error_report.hpp"
+#include "conformance/conformance.hpp"
+#include "host/plugin_loader.hpp"
+#include "util/suggest.hpp"
+
+namespace seqlab {
+
+namespace {
+
+// 0 all checks pass, 1 a check fails, 2 bad usage or an unloadable plugin.
+int check(const CommonOptions& common, const std::string& plugin, const std::vector<std::string>& params) {
+  return report_errors([&] {
+    // A path names one library; anything else is a plugin name looked up like `plugins NAME`.
+    const bool is_path = plugin.find('/') != std::string::npos || std::filesystem::path(plugin).extension() == ".so";
+    std::vector<LoadedPlugin> targets;
+    std::optional<PluginRegistry> registry;
+    if (is_path) {
+      if (!std::filesystem::exists(plugin)) throw PluginLoadError(plugin + ": no such file");
+      targets.push_back(load_plugin_file(plugin));
+    } else {
+      registry.emplace(common.plugin_dirs);
+      std::vector<std::string> all_names;
+      for (const auto& p : registry->plugins()) {
+        all_names.push_back(p.name());
+        if (p.name() == plugin) targets.push_back(p);  // one per kind that has the name
+      }
+      if (targets.empty()) {
+        const std::string guess = closest_name(plugin, all_names);
+        throw PluginLoadError("no plugin named '" + plugin + "' (known: " + join(all_names) + ")" +
+                              (guess.empty() ? "; to check a library file, give its path, e.g. ./my_plugin.so"
+                                             : "; did you mean '" + guess + "'?"));
+      }
+    }
+    bool passed = true;
+    for (const auto& target : targets) {
+      const ConformanceReport report = check_plugin(target, params);
+      std::cout << format_report(report) << std::flush;
+      passed = passed && report.passed();
+    }
+    return passed ? 0 : 1;
+  });
+}
+
+}  // namespace
+
+Subcommand add_check_command(CLI::App& app, const Invocation&) {
+  struct Options {
+    CommonOptions common;
+    std::string plugin;
+    std::vector<std::string> params;
+  };
+  auto options = std::make_shared<Options>();
+  auto* command = app.add_subcommand(
+      "check",
+      "run the conformance suite on a plugin: schema sanity, construction, and by kind a finite-difference gradient "
+      "check (models, losses), descent on a quadratic (optimizers), determinism and shapes (datasets). "
+      "Exit 0 all pass, 1 a check fails, 2 bad usage or an unloadable plugin");
+  command->add_option("plugin", options->plugin, "a plugin library (path to a .so) or a plugin name")
+      ->required()
+      ->type_name("PLUGIN_FILE_OR_NAME");
+  command
+      ->add_option("params", options->params,
+                   "values for the plugin's parameters (default: their defaults; required ones must be given)")
+      ->type_name("key=value");
+  add_plugin_dir_option(*command, options->common);
+  return {command, [options] { return check(options->common, options->plugin, options->params); }};
+}
+
+}  // namespace seqlab

@@ -1,0 +1,148 @@
+// Resolving experiments: sections, plugins, parameters, and the shape contract between data and model.
+#include "config/experiment.hpp"
+
+#include <filesystem>
+#include <yaml-cpp/yaml.h>
+
+#include "config/param_validation.hpp"
+#include "config/runner_schemas.hpp"
+#include "util/suggest.hpp"
+
+namespace seqlab {
+
+namespace {
+
+PluginKind kind_of_section(const std::string& section) {
+  if (section == "dataset") return PluginKind::dataset;
+  if (section == "model") return PluginKind::model;
+  if (section == "loss") return PluginKind::loss;
+  return PluginKind::optimizer;
+}
+
+// Sizes the runner infers from the data; a model section may state them, and
+// they must then agree.
+ParamSchema with_io_sizes(ParamSchema schema) {
+  schema.push_back(integer("input_size", 0, "features per input step; 0 = inferred from the dataset").at_least(0));
+  schema.push_back(integer("output_size", 0, "features per predicted step; 0 = inferred from the dataset").at_least(0));
+  return schema;
+}
+
+ComponentConfig resolve_component(const ExperimentSource& source, const PluginRegistry& registry,
+                                  const std::string& section) {
+  const YAML::Node node = source.root()[section];
+  const PluginKind kind = kind_of_section(section);
+  const auto known = registry.names(kind);
+  const std::string known_text = known.empty() ? "none found; is the plugin folder right?" : join(known);
+  if (!node.IsDefined() || node.IsNull())
+    source.fail(section, "missing section '" + section + "'; add `" + section + ": {plugin: NAME}` (" +
+                             kind_name(kind) + " plugins: " + known_text + ")");
+  if (!node.IsMap()) source.fail(section, "expected a mapping like {plugin: NAME, ...}");
+  const YAML::Node name_node = node["plugin"];
+  if (!name_node.IsDefined() || !name_node.IsScalar())
+    source.fail(section, "missing 'plugin: NAME' (" + std::string(kind_name(kind)) + " plugins: " + known_text + ")");
+  const std::string name = name_node.Scalar();
+  ComponentConfig config;
+  config.section = section;
+  config.plugin = registry.find(kind, name);
+  if (!config.plugin) {
+    const std::string guess = closest_name(name, known);
+    source.fail(section + ".plugin", "unknown " + std::string(kind_name(kind)) + " plugin '" + name + "' (known: " +
+                                         known_text + ")" + (guess.empty() ? "" : "; did you mean '" + guess + "'?"));
+  }
+  const ParamSchema& declared = config.plugin->info->meta.params;
+  const ParamSchema schema = kind == PluginKind::model ? with_io_sizes(declared) : declared;
+  config.params =
+      validate_params(schema, source, section, {"plugin"}, std::string(kind_name(kind)) + " plugin '" + name + "'");
+  return config;
+}
+
+}  // namespace
+
+std::vector<std::string> experiment_plugin_dirs(const ExperimentSource& source) {
+  const YAML::Node node = source.root()["plugin_dirs"];
+  std::vector<std::string> dirs;
+  if (!node.IsDefined() || node.IsNull()) return dirs;
+  if (!node.IsSequence()) source.fail("plugin_dirs", "expected a list of folders, e.g. plugin_dirs: [my_plugins]");
+  const std::filesystem::path base = std::filesystem::absolute(source.file()).parent_path();
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    if (!node[i].IsScalar() || node[i].Scalar().empty()) source.fail("plugin_dirs", "expected a folder name");
+    const std::filesystem::path dir = node[i].Scalar();
+    bool climbs = false;
+    for (const auto& part : dir) climbs = climbs || part == "..";
+    if (dir.is_absolute() || climbs)
+      source.fail("plugin_dirs", "'" + dir.string() +
+                                     "' is not below the experiment's folder; an experiment may only add plugin "
+                                     "folders relative to itself (use --plugin-dir or SEQLAB_PLUGIN_PATH for others)");
+    const std::filesystem::path full = (base / dir).lexically_normal();
+    if (!std::filesystem::is_directory(full)) source.fail("plugin_dirs", "folder " + full.string() + " does not exist");
+    dirs.push_back(full.string());
+  }
+  return dirs;
+}
+
+ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> source, const PluginRegistry& registry) {
+  ResolvedExperiment experiment;
+  const ExperimentSource& src = *source;
+  const ParamValues top =
+      validate_params(experiment_schema(), src, "",
+                      {"dataset", "model", "loss", "optimizer", "training", "plugin_dirs", "sweep"}, "the experiment");
+  experiment.plugin_dirs = experiment_plugin_dirs(src);
+  experiment.name = top.text("name");
+  if (experiment.name.empty()) experiment.name = std::filesystem::path(src.file()).stem().string();
+  experiment.seed = static_cast<std::uint64_t>(top.integer("seed"));
+  experiment.dataset = resolve_component(src, registry, "dataset");
+  experiment.model = resolve_component(src, registry, "model");
+  experiment.loss = resolve_component(src, registry, "loss");
+  experiment.optimizer = resolve_component(src, registry, "optimizer");
+  experiment.training = validate_params(training_schema(), src, "training", {}, "the training section");
+  experiment.source = std::move(source);
+  return experiment;
+}
+
+LoadedExperiment load_experiment(const std::string& file, const std::vector<std::string>& overrides,
+                                 const std::vector<std::string>& plugin_dirs) {
+  auto source = std::make_shared<const ExperimentSource>(file, overrides);
+  std::vector<std::string> dirs = plugin_dirs;
+  for (const auto& dir : experiment_plugin_dirs(*source)) dirs.push_back(dir);
+  LoadedExperiment loaded;
+  loaded.registry = std::make_unique<PluginRegistry>(dirs);
+  loaded.experiment = resolve_experiment(std::move(source), *loaded.registry);
+  return loaded;
+}
+
+std::string resolved_configuration(const ResolvedExperiment& experiment) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << experiment.name;
+  out << YAML::Key << "seed" << YAML::Value << experiment.seed;
+  auto section = [&](const std::string& key, const std::string* plugin, const ParamValues& params) {
+    out << YAML::Key << key << YAML::Value << YAML::BeginMap;
+    if (plugin) out << YAML::Key << "plugin" << YAML::Value << *plugin;
+    for (const auto& [name, value] : params.all()) {
+      out << YAML::Key << name << YAML::Value;
+      if (const auto* list = std::get_if<std::vector<double>>(&value)) {
+        out << YAML::Flow << YAML::BeginSeq;
+        for (double v : *list) out << format_value(v);
+        out << YAML::EndSeq;
+      } else {
+        out << format_value(value);
+      }
+    }
+    out << YAML::EndMap;
+  };
+  for (const ComponentConfig* c : {&experiment.dataset, &experiment.model, &experiment.loss, &experiment.optimizer})
+    section(c->section, &c->plugin->name(), c->params);
+  section("training", nullptr, experiment.training);
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+std::string resolved_yaml(const ResolvedExperiment& experiment) {
+  std::string text = "# The resolved experiment: every default filled in. `seqlab run` this file to rerun it.\n";
+  text += "# source: " + experiment.source->file() + "\n";
+  for (const auto& o : experiment.source->overrides()) text += "# override: " + o + "\n";
+  for (const auto& d : experiment.plugin_dirs) text += "# plugin folder added by the experiment: " + d + "\n";
+  return text + resolved_configuration(experiment);
+}
+
+}  // namespace seqlab

@@ -1,0 +1,57 @@
+// Turning an experiment source into validated settings, then into live components with checked shapes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "config/experiment_source.hpp"
+#include "host/plugin_loader.hpp"
+#include "seqlab/params.hpp"
+
+namespace seqlab {
+
+// One plugin section (dataset, model, loss, optimizer) after validation.
+struct ComponentConfig {
+  std::string section;  // "model"
+  const LoadedPlugin* plugin = nullptr;
+  ParamValues params;  // the plugin's parameters, defaults filled in
+};
+
+// Everything an experiment says, validated against the plugins' schemas.
+struct ResolvedExperiment {
+  std::shared_ptr<const ExperimentSource> source;
+  std::string name;
+  std::uint64_t seed = 0;
+  ComponentConfig dataset, model, loss, optimizer;
+  ParamValues training;
+  std::vector<std::string> plugin_dirs;  // added by the experiment file, absolute
+};
+
+// The plugin folders the experiment itself adds (`plugin_dirs:`), absolute. An
+// experiment may only name folders below its own, relative to it: a shared
+// experiment file cannot make seqlab run code from elsewhere.
+std::vector<std::string> experiment_plugin_dirs(const ExperimentSource& source);
+
+// Validates every section; throws ConfigError pointing at the first problem.
+ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> source, const PluginRegistry& registry);
+
+// An experiment file read with its overrides, its plugins found and every section validated.
+struct LoadedExperiment {
+  std::unique_ptr<PluginRegistry> registry;  // owns the plugins `experiment` points into
+  ResolvedExperiment experiment;
+};
+
+// What `run`, `validate` and `sweep` do before anything else: parses `file` with
+// `overrides`, loads the plugins of `plugin_dirs` followed by the folders the
+// experiment adds itself, and resolves it. Throws ConfigError or PluginLoadError.
+LoadedExperiment load_experiment(const std::string& file, const std::vector<std::string>& overrides,
+                                 const std::vector<std::string>& plugin_dirs);
+
+// The resolved experiment as YAML, every default filled in: runnable as is.
+std::string resolved_yaml(const ResolvedExperiment& experiment);
+// Its YAML body alone (resolved_yaml without the comment header naming the source
+// file and overrides): equal for two experiments exactly when they train the same.
+std::string resolved_configuration(const ResolvedExperiment& experiment);
+
+}  // namespace seqlab

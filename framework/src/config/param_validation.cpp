@@ -1,0 +1,211 @@
+// Schema validation: the single place where YAML values become typed plugin parameters.
+#include "config/param_validation.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <regex>
+
+#include "util/suggest.hpp"
+
+namespace seqlab {
+
+namespace {
+
+std::string join_path(const std::string& a, const std::string& b) { return a.empty() ? b : a + "." + b; }
+
+std::string shown(const YAML::Node& node) {
+  if (node.IsScalar()) return "'" + node.Scalar() + "'";
+  if (node.IsSequence()) return "a list";
+  if (node.IsMap()) return "a mapping";
+  return "nothing";
+}
+
+bool parse_integer(const std::string& text, std::int64_t& out) {
+  static const std::regex form(R"(^[+-]?[0-9]+$)");
+  if (!std::regex_match(text, form)) return false;
+  errno = 0;
+  out = std::strtoll(text.c_str(), nullptr, 10);
+  return errno != ERANGE;
+}
+
+bool parse_real(const std::string& text, double& out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtod(text.c_str(), &end);
+  // strtod accepts "nan", "inf" and hex; a learning rate of nan is never meant.
+  return end == text.c_str() + text.size() && errno != ERANGE && std::isfinite(out) &&
+         text.find_first_of("xXnN") == std::string::npos;
+}
+
+std::string with_help(const ParamSpec& spec) { return spec.help.empty() ? "" : " (" + spec.help + ")"; }
+
+ParamValue convert(const ParamSpec& spec, const YAML::Node& node, const ExperimentSource& source,
+                   const std::string& path) {
+  auto fail = [&](const std::string& expected) -> ParamValue {
+    source.fail(path, "expected " + expected + ", got " + shown(node) + with_help(spec));
+  };
+  if (spec.type == ParamType::real_list) {
+    if (!node.IsSequence()) return fail(type_text(spec) + " like [0.9, 0.999]");
+    std::vector<double> values;
+    for (const auto& item : node) {
+      double v;
+      if (!item.IsScalar() || !parse_real(item.Scalar(), v)) return fail(type_text(spec));
+      values.push_back(v);
+    }
+    if (spec.list_length && values.size() != spec.list_length) return fail(type_text(spec));
+    return values;
+  }
+  if (!node.IsScalar()) return fail(type_text(spec));
+  const std::string& text = node.Scalar();
+  switch (spec.type) {
+    case ParamType::integer: {
+      std::int64_t v;
+      if (!parse_integer(text, v)) return fail("an integer");
+      return v;
+    }
+    case ParamType::real: {
+      double v;
+      if (!parse_real(text, v)) return fail("a number");
+      return v;
+    }
+    case ParamType::boolean:
+      if (text == "true" || text == "True") return true;
+      if (text == "false" || text == "False") return false;
+      return fail("true or false");
+    case ParamType::text:
+      return text;
+    case ParamType::choice: {
+      for (const auto& c : spec.choices)
+        if (c == text) return text;
+      const std::string guess = closest_name(text, spec.choices);
+      source.fail(path, "expected one of " + join(spec.choices, ", ") + ", got '" + text + "'" +
+                            (guess.empty() ? "" : "; did you mean '" + guess + "'?"));
+    }
+    case ParamType::real_list:
+      break;
+  }
+  throw std::logic_error("unhandled parameter type");
+}
+
+void check_range(const ParamSpec& spec, const ParamValue& value, const ExperimentSource& source,
+                 const std::string& path) {
+  double v;
+  if (const auto* i = std::get_if<std::int64_t>(&value))
+    v = static_cast<double>(*i);
+  else if (const auto* d = std::get_if<double>(&value))
+    v = *d;
+  else
+    return;
+  const bool below = spec.min && (spec.min_exclusive ? v <= *spec.min : v < *spec.min);
+  const bool above = spec.max && v > *spec.max;
+  if (below || above)
+    source.fail(path, "must be " + range_text(spec) + ", got " + format_value(value) + with_help(spec));
+}
+
+}  // namespace
+
+ParamValues validate_params(const ParamSchema& schema, const ExperimentSource& source, const std::string& section_path,
+                            const std::set<std::string>& reserved, const std::string& owner) {
+  YAML::Node section;
+  section.reset(source.root());
+  for (const auto& part : split_path(section_path)) {
+    YAML::Node child = section[part];
+    section.reset(child);
+  }
+  if (section.IsDefined() && !section.IsNull() && !section.IsMap())
+    source.fail(section_path, "expected a mapping of parameters, got " + shown(section));
+
+  std::vector<std::string> known;
+  for (const auto& spec : schema) known.push_back(spec.name);
+  known.insert(known.end(), reserved.begin(), reserved.end());
+
+  std::map<std::string, ParamValue> values;
+  if (section.IsMap()) {
+    for (const auto& pair : section) {
+      const std::string key = pair.first.Scalar();
+      if (reserved.count(key)) continue;
+      const std::string path = join_path(section_path, key);
+      const ParamSpec* spec = nullptr;
+      for (const auto& s : schema)
+        if (s.name == key) spec = &s;
+      if (!spec) {
+        const std::string guess = closest_name(key, known);
+        source.fail(path, (section_path.empty() ? "unknown top-level key '" : "unknown parameter '") + key + "' for " +
+                              owner + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+                              " (known: " + (known.empty() ? "none" : join(known)) + ")");
+      }
+      if (pair.second.IsNull()) source.fail(path, "has no value" + with_help(*spec));
+      ParamValue value = convert(*spec, pair.second, source, path);
+      check_range(*spec, value, source, path);
+      values[key] = std::move(value);
+    }
+  }
+  for (const auto& spec : schema) {
+    if (values.count(spec.name)) continue;
+    if (!spec.default_value)
+      source.fail(section_path, "missing required parameter '" + spec.name + "' for " + owner + with_help(spec));
+    values[spec.name] = *spec.default_value;
+  }
+  return ParamValues(std::move(values));
+}
+
+ParamValues default_params(const ParamSchema& schema) {
+  std::map<std::string, ParamValue> values;
+  for (const auto& spec : schema) {
+    if (!spec.default_value) throw std::logic_error("parameter '" + spec.name + "' has no default");
+    values[spec.name] = *spec.default_value;
+  }
+  return ParamValues(std::move(values));
+}
+
+std::string format_value(const ParamValue& value) {
+  struct Formatter {
+    std::string operator()(std::int64_t v) const { return std::to_string(v); }
+    std::string operator()(double v) const {
+      std::string s = fmt::format("{}", v);  // shortest text that reads back as the same double
+      return s;
+    }
+    std::string operator()(bool v) const { return v ? "true" : "false"; }
+    std::string operator()(const std::string& v) const { return v; }
+    std::string operator()(const std::vector<double>& v) const {
+      std::string s = "[";
+      for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + (*this)(v[i]);
+      return s + "]";
+    }
+  };
+  return std::visit(Formatter{}, value);
+}
+
+std::string type_text(const ParamSpec& spec) {
+  switch (spec.type) {
+    case ParamType::integer:
+      return "an integer";
+    case ParamType::real:
+      return "a number";
+    case ParamType::boolean:
+      return "true or false";
+    case ParamType::text:
+      return "a string";
+    case ParamType::choice:
+      return "one of " + join(spec.choices, "|");
+    case ParamType::real_list:
+      return spec.list_length ? "a list of " + std::to_string(spec.list_length) + " numbers" : "a list of numbers";
+  }
+  return "?";
+}
+
+std::string range_text(const ParamSpec& spec) {
+  auto num = [](double v) { return fmt::format("{}", v); };
+  if (spec.min && spec.max) {
+    if (spec.min_exclusive) return "in (" + num(*spec.min) + ", " + num(*spec.max) + "]";
+    return "in [" + num(*spec.min) + ", " + num(*spec.max) + "]";
+  }
+  if (spec.min) return (spec.min_exclusive ? "> " : ">= ") + num(*spec.min);
+  if (spec.max) return "<= " + num(*spec.max);
+  return "";
+}
+
+}  // namespace seqlab

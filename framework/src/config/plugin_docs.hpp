@@ -1,0 +1,15 @@
+// The plugin reference in Markdown, generated from the plugins' own schemas (`seqlab plugins --markdown`).
+#pragma once
+
+#include <string>
+
+#include "host/plugin_loader.hpp"
+
+namespace seqlab {
+
+// Every plugin of `registry`, grouped by kind and sorted by name: its summary
+// and a table of its parameters. No file paths, so the text depends only on
+// the plugins' metadata and is the same on every machine.
+std::string plugins_markdown(const PluginRegistry& registry);
+
+}  // namespace seqlab

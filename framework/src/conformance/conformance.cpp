@@ -1,0 +1,131 @@
+// The plugin conformance suite behind `seqlab check` and the conformance test: settings, dispatch by kind, report.
+#include "conformance/conformance.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fmt/format.h>
+#include <optional>
+#include <set>
+#include <unistd.h>
+
+#include "config/experiment_source.hpp"
+#include "config/param_validation.hpp"
+#include "conformance/check_kit.hpp"
+#include "conformance/kind_checks.hpp"
+
+namespace seqlab {
+
+bool ConformanceReport::passed() const { return failures() == 0; }
+
+std::size_t ConformanceReport::failures() const {
+  return static_cast<std::size_t>(
+      std::count_if(checks.begin(), checks.end(), [](const CheckResult& c) { return !c.passed; }));
+}
+
+namespace {
+
+using namespace conformance;
+
+// A scratch "{}" experiment file that the key=value settings are applied to as
+// overrides, so they are parsed and validated exactly like an experiment's.
+class ScratchYaml {
+ public:
+  ScratchYaml() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "seqlab-check-XXXXXX").string();
+    const int fd = mkstemp(pattern.data());
+    if (fd < 0) throw std::runtime_error("cannot create a temporary file: " + std::string(std::strerror(errno)));
+    const char text[] = "{}\n";
+    const bool written = ::write(fd, text, sizeof text - 1) == static_cast<ssize_t>(sizeof text - 1);
+    ::close(fd);
+    path_ = pattern;
+    if (!written) throw std::runtime_error("cannot write " + path_);
+  }
+  ~ScratchYaml() { std::remove(path_.c_str()); }
+  ScratchYaml(const ScratchYaml&) = delete;
+  ScratchYaml& operator=(const ScratchYaml&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// The plugin's parameters from `settings` and the defaults; the first required
+// parameter not given is returned in `missing` instead.
+std::optional<ParamValues> resolve(const LoadedPlugin& plugin, const std::vector<std::string>& settings,
+                                   std::string& missing) {
+  const ParamSchema& schema = plugin.info->meta.params;
+  std::set<std::string> given;
+  for (const auto& s : settings) given.insert(s.substr(0, s.find('=')));
+  for (const auto& spec : schema)
+    if (!spec.default_value && !given.count(spec.name)) {
+      missing = spec.name;
+      return std::nullopt;
+    }
+  if (settings.empty()) return default_params(schema);
+  ScratchYaml scratch;
+  const ExperimentSource source(scratch.path(), settings);
+  return validate_params(schema, source, "", {},
+                         std::string(kind_name(plugin.kind())) + " plugin '" + plugin.name() + "'");
+}
+
+}  // namespace
+
+ConformanceReport check_plugin(const LoadedPlugin& plugin, const std::vector<std::string>& settings) {
+  ConformanceReport report;
+  report.plugin = std::string(kind_name(plugin.kind())) + " plugin '" + plugin.name() + "'";
+  report.file = plugin.file;
+  report.checks = schema_checks(plugin);
+
+  std::string missing;
+  const std::optional<ParamValues> params = resolve(plugin, settings, missing);
+  if (!params) {
+    report.checks.push_back(fail(
+        "construction",
+        "cannot check: parameter " + missing + " is required; give it after the plugin, e.g. " + missing + "=VALUE"));
+    return report;
+  }
+  std::string with = "with the defaults";
+  if (!settings.empty()) {
+    with = "with";
+    for (const auto& s : settings) with += " " + s;
+  }
+  std::vector<CheckResult> rest;
+  switch (plugin.kind()) {
+    case PluginKind::dataset:
+      rest = dataset_checks(plugin, *params, with);
+      break;
+    case PluginKind::model:
+      rest = model_checks(plugin, *params, with);
+      break;
+    case PluginKind::loss:
+      rest = loss_checks(plugin, *params, with);
+      break;
+    case PluginKind::optimizer:
+      rest = optimizer_checks(plugin, *params, with);
+      break;
+  }
+  report.checks.insert(report.checks.end(), rest.begin(), rest.end());
+  return report;
+}
+
+std::string format_report(const ConformanceReport& report) {
+  std::string out = report.plugin + " (" + report.file + ")\n";
+  std::size_t skipped = 0;
+  for (const auto& c : report.checks) {
+    const char* mark = !c.passed ? "FAIL" : c.skipped ? "skip" : "ok";
+    skipped += c.skipped;
+    out += fmt::format("  {:<5} {}{}{}\n", mark, c.name, c.detail.empty() ? "" : ": ", c.detail);
+  }
+  const std::size_t failed = report.failures();
+  const std::size_t passed = report.checks.size() - failed - skipped;
+  if (failed)
+    out += fmt::format("FAILED: {} of {} checks failed\n", failed, report.checks.size());
+  else
+    out += fmt::format("passed: {} checks{}\n", passed, skipped ? fmt::format(", {} not applicable", skipped) : "");
+  return out;
+}
+
+}  // namespace seqlab

@@ -1,0 +1,156 @@
+// Conformance for models: shapes, finite-difference gradients of inputs and parameters, and repeatable backward.
+#include "conformance/kind_checks.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <optional>
+#include <set>
+
+#include "conformance/check_kit.hpp"
+
+namespace seqlab::conformance {
+
+namespace {
+
+// L = sum(weights * outputs): a fixed random linear functional, whose gradient
+// with respect to the outputs is `weights`.
+double weighted_sum(const Tensor3& outputs, const Tensor3& weights) {
+  double sum = 0;
+  for (std::size_t i = 0; i < outputs.size(); ++i) sum += static_cast<double>(outputs.data()[i]) * weights.data()[i];
+  return sum;
+}
+
+constexpr std::size_t kBatch = 3, kSteps = 5, kInputs = 3, kOutputs = 2;
+
+}  // namespace
+
+std::vector<CheckResult> model_checks(const LoadedPlugin& plugin, const ParamValues& params, const std::string& with) {
+  std::vector<CheckResult> out;
+  struct Mode {
+    std::size_t target_steps;
+    std::string label;
+    std::unique_ptr<Random> random;  // a plugin may keep a reference to its Random: it outlives the model
+    Handle<Model> model;
+    std::string refused;
+  };
+  std::vector<Mode> modes;
+  modes.push_back({1, "target_steps = 1", std::make_unique<Random>(7), nullptr, ""});
+  modes.push_back({kSteps, "target_steps = steps", std::make_unique<Random>(7), nullptr, ""});
+
+  // Construction: a model may refuse one target layout (ParamError), not both.
+  std::vector<std::string> notes, problems;
+  for (auto& mode : modes) {
+    try {
+      mode.model = create_model(plugin, {params, *mode.random, {kInputs, kOutputs, kSteps, mode.target_steps}});
+      if (mode.model->output_steps(kSteps) != mode.target_steps) {
+        mode.refused = "it predicts " + std::to_string(mode.model->output_steps(kSteps)) + " steps for " +
+                       std::to_string(kSteps) + " input steps";
+        mode.model.reset();
+      }
+    } catch (const ParamError& e) {
+      mode.refused = std::string("refused with ParamError: ") + e.what();
+    } catch (const std::exception& e) {
+      problems.push_back(mode.label + ": threw " + e.what());
+    }
+    if (!mode.refused.empty()) notes.push_back(mode.label + " " + mode.refused);
+  }
+  const bool any = std::any_of(modes.begin(), modes.end(), [](const Mode& m) { return m.model != nullptr; });
+  if (problems.empty() && !any) problems.push_back("no target layout works: " + join_problems(notes));
+  const std::string shape = fmt::format("input_size {}, output_size {}, {} steps", kInputs, kOutputs, kSteps);
+  out.push_back(
+      verdict("construction", problems, with + ", " + shape + (notes.empty() ? "" : "; " + join_problems(notes))));
+  if (!problems.empty()) return out;
+
+  Model& first = *std::find_if(modes.begin(), modes.end(), [](const Mode& m) { return m.model != nullptr; })->model;
+  out.push_back(guarded("parameters", [&] {
+    std::vector<std::string> bad;
+    std::set<std::string> names;
+    std::size_t total = 0;
+    for (const auto& p : first.parameters()) {
+      std::size_t product = 1;
+      for (std::size_t d : p.shape) product *= d;
+      if (p.name.empty()) bad.push_back("a parameter has no name");
+      if (!names.insert(p.name).second) bad.push_back("'" + p.name + "' is listed twice");
+      if (p.value.size() != product || p.grad.size() != product)
+        bad.push_back("'" + p.name + "': value and grad must have the shape's " + std::to_string(product) + " entries");
+      total += p.size();
+    }
+    return verdict(
+        "parameters", bad,
+        std::to_string(first.parameters().size()) + " named parameters, " + std::to_string(total) + " numbers");
+  }));
+
+  for (auto& mode : modes) {
+    const std::string gradient_name = "gradient, " + mode.label;
+    const std::string repeat_name = "backward twice, " + mode.label;
+    if (!mode.model) {
+      out.push_back(skip(gradient_name, "not applicable: " + mode.refused));
+      out.push_back(skip(repeat_name, "not applicable"));
+      continue;
+    }
+    Model& model = *mode.model;
+    Random random(8);
+    const Tensor3 inputs = random_tensor(random, kBatch, kSteps, kInputs);
+    const Tensor3 weights = random_tensor(random, kBatch, mode.target_steps, kOutputs);
+    std::unique_ptr<ModelCache> cache;
+    Tensor3 outputs;
+    auto loss = [&] {
+      model.forward(inputs, *cache, outputs);
+      return weighted_sum(outputs, weights);
+    };
+    std::vector<Tensor1> analytic;
+    const CheckResult shapes = guarded(gradient_name, [&] {
+      cache = model.make_cache(kBatch, kSteps);
+      loss();
+      const std::array<std::size_t, 3> expected{kBatch, mode.target_steps, kOutputs};
+      if (outputs.shape() != expected)
+        return fail(gradient_name, fmt::format("forward gave outputs of shape ({}), expected ({})",
+                                               fmt::join(outputs.shape(), ", "), fmt::join(expected, ", ")));
+      model.backward(inputs, *cache, weights);
+      for (const auto& p : model.parameters()) analytic.push_back(p.grad);
+      return pass(gradient_name, "");
+    });
+    if (!shapes.passed) {
+      out.push_back(shapes);
+      out.push_back(skip(repeat_name, "not checked: the first backward did not complete"));
+      continue;
+    }
+    out.push_back(guarded(gradient_name, [&] {
+      Worst worst;
+      for (std::size_t i = 0; i < model.parameters().size(); ++i) {
+        auto& p = model.parameters()[i];
+        // Up to 25 entries per parameter, spread over it: enough to catch a wrong term.
+        const std::size_t stride = std::max<std::size_t>(1, p.size() / 25);
+        for (std::size_t k = 0; k < p.size(); k += stride) {
+          const float saved = p.value[k];
+          p.value[k] = static_cast<float>(saved + kFiniteDifferenceStep);
+          const double up = loss();
+          p.value[k] = static_cast<float>(saved - kFiniteDifferenceStep);
+          const double down = loss();
+          p.value[k] = saved;
+          worst.offer((up - down) / (2 * kFiniteDifferenceStep), analytic[i][k],
+                      p.name + "[" + std::to_string(k) + "]");
+        }
+      }
+      return worst.result(gradient_name, fmt::format("of {} parameters, central differences with step {}",
+                                                     model.parameters().size(), num(kFiniteDifferenceStep)));
+    }));
+    // backward writes, it does not accumulate: a second pass gives the same gradients.
+    out.push_back(guarded(repeat_name, [&] {
+      loss();
+      model.backward(inputs, *cache, weights);
+      for (std::size_t i = 0; i < analytic.size(); ++i) {
+        const auto& p = model.parameters()[i];
+        for (std::size_t k = 0; k < p.size(); ++k)
+          if (std::memcmp(&p.grad[k], &analytic[i][k], sizeof(float)) != 0)
+            return fail(repeat_name, fmt::format("{}[{}] was {} after the first backward and {} after the second "
+                                                 "(backward must write the gradients, not add to them)",
+                                                 p.name, k, num(analytic[i][k]), num(p.grad[k])));
+      }
+      return pass(repeat_name, "identical gradients");
+    }));
+  }
+  return out;
+}
+
+}  // namespace seqlab::conformance

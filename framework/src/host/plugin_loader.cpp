@@ -1,0 +1,188 @@
+// Plugin discovery and loading with Boost.DLL, and the checks that refuse a mis-built plugin.
+#include "host/plugin_loader.hpp"
+
+#include <algorithm>
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <boost/dll/shared_library.hpp>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <cstdio>
+#include <set>
+
+#include <sys/stat.h>
+
+#include "host/plugin_guard.hpp"
+#include "util/suggest.hpp"
+
+namespace fs = std::filesystem;
+
+namespace seqlab {
+
+namespace {
+
+std::string describe_mismatch(const BuildFacts& plugin, const BuildFacts& host) {
+  auto differs = [](const char* a, const char* b) { return std::strcmp(a, b) != 0; };
+  if (differs(plugin.seqlab_version, host.seqlab_version))
+    return std::string("it was built against seqlab ") + plugin.seqlab_version + ", this is seqlab " +
+           host.seqlab_version;
+  if (differs(plugin.compiler, host.compiler))
+    return std::string("it was built with ") + plugin.compiler + ", seqlab with " + host.compiler;
+  if (plugin.cxx11_abi != host.cxx11_abi)
+    return "it was built with _GLIBCXX_USE_CXX11_ABI=" + std::to_string(plugin.cxx11_abi) + ", seqlab with " +
+           std::to_string(host.cxx11_abi);
+  if (plugin.tensor_alignment != host.tensor_alignment || differs(plugin.simd_arch, host.simd_arch))
+    return "its tensors use " + std::to_string(plugin.tensor_alignment) + "-byte alignment (" + plugin.simd_arch +
+           "), seqlab's " + std::to_string(host.tensor_alignment) + "-byte (" + host.simd_arch + ")";
+  return "";
+}
+
+template <class T>
+Handle<T> bind_to_library(std::unique_ptr<T> object, const LoadedPlugin& plugin) {
+  // The deleter owns a reference to the library: the object's code (its
+  // destructor, its vtable) stays mapped until the object is gone.
+  auto library = plugin.library;
+  return Handle<T>(object.release(), [library](T* p) { delete p; });
+}
+
+template <class T, class Factory>
+Handle<T> create(const LoadedPlugin& plugin, PluginKind kind, Factory factory, const PluginArgs& args) {
+  if (plugin.kind() != kind || factory == nullptr)
+    throw std::logic_error("plugin " + plugin.name() + " is a " + kind_name(plugin.kind()) + ", not a " +
+                           kind_name(kind));
+  PluginGuard guard(plugin.file, std::string("constructing its ") + kind_name(kind) + " '" + plugin.name() + "'");
+  return bind_to_library<T>(factory(args), plugin);
+}
+
+// Like ssh with a key file: code that other users could replace is not run.
+void refuse_if_writable_by_others(const std::string& path, const char* what) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return;  // reported by whoever opens it next
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) == 0) return;
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  throw PluginLoadError(std::string(what) + " " + path + " is writable by other users (mode " + mode +
+                        "), so anyone could replace the code seqlab would run; refused. Fix: chmod go-w '" + path +
+                        "'");
+}
+
+}  // namespace
+
+LoadedPlugin load_plugin_file(const std::string& path) {
+  LoadedPlugin plugin;
+  plugin.file = fs::absolute(path).lexically_normal().string();
+  refuse_if_writable_by_others(plugin.file, "plugin file");
+  try {
+    PluginGuard guard(plugin.file, "being loaded (its static initialisers)");
+    plugin.library = std::make_shared<boost::dll::shared_library>(
+        plugin.file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+  } catch (const std::exception& e) {
+    throw PluginLoadError(plugin.file + ": not a loadable shared library (" + e.what() +
+                          "); remove it from the plugin folder or rebuild it");
+  }
+  if (!plugin.library->has(kDescriptorSymbol))
+    throw PluginLoadError(plugin.file + ": is a shared library but not a seqlab plugin (no `" + kDescriptorSymbol +
+                          "` symbol); a plugin's .cpp must end with SEQLAB_PLUGIN(Class)");
+  const auto& descriptor = plugin.library->get<const PluginDescriptor>(kDescriptorSymbol);
+  if (descriptor.magic != kPluginMagic)
+    throw PluginLoadError(plugin.file + ": its `" + kDescriptorSymbol +
+                          "` is not a seqlab plugin descriptor; rebuild it with seqlab_add_plugin()");
+  if (descriptor.api_version != kApiVersion)
+    throw PluginLoadError(plugin.file + ": built for seqlab plugin API version " +
+                          std::to_string(descriptor.api_version) + ", but this seqlab (" + kVersion +
+                          ") needs API version " + std::to_string(kApiVersion) +
+                          "; rebuild the plugin against this seqlab's SDK");
+  const std::string mismatch = describe_mismatch(descriptor.build, SEQLAB_BUILD_FACTS);
+  if (!mismatch.empty())
+    throw PluginLoadError(plugin.file + ": refused because " + mismatch +
+                          "; rebuild the plugin with this seqlab's SDK (find_package(seqlab) + seqlab_add_plugin)");
+  try {
+    PluginGuard guard(plugin.file, "describing itself (its descriptor's info())");
+    plugin.info = &descriptor.info();
+  } catch (const std::exception& e) {
+    throw PluginLoadError(plugin.file + ": the plugin's descriptor threw: " + e.what());
+  } catch (...) {
+    throw PluginLoadError(plugin.file + ": the plugin's descriptor threw an unknown exception");
+  }
+  return plugin;
+}
+
+std::vector<std::string> PluginRegistry::search_path(const std::vector<std::string>& dirs) {
+  std::vector<std::string> path = dirs;
+  if (const char* env = std::getenv("SEQLAB_PLUGIN_PATH")) {
+    std::string entries = env;
+    std::size_t start = 0;
+    while (start <= entries.size()) {
+      const std::size_t end = std::min(entries.find(':', start), entries.size());
+      if (end > start) path.push_back(entries.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  // The plugins that came with this binary: build/plugins beside build/bin in a
+  // build tree, PREFIX/lib/seqlab/plugins beside PREFIX/bin when installed.
+  const fs::path root = boost::dll::program_location().parent_path().parent_path().string();
+  for (const fs::path default_dir : {root / "plugins", root / "lib" / "seqlab" / "plugins"})
+    if (fs::is_directory(default_dir)) path.push_back(default_dir.string());
+  return path;
+}
+
+PluginRegistry::PluginRegistry(const std::vector<std::string>& dirs) {
+  std::set<fs::path> seen_dirs;
+  for (const auto& dir : search_path(dirs)) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+      throw PluginLoadError("plugin folder " + dir + " does not exist or is not a directory");
+    const fs::path canonical = fs::canonical(dir);
+    if (!seen_dirs.insert(canonical).second) continue;  // the same folder named twice
+    refuse_if_writable_by_others(canonical.string(), "plugin folder");
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(canonical))
+      if (entry.is_regular_file() && entry.path().extension() == ".so") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());  // a stable order, whatever the file system's
+    for (const auto& file : files) {
+      LoadedPlugin plugin = load_plugin_file(file.string());
+      if (const LoadedPlugin* twin = find(plugin.kind(), plugin.name()))
+        throw PluginLoadError("two " + std::string(kind_name(plugin.kind())) + " plugins are named '" + plugin.name() +
+                              "': " + twin->file + " and " + plugin.file + "; remove or rename one");
+      plugins_.push_back(std::move(plugin));
+    }
+  }
+}
+
+const LoadedPlugin* PluginRegistry::find(PluginKind kind, const std::string& name) const {
+  for (const auto& p : plugins_)
+    if (p.kind() == kind && p.name() == name) return &p;
+  return nullptr;
+}
+
+std::vector<std::string> PluginRegistry::names(PluginKind kind) const {
+  std::vector<std::string> out;
+  for (const auto& p : plugins_)
+    if (p.kind() == kind) out.push_back(p.name());
+  return out;
+}
+
+const LoadedPlugin& PluginRegistry::get(PluginKind kind, const std::string& name) const {
+  if (const LoadedPlugin* p = find(kind, name)) return *p;
+  const auto known = names(kind);
+  std::string message = "unknown " + std::string(kind_name(kind)) + " plugin '" + name +
+                        "' (known: " + (known.empty() ? "none" : join(known)) + ")";
+  const std::string guess = closest_name(name, known);
+  if (!guess.empty()) message += "; did you mean '" + guess + "'?";
+  throw PluginLoadError(message);
+}
+
+Handle<Dataset> create_dataset(const LoadedPlugin& plugin, const PluginArgs& args) {
+  return create<Dataset>(plugin, PluginKind::dataset, plugin.info->make_dataset, args);
+}
+Handle<Model> create_model(const LoadedPlugin& plugin, const PluginArgs& args) {
+  return create<Model>(plugin, PluginKind::model, plugin.info->make_model, args);
+}
+Handle<Loss> create_loss(const LoadedPlugin& plugin, const PluginArgs& args) {
+  return create<Loss>(plugin, PluginKind::loss, plugin.info->make_loss, args);
+}
+Handle<Optimizer> create_optimizer(const LoadedPlugin& plugin, const PluginArgs& args) {
+  return create<Optimizer>(plugin, PluginKind::optimizer, plugin.info->make_optimizer, args);
+}
+
+}  // namespace seqlab

@@ -1,0 +1,118 @@
+// Writing run folders: nothing half-written, nothing earlier overwritten.
+#include "runs/run_folder.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <fmt/format.h>
+#include <sstream>
+
+#include "util/atomic_file.hpp"
+#include "config/config_error.hpp"
+#include "util/run_error.hpp"
+#include "runs/npy.hpp"
+
+namespace fs = std::filesystem;
+
+namespace seqlab {
+
+std::string format_metric(double value) {
+  if (std::isnan(value)) return "";
+  return fmt::format("{}", value);
+}
+
+std::string metrics_without_seconds(const std::string& metrics_csv_text) {
+  std::string out, line;
+  std::istringstream in(metrics_csv_text);
+  while (std::getline(in, line)) out += line.substr(0, line.rfind(',')) + "\n";
+  return out;
+}
+
+LossCurve read_loss_curve(const std::string& metrics_csv) {
+  LossCurve curve;
+  std::ifstream in(metrics_csv);
+  std::string line;
+  std::getline(in, line);  // header: epoch,train_loss,val_loss,lr,seconds
+  bool has_val = true;
+  while (std::getline(in, line)) {
+    std::stringstream row(line);
+    std::string epoch, train, val;
+    std::getline(row, epoch, ',');
+    std::getline(row, train, ',');
+    std::getline(row, val, ',');
+    try {
+      curve.epochs.push_back(std::stoi(epoch));
+      curve.train_loss.push_back(std::stod(train));
+    } catch (const std::exception&) {
+      curve.epochs.resize(curve.train_loss.size());
+      break;  // a line cut short by a killed run
+    }
+    has_val = has_val && !val.empty();
+    curve.val_loss.push_back(val.empty() ? 0.0 : std::stod(val));
+  }
+  if (!has_val) curve.val_loss.clear();
+  return curve;
+}
+
+RunFolder RunFolder::create(const std::string& out, const std::string& name) {
+  std::error_code ec;
+  fs::path dir;
+  if (!out.empty()) {
+    dir = out;
+    if (fs::exists(dir) && !(fs::is_directory(dir) && fs::is_empty(dir))) {
+      SourceLocation where;
+      where.override = "--out " + out;
+      throw ConfigError(where, "",
+                        "the folder already exists and is not empty; "
+                        "choose a new --out folder so no earlier run is overwritten");
+    }
+  } else {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm local{};
+    localtime_r(&now, &local);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+    dir = fs::path("runs") / name / stamp;
+    for (int n = 2; fs::exists(dir); ++n)
+      dir = fs::path("runs") / name / (std::string(stamp) + "-" + std::to_string(n));
+  }
+  fs::create_directories(dir / "weights", ec);
+  if (ec) throw RunError("cannot create the run folder " + dir.string() + ": " + ec.message());
+  return RunFolder(dir.string());
+}
+
+void RunFolder::write_text(const std::string& file, const std::string& text) const {
+  write_file_atomically((fs::path(path_) / file).string(), text);
+}
+
+void RunFolder::write_json(const std::string& file, const nlohmann::json& json) const {
+  write_text(file, json.dump(2) + "\n");
+}
+
+void RunFolder::append_metrics(const EpochRecord& r) {
+  if (!metrics_.is_open()) {
+    metrics_.open(fs::path(path_) / "metrics.csv", std::ios::trunc);
+    metrics_ << "epoch,train_loss,val_loss,lr,seconds\n";
+  }
+  metrics_ << r.epoch << ',' << format_metric(r.train_loss) << ',' << format_metric(r.val_loss) << ','
+           << format_metric(r.lr) << ',' << fmt::format("{:.6f}", r.seconds) << '\n';
+  if (!metrics_.flush()) throw RunError("cannot write " + path_ + "/metrics.csv");
+}
+
+void RunFolder::write_weights(const std::vector<Parameter>& parameters) const {
+  for (const auto& p : parameters)
+    write_npy((fs::path(path_) / "weights" / (p.name + ".npy")).string(), p.value.data(), p.shape);
+}
+
+void RunFolder::write_predictions(const Tensor3& targets, const Tensor3& predictions) const {
+  std::string text = "sequence,step,feature,target,prediction\n";
+  const auto& shape = targets.shape();
+  for (std::size_t n = 0; n < shape[0]; ++n)
+    for (std::size_t t = 0; t < shape[1]; ++t)
+      for (std::size_t f = 0; f < shape[2]; ++f)
+        text += fmt::format("{},{},{},{},{}\n", n, t, f, targets(n, t, f), predictions(n, t, f));
+  write_text("predictions.csv", text);
+}
+
+}  // namespace seqlab

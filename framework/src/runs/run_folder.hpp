@@ -1,0 +1,56 @@
+// A run's output folder: config, metrics, weights, predictions and summary, each written safely.
+#pragma once
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "runs/plots.hpp"
+#include "seqlab/parameter.hpp"
+#include "seqlab/tensor.hpp"
+#include "training/trainer.hpp"
+
+namespace seqlab {
+
+class RunFolder {
+ public:
+  // Creates `out` if given (it must not exist or be empty: a finished run is
+  // never overwritten), else runs/<name>/<YYYYmmdd-HHMMSS>[-N] under the current
+  // directory. Throws ConfigError for an --out that already holds files.
+  static RunFolder create(const std::string& out, const std::string& name);
+
+  const std::string& path() const { return path_; }
+
+  // Whole files are written to a temporary name and renamed into place.
+  void write_text(const std::string& file, const std::string& text) const;
+  void write_json(const std::string& file, const nlohmann::json& json) const;
+
+  // metrics.csv grows one flushed line per epoch, so an interrupted or diverged
+  // run keeps every finished epoch.
+  void append_metrics(const EpochRecord& record);
+
+  // weights/<state_dict name>.npy for each parameter, in PyTorch's shapes.
+  void write_weights(const std::vector<Parameter>& parameters) const;
+
+  // predictions.csv: sequence,step,feature,target,prediction.
+  void write_predictions(const Tensor3& targets, const Tensor3& predictions) const;
+
+ private:
+  explicit RunFolder(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+  std::ofstream metrics_;
+};
+
+// Reads a run's metrics.csv back as a loss curve (val_loss empty when the run
+// had no validation set); a line cut short by a killed run ends the curve.
+LossCurve read_loss_curve(const std::string& metrics_csv);
+
+// metrics.csv without its last column: the wall-clock seconds are the one
+// thing two runs of the same experiment and seed may differ in.
+std::string metrics_without_seconds(const std::string& metrics_csv_text);
+
+// "1.234e-05"-style text that reads back as the same double ("" for NaN).
+std::string format_metric(double value);
+
+}  // namespace seqlab

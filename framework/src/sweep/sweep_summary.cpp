@@ -1,0 +1,172 @@
+// The sweep's summary: summary.csv (every finished trial), summary.md (configurations ranked), and its plots.
+#include "sweep/sweep_summary.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <fmt/format.h>
+#include <iostream>
+#include <map>
+
+#include "runs/plots.hpp"
+#include "runs/run_folder.hpp"
+#include "util/atomic_file.hpp"
+
+namespace seqlab {
+
+namespace {
+
+constexpr std::size_t kBestTrials = 5;
+
+// A parameter path as a file name part: "model.hidden_size" stays, anything odd becomes '_'.
+std::string file_part(const std::string& text) {
+  std::string out = text;
+  for (char& c : out)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
+  return out;
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+double metric_of(const SweepSummaryInput& in, const TrialResult& r) {
+  return in.spec.metric == "train_loss" ? r.final_train_loss : r.final_val_loss;
+}
+
+// best_trials.png: the loss curves of the kBestTrials best completed trials;
+// metric_vs_<param>.png: the metric of every completed trial against each swept value.
+void write_plots(const SweepSummaryInput& in) {
+  std::vector<std::size_t> ranked;
+  for (std::size_t i = 0; i < in.trials.size(); ++i)
+    if (in.results[i].known && in.results[i].status == "completed" && std::isfinite(metric_of(in, in.results[i])))
+      ranked.push_back(i);
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [&](std::size_t a, std::size_t b) { return metric_of(in, in.results[a]) < metric_of(in, in.results[b]); });
+  std::vector<std::string> notes;
+  auto note = [&](const PlotOutcome& outcome) {
+    if (!outcome.drawn && !outcome.note.empty()) notes.push_back(outcome.note);
+  };
+  try {
+    std::vector<LabelledCurve> curves;
+    for (std::size_t k = 0; k < ranked.size() && curves.size() < kBestTrials; ++k) {
+      const std::size_t i = ranked[k];
+      LabelledCurve c{fmt::format("{}. {} seed={}", curves.size() + 1, in.trials[i].configuration, in.trials[i].seed),
+                      read_loss_curve((trial_folder(in.out, in.trials[i]) / "metrics.csv").string())};
+      if (!c.curve.epochs.empty()) curves.push_back(std::move(c));
+    }
+    note(plot_loss_overlay(
+        in.out.string(), "best_trials", curves,
+        fmt::format("{}: the {} best trials by final {}", in.name, curves.size(), in.spec.metric)));
+    for (std::size_t p = 0; p < in.spec.parameters.size(); ++p) {
+      const SweepParameter& param = in.spec.parameters[p];
+      std::vector<std::string> xs;
+      std::vector<double> ys;
+      for (std::size_t i = 0; i < in.trials.size(); ++i) {  // in trial order: categories keep the list's order
+        if (!in.results[i].known || in.results[i].status != "completed") continue;
+        xs.push_back(in.trials[i].values[p]);
+        ys.push_back(metric_of(in, in.results[i]));
+      }
+      note(plot_metric_vs(in.out.string(), "metric_vs_" + file_part(param.path), param.path, xs, ys,
+                          "final " + in.spec.metric, fmt::format("{}: final {} per trial", in.name, in.spec.metric),
+                          param.kind == SweepParameter::Kind::loguniform));
+    }
+  } catch (const std::exception& e) {
+    notes.push_back(std::string("cannot write the sweep plots: ") + e.what());
+  }
+  // One line is enough: the causes (no gnuplot, say) are the same for every plot.
+  if (!notes.empty()) std::cerr << "note: " << notes.front() << "\n";
+}
+
+}  // namespace
+
+void write_sweep_summary(const SweepSummaryInput& in) {
+  std::string csv = "id";
+  for (const auto& p : in.spec.parameters) csv += "," + csv_field(p.path);
+  csv += ",seed,status,final_train_loss,final_val_loss,best_val_loss,seconds,run_folder\n";
+  for (std::size_t i = 0; i < in.trials.size(); ++i) {
+    const TrialResult& r = in.results[i];
+    if (!r.known) continue;
+    csv += in.trials[i].id;
+    for (const auto& v : in.trials[i].values) csv += "," + csv_field(v);
+    csv += fmt::format(",{},{},{},{},{},{:.3f},{}\n", in.trials[i].seed, r.status, format_metric(r.final_train_loss),
+                       format_metric(r.final_val_loss), format_metric(r.best_val_loss), r.seconds,
+                       csv_field(trial_folder(in.out, in.trials[i]).string()));
+  }
+  write_file_atomically((in.out / "summary.csv").string(), csv);
+
+  // Configurations ranked by the metric's mean over their completed seeds.
+  struct Group {
+    std::vector<std::string> values;
+    std::vector<double> metric;
+    std::vector<std::string> ids;
+  };
+  std::map<std::string, Group> groups;
+  std::vector<std::string> order;
+  for (std::size_t i = 0; i < in.trials.size(); ++i) {
+    const TrialResult& r = in.results[i];
+    if (!r.known || r.status != "completed" || !std::isfinite(metric_of(in, r))) continue;
+    auto [it, inserted] = groups.try_emplace(in.trials[i].configuration);
+    if (inserted) order.push_back(in.trials[i].configuration);
+    it->second.values = in.trials[i].values;
+    it->second.metric.push_back(metric_of(in, r));
+    it->second.ids.push_back(in.trials[i].id);
+  }
+  struct Row {
+    const Group* group;
+    double mean, std;
+  };
+  std::vector<Row> rows;
+  for (const auto& key : order) {
+    const Group& g = groups.at(key);
+    double mean = 0;
+    for (double v : g.metric) mean += v;
+    mean /= static_cast<double>(g.metric.size());
+    double var = 0;
+    for (double v : g.metric) var += (v - mean) * (v - mean);
+    const double sd = g.metric.size() > 1 ? std::sqrt(var / static_cast<double>(g.metric.size() - 1)) : 0.0;
+    rows.push_back({&g, mean, sd});
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.mean < b.mean; });
+
+  std::size_t completed = 0, failed = 0, known = 0;
+  for (const auto& r : in.results) {
+    if (!r.known) continue;
+    ++known;
+    (r.status == "completed" ? completed : failed)++;
+  }
+  std::string md = "# Sweep: " + in.name + "\n\n";
+  md += fmt::format(
+      "{} trials ({}, {} seed(s) each): {} completed, {} failed, {} not run. Ranked by the final {} (mean over "
+      "seeds, lower is better).\n\n",
+      in.trials.size(), in.spec.method, in.spec.repeats, completed, failed, in.trials.size() - known, in.spec.metric);
+  md += "| rank |";
+  for (const auto& p : in.spec.parameters) md += " " + p.path + " |";
+  md += " " + in.spec.metric + " (mean ± std) | count | trials |\n|---|";
+  for (std::size_t k = 0; k < in.spec.parameters.size(); ++k) md += "---|";
+  md += "---|---|---|\n";
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    md += fmt::format("| {} |", k + 1);
+    for (const auto& v : rows[k].group->values) md += " " + v + " |";
+    std::string ids;
+    for (const auto& id : rows[k].group->ids) ids += (ids.empty() ? "" : " ") + id;
+    md += fmt::format(" {:.6g} ± {:.2g} | {} | {} |\n", rows[k].mean, rows[k].std, rows[k].group->metric.size(), ids);
+  }
+  if (failed) {
+    md += "\n## Failed trials\n";
+    for (std::size_t i = 0; i < in.trials.size(); ++i) {
+      const TrialResult& r = in.results[i];
+      if (!r.known || r.status == "completed") continue;
+      md += fmt::format("\n### {}: {}{}\n\n`{} seed={}` in `{}`\n\n```\n{}```\n", in.trials[i].id, r.status,
+                        r.detail.empty() ? "" : " (" + r.detail + ")", in.trials[i].configuration, in.trials[i].seed,
+                        trial_folder(in.out, in.trials[i]).string(), r.error_tail.empty() ? "(no error output)\n" : r.error_tail);
+    }
+  }
+  write_file_atomically((in.out / "summary.md").string(), md);
+  if (in.plots) write_plots(in);
+}
+
+}  // namespace seqlab

@@ -1,0 +1,58 @@
+// flock for trial ownership, fork+exec for trial processes: the POSIX half of the sweep.
+#include "sweep/trial_process.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <iostream>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "util/run_error.hpp"
+
+namespace seqlab {
+
+int try_lock_file(const std::filesystem::path& file) {
+  std::error_code ec;
+  std::filesystem::create_directories(file.parent_path(), ec);
+  const int fd = open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw RunError("cannot open " + file.string() + ": " + std::strerror(errno));
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+pid_t start_child_holding_lock(std::vector<std::string> args, const std::string& stdout_log,
+                               const std::string& stderr_log, int lock) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::cout << std::flush;
+  std::cerr << std::flush;
+  const pid_t pid = fork();
+  if (pid < 0) throw RunError(std::string("cannot start a trial: fork failed"));
+  if (pid == 0) {
+    setpgid(0, 0);  // its own group: the sweep decides when a trial stops
+    const int in = open("/dev/null", O_RDONLY);
+    const int out = open(stdout_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err = open(stderr_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (in < 0 || out < 0 || err < 0) _exit(127);
+    fcntl(lock, F_SETFD, 0);  // the child holds the trial's lock until it exits, even if the sweep dies
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    execv("/proc/self/exe", argv.data());
+    const char message[] = "error: cannot execute /proc/self/exe\n";
+    (void)!write(2, message, sizeof message - 1);
+    _exit(127);
+  }
+  setpgid(pid, pid);
+  return pid;
+}
+
+}  // namespace seqlab

@@ -1,0 +1,108 @@
+// Creating an experiment's components, each plugin from its own stream of the seed, and proving their shapes agree.
+#include "training/components.hpp"
+
+#include <algorithm>
+#include <array>
+#include <xtensor/xview.hpp>
+
+#include "training/blas_runtime.hpp"
+#include "util/run_error.hpp"
+
+namespace seqlab {
+
+namespace {
+
+template <class Make>
+auto construct(const ExperimentSource& source, const ComponentConfig& config, Make make) {
+  try {
+    return make();
+  } catch (const ParamError& e) {
+    source.fail(config.section + "." + e.param(), e.what());
+  } catch (const std::exception& e) {
+    throw PluginLoadError(std::string(kind_name(config.plugin->kind())) + " plugin '" + config.plugin->name() + "' (" +
+                          config.plugin->file + ") threw while being created: " + e.what() +
+                          "; this is a bug in the plugin or a setting it does not accept");
+  }
+}
+
+void check_set(const SequenceSet& set, const std::string& split, const ComponentConfig& dataset) {
+  const std::string who = "dataset plugin '" + dataset.plugin->name() + "'";
+  if (set.inputs.dimension() != 3 || set.targets.dimension() != 3)
+    throw RunError(who + " produced " + split + " data that is not (count, steps, features)");
+  if (set.targets.shape()[0] != set.inputs.shape()[0])
+    throw RunError(who + " produced " + std::to_string(set.inputs.shape()[0]) + " " + split + " inputs but " +
+                   std::to_string(set.targets.shape()[0]) + " targets");
+}
+
+}  // namespace
+
+Components instantiate(const ResolvedExperiment& experiment) {
+  const ExperimentSource& source = *experiment.source;
+  Components c;
+  // seqlab's own loops split the work across the threads and call BLAS from
+  // each of them, so BLAS itself runs single-threaded: N threads in all.
+  c.pool = std::make_unique<ThreadPool>(static_cast<std::size_t>(experiment.training.integer("threads")));
+  set_blas_threads(1);
+
+  Random dataset_random = Random::stream(experiment.seed, "dataset");
+  auto dataset = construct(source, experiment.dataset, [&] {
+    return create_dataset(*experiment.dataset.plugin, {experiment.dataset.params, dataset_random, {}, c.pool.get()});
+  });
+  c.data = construct(source, experiment.dataset, [&] { return dataset->load(); });
+  check_set(c.data.train, "training", experiment.dataset);
+  check_set(c.data.validation, "validation", experiment.dataset);
+  if (c.data.train.count() == 0)
+    throw RunError("dataset plugin '" + experiment.dataset.plugin->name() + "' produced no training sequences");
+
+  const auto& in = c.data.train.inputs.shape();
+  const auto& out = c.data.train.targets.shape();
+  c.shape = {in[2], out[2], in[1], out[1]};
+  const ParamValues& model_params = experiment.model.params;
+  for (const char* io : {"input_size", "output_size"}) {
+    const auto stated = model_params.integer(io);
+    const std::size_t inferred = std::string(io) == "input_size" ? c.shape.input_size : c.shape.output_size;
+    if (stated != 0 && static_cast<std::size_t>(stated) != inferred)
+      source.fail(std::string("model.") + io, "is " + std::to_string(stated) + " but the dataset gives " +
+                                                  std::to_string(inferred) + " features per step; remove it or set " +
+                                                  std::to_string(inferred));
+  }
+
+  Random model_random = Random::stream(experiment.seed, "model");
+  c.model = construct(source, experiment.model, [&] {
+    return create_model(*experiment.model.plugin, {model_params, model_random, c.shape, c.pool.get()});
+  });
+  Random unused_random = Random::stream(experiment.seed, "loss");
+  c.loss = construct(source, experiment.loss, [&] {
+    return create_loss(*experiment.loss.plugin, {experiment.loss.params, unused_random, c.shape, c.pool.get()});
+  });
+  Random optimizer_random = Random::stream(experiment.seed, "optimizer");
+  c.optimizer = construct(source, experiment.optimizer, [&] {
+    return create_optimizer(*experiment.optimizer.plugin,
+                            {experiment.optimizer.params, optimizer_random, c.shape, c.pool.get()});
+  });
+
+  // The tutorial's bug (a (N,1) output against (N,T,1) targets) is caught here, before training.
+  const std::size_t predicted = c.model->output_steps(c.shape.steps);
+  if (predicted != c.shape.target_steps) {
+    const std::string model_path = model_params.has("head") ? "model.head" : "model.plugin";
+    source.fail(model_path, "the model predicts " + std::to_string(predicted) + " step(s) per sequence but dataset '" +
+                                experiment.dataset.plugin->name() + "' gives " + std::to_string(c.shape.target_steps) +
+                                " target step(s) of " + std::to_string(c.shape.steps) +
+                                "; make the model's head and the dataset's target agree "
+                                "(e.g. model.head: sequence with dataset.target: sequence)");
+  }
+  // One sequence through the model proves the output shape before any epoch runs.
+  Tensor3 probe_in = xt::view(c.data.train.inputs, xt::range(0, 1), xt::all(), xt::all());
+  Tensor3 probe_out;
+  auto probe_cache = c.model->make_cache(1, c.shape.steps);
+  c.model->forward(probe_in, *probe_cache, probe_out);
+  const std::array<std::size_t, 3> expected = {1, c.shape.target_steps, c.shape.output_size};
+  if (probe_out.dimension() != 3 || !std::equal(expected.begin(), expected.end(), probe_out.shape().begin()))
+    throw RunError("model plugin '" + experiment.model.plugin->name() +
+                   "' produced an output of the wrong shape for one "
+                   "sequence (expected 1 x " +
+                   std::to_string(c.shape.target_steps) + " x " + std::to_string(c.shape.output_size) + ")");
+  return c;
+}
+
+}  // namespace seqlab

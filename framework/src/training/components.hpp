@@ -1,0 +1,28 @@
+// Live components: an experiment's plugins created, its data loaded, and the shapes between them checked.
+#pragma once
+
+#include <memory>
+
+#include "config/experiment.hpp"
+#include "host/plugin_loader.hpp"
+
+namespace seqlab {
+
+// One run's objects: data loaded, model built for its shape, shapes checked.
+struct Components {
+  // The run's threads (training.threads), lent to the plugins. Declared first so
+  // that it outlives every component that may use it.
+  std::unique_ptr<ThreadPool> pool;
+  DatasetSplits data;
+  ModelShape shape;
+  Handle<Model> model;
+  Handle<Loss> loss;
+  Handle<Optimizer> optimizer;
+};
+
+// Creates the components, each plugin from its own stream of the seed. A
+// dataset/model shape mismatch or a plugin's ParamError is a ConfigError; a
+// plugin that throws anything else is a RunError naming it.
+Components instantiate(const ResolvedExperiment& experiment);
+
+}  // namespace seqlab

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Generates the PyTorch parity fixtures that tests/test_torch_parity.cpp compares seqlab against.
+"""Generates the PyTorch parity fixtures that tests/plugins/test_torch_parity.cpp compares seqlab against.
 
 Run with Debian's interpreter (python3-torch 1.13):  /usr/bin/python3 tools/make_torch_fixtures.py
 It rewrites tests/fixtures/torch/ from scratch; the output is deterministic

@@ -4,5 +4,5 @@
 # rank sees every core, as a local process does); shared memory + self only, no network probing.
 mpirun_flags=(--allow-run-as-root --oversubscribe --bind-to none --mca btl self,vader)
 
-# summary.csv without its last two columns, seconds and run_folder (as tests/test_sweep.cpp's without_folders).
+# summary.csv without its last two columns, seconds and run_folder (as tests/sweep/test_sweep.cpp's without_folders).
 without_folders() { sed -E 's/,[^,]*,[^,]*$//' "$1"; }

@@ -1,4 +1,5 @@
-// `seqlab plugins [NAME] [--markdown [FILE]]`: the plugins found, one plugin's parameters, or the reference as Markdown.
+// `seqlab plugins [NAME] [--markdown [FILE]]`: the plugins found, one plugin's parameters, or the reference as
+// Markdown.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <fmt/format.h>

@@ -55,8 +55,8 @@ int sweep(const SweepOptions& options) {
     SweepSetup setup = set_up_sweep(options);
     if (options.dry_run) {
       const std::size_t configurations = setup.trials.size() / static_cast<std::size_t>(setup.spec.repeats);
-      std::cout << fmt::format("{} trials ({}: {} configurations x {} seeds)\n", setup.trials.size(),
-                               setup.spec.method, configurations, setup.spec.repeats);
+      std::cout << fmt::format("{} trials ({}: {} configurations x {} seeds)\n", setup.trials.size(), setup.spec.method,
+                               configurations, setup.spec.repeats);
       for (const auto& t : setup.trials) std::cout << t.id << "  seed=" << t.seed << "  " << t.configuration << "\n";
       return 0;
     }
@@ -89,10 +89,12 @@ Subcommand add_sweep_command(CLI::App& app, const Invocation&) {
           ->add_option("--shard", options->shard,
                        "run only share I of N (1 <= I <= N): the trials k with k % N == I - 1; no summary")
           ->type_name("I/N");
-  auto* collect_opt = command->add_flag(
-      "--collect", options->collect, "run nothing: write summary.csv, summary.md and the plots from the finished trials");
+  auto* collect_opt =
+      command->add_flag("--collect", options->collect,
+                        "run nothing: write summary.csv, summary.md and the plots from the finished trials");
   auto* slurm_opt =
-      command->add_option("--emit-slurm", options->emit_slurm, "write an sbatch job-array script (one --shard per task)")
+      command
+          ->add_option("--emit-slurm", options->emit_slurm, "write an sbatch job-array script (one --shard per task)")
           ->type_name("FILE");
   command->add_option("--shards", options->shards, "array tasks for --emit-slurm (default: one per trial)")
       ->check(CLI::PositiveNumber)
@@ -104,8 +106,9 @@ Subcommand add_sweep_command(CLI::App& app, const Invocation&) {
       ->needs(slurm_opt);
   auto* backend_opt =
       command
-          ->add_option("--backend", options->backend,
-                       "local: child processes on this machine; mpi: under `mpirun -np N`, trials spread over the ranks")
+          ->add_option(
+              "--backend", options->backend,
+              "local: child processes on this machine; mpi: under `mpirun -np N`, trials spread over the ranks")
           ->check(CLI::IsMember({"local", "mpi"}))
           ->type_name("local|mpi");
   command

@@ -53,9 +53,10 @@ class MpiBatchSplit : public BatchSplit {
     unsigned long counts[2] = {count, ~static_cast<unsigned long>(count)};  // max of both = max and min
     MPI_Allreduce(MPI_IN_PLACE, counts, 2, MPI_UNSIGNED_LONG, MPI_MAX, MPI_COMM_WORLD);
     if (counts[0] != ~counts[1])
-      throw RunError(fmt::format("the MPI ranks disagree on the model's size ({} to {} values to sum): every rank "
-                                 "must see the same experiment, data and plugins (a shared file system)",
-                                 ~counts[1], counts[0]));
+      throw RunError(
+          fmt::format("the MPI ranks disagree on the model's size ({} to {} values to sum): every rank "
+                      "must see the same experiment, data and plugins (a shared file system)",
+                      ~counts[1], counts[0]));
   }
 
   int rank_, size_;

@@ -82,7 +82,9 @@ Coordinated coordinate(TrialScheduler& sweep, std::vector<std::size_t> to_run, i
   for (RankState& r : others) r.heard = Clock::now();
   others[kCoordinator].done = true;
   std::vector<std::pair<std::size_t, std::string>> abandoned;  // a dead rank's trial, and why; not yet recorded
-  auto workers = [&] { return std::count_if(others.begin(), others.end(), [](const RankState& r) { return !r.done; }); };
+  auto workers = [&] {
+    return std::count_if(others.begin(), others.end(), [](const RankState& r) { return !r.done; });
+  };
   while (workers() > 0 || !queue.empty() || own || !abandoned.empty()) {
     if (StopSignals::stop_requested()) {
       sweep.stop();

@@ -44,8 +44,9 @@ void write_plots(const SweepSummaryInput& in) {
   for (std::size_t i = 0; i < in.trials.size(); ++i)
     if (in.results[i].known && in.results[i].status == "completed" && std::isfinite(metric_of(in, in.results[i])))
       ranked.push_back(i);
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [&](std::size_t a, std::size_t b) { return metric_of(in, in.results[a]) < metric_of(in, in.results[b]); });
+  std::stable_sort(ranked.begin(), ranked.end(), [&](std::size_t a, std::size_t b) {
+    return metric_of(in, in.results[a]) < metric_of(in, in.results[b]);
+  });
   std::vector<std::string> notes;
   auto note = [&](const PlotOutcome& outcome) {
     if (!outcome.drawn && !outcome.note.empty()) notes.push_back(outcome.note);
@@ -58,9 +59,8 @@ void write_plots(const SweepSummaryInput& in) {
                       read_loss_curve((trial_folder(in.out, in.trials[i]) / "metrics.csv").string())};
       if (!c.curve.epochs.empty()) curves.push_back(std::move(c));
     }
-    note(plot_loss_overlay(
-        in.out.string(), "best_trials", curves,
-        fmt::format("{}: the {} best trials by final {}", in.name, curves.size(), in.spec.metric)));
+    note(plot_loss_overlay(in.out.string(), "best_trials", curves,
+                           fmt::format("{}: the {} best trials by final {}", in.name, curves.size(), in.spec.metric)));
     for (std::size_t p = 0; p < in.spec.parameters.size(); ++p) {
       const SweepParameter& param = in.spec.parameters[p];
       std::vector<std::string> xs;
@@ -162,7 +162,8 @@ void write_sweep_summary(const SweepSummaryInput& in) {
       if (!r.known || r.status == "completed") continue;
       md += fmt::format("\n### {}: {}{}\n\n`{} seed={}` in `{}`\n\n```\n{}```\n", in.trials[i].id, r.status,
                         r.detail.empty() ? "" : " (" + r.detail + ")", in.trials[i].configuration, in.trials[i].seed,
-                        trial_folder(in.out, in.trials[i]).string(), r.error_tail.empty() ? "(no error output)\n" : r.error_tail);
+                        trial_folder(in.out, in.trials[i]).string(),
+                        r.error_tail.empty() ? "(no error output)\n" : r.error_tail);
     }
   }
   write_file_atomically((in.out / "summary.md").string(), md);

@@ -1,4 +1,5 @@
-// Writing what a sweep found: summary.csv, summary.md and, unless --no-plots, best_trials.png and metric_vs_<param>.png.
+// Writing what a sweep found: summary.csv, summary.md and, unless --no-plots, best_trials.png and
+// metric_vs_<param>.png.
 #pragma once
 
 #include <filesystem>

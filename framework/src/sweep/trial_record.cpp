@@ -75,10 +75,9 @@ TrialResult result_from_record(const nlohmann::json& record, const fs::path& dir
 }
 
 void write_trial_record(const fs::path& dir, const SweepTrial& trial, const TrialResult& r) {
-  nlohmann::json record = {{"id", trial.id},         {"status", r.status},
-                           {"detail", r.detail},     {"seconds", r.seconds},
-                           {"seed", trial.seed},     {"overrides", trial.overrides},
-                           {"error_tail", r.error_tail}};
+  nlohmann::json record = {
+      {"id", trial.id},     {"status", r.status},           {"detail", r.detail},        {"seconds", r.seconds},
+      {"seed", trial.seed}, {"overrides", trial.overrides}, {"error_tail", r.error_tail}};
   write_file_atomically((dir / kTrialRecord).string(), record.dump(2) + "\n");
 }
 

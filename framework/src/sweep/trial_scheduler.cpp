@@ -104,7 +104,8 @@ void TrialScheduler::check_folder() const {
   if (fs::exists(out_) && !fs::is_empty(out_) && !fs::is_directory(out_ / "trials")) {
     SourceLocation where;
     where.override = "--out " + out_.string();
-    throw ConfigError(where, "", "the folder holds files but no trials/: it is not a sweep folder; choose another --out");
+    throw ConfigError(where, "",
+                      "the folder holds files but no trials/: it is not a sweep folder; choose another --out");
   }
 }
 
@@ -298,8 +299,8 @@ bool TrialScheduler::start(std::size_t i) {
   for (const auto& o : options_.run.overrides) args.push_back(o);
   for (const auto& o : t.overrides) args.push_back(o);
   args.push_back("seed=" + std::to_string(t.seed));
-  for (const std::string& a :
-       {std::string("--out"), dir.string(), std::string("--no-plots"), std::string("--threads"), std::to_string(threads_)})
+  for (const std::string& a : {std::string("--out"), dir.string(), std::string("--no-plots"), std::string("--threads"),
+                               std::to_string(threads_)})
     args.push_back(a);
   for (const auto& d : options_.run.common.plugin_dirs) {
     args.push_back("--plugin-dir");
@@ -307,7 +308,8 @@ bool TrialScheduler::start(std::size_t i) {
   }
   pid_t pid = -1;
   try {
-    pid = start_child_holding_lock(std::move(args), log_file(i, "stdout").string(), log_file(i, "stderr").string(), lock);
+    pid =
+        start_child_holding_lock(std::move(args), log_file(i, "stdout").string(), log_file(i, "stderr").string(), lock);
   } catch (...) {
     close(lock);
     throw;
@@ -412,8 +414,7 @@ void TrialScheduler::stop_all() {
 }
 
 void TrialScheduler::write_summaries() const {
-  write_sweep_summary(
-      {out_, setup_.base().name, setup_.spec, setup_.trials, results_, !options_.no_plots});
+  write_sweep_summary({out_, setup_.base().name, setup_.spec, setup_.trials, results_, !options_.no_plots});
 }
 
 }  // namespace seqlab

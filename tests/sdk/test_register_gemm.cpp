@@ -101,8 +101,8 @@ TEST_CASE("register GEMM: C = A^T B and C += A^T B match OpenBLAS") {
           CAPTURE(accumulate);
           std::vector<float> ours = start, blas = start;
           seqlab::register_gemm_tn(a.data(), rows, m, b.data(), n, ours.data(), accumulate);
-          seqlab::gemm(a.data(), rows, m, seqlab::Transpose::yes, b.data(), rows, n, seqlab::Transpose::no,
-                       blas.data(), 1.0f, accumulate ? 1.0f : 0.0f);
+          seqlab::gemm(a.data(), rows, m, seqlab::Transpose::yes, b.data(), rows, n, seqlab::Transpose::no, blas.data(),
+                       1.0f, accumulate ? 1.0f : 0.0f);
           const Exact exact = exact_product(a.data(), 1, m, m, rows, b.data(), n, start, accumulate);
           CHECK(within_summation_bound(ours, exact, rows));
           CHECK(relative_difference(ours, blas) < 1e-5);

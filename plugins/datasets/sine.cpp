@@ -13,9 +13,9 @@ class SineDataset : public seqlab::Dataset {
     using namespace seqlab;
     return {"sine",
             "Sine-wave windows; predict the wave `shift` ahead (the PyTorch tutorial's data)",
-            {integer("num_samples", 1000, "training sequences").at_least(1),
-             integer("val_samples", 200, "validation sequences, drawn after the training ones").at_least(0),
-             integer("seq_length", 50, "steps per sequence").at_least(1),
+            {integer("num_samples", 1000, "training sequences").between(1, 1e8),
+             integer("val_samples", 200, "validation sequences, drawn after the training ones").between(0, 1e8),
+             integer("seq_length", 50, "steps per sequence").between(1, 1e6),
              real("shift", 0.1, "how far ahead the target is, in radians"),
              real("span", 2 * M_PI, "radians covered by one sequence").above(0),
              real("noise", 0.0, "standard deviation of Gaussian noise added to the inputs").at_least(0),

@@ -57,8 +57,8 @@ enum class Head { last, sequence };
 // The parameters both plugins declare.
 inline ParamSchema schema() {
   return {
-      integer("hidden_size", 32, "hidden units per layer").at_least(1),
-      integer("num_layers", 1, "stacked recurrent layers").at_least(1),
+      integer("hidden_size", 32, "hidden units per layer").between(1, 65536),
+      integer("num_layers", 1, "stacked recurrent layers").between(1, 1024),
       choice("head", {"auto", "last", "sequence"}, "auto",
              "Linear on the last step only (last) or every step (sequence); "
              "auto: last when the dataset predicts one step, else sequence"),

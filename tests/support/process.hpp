@@ -29,9 +29,11 @@ inline ProcessResult run_shell(const std::string& command) {
 }
 
 // Runs build/bin/seqlab with `arguments` (a shell-quoted string) from the source
-// tree, with `environment` ("NAME=value ...") set for it alone.
-inline ProcessResult run_seqlab(const std::string& arguments, const std::string& environment = "") {
-  return run_shell(std::string("cd '") + SEQLAB_TEST_SOURCE_DIR + "' && env " + environment + " '" +
+// tree, with `environment` ("NAME=value ...") set for it alone; with `seconds`,
+// SIGKILLed after that long (exit code 137).
+inline ProcessResult run_seqlab(const std::string& arguments, const std::string& environment = "", int seconds = 0) {
+  const std::string limit = seconds > 0 ? "timeout -s KILL " + std::to_string(seconds) + " " : "";
+  return run_shell(std::string("cd '") + SEQLAB_TEST_SOURCE_DIR + "' && env " + environment + " " + limit + "'" +
                    SEQLAB_TEST_BINARY + "' " + arguments);
 }
 

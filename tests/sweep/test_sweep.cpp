@@ -127,7 +127,7 @@ TEST_CASE("every sweep-section mistake is reported at its file:line:col before a
       {"sweep:\n  methd: grid\n  parameters: {model.hidden_size: [2]}\n", "exp.yaml:9:3:", "did you mean 'method'"},
       {"sweep:\n  parameters:\n    model.hidden_size: []\n", "exp.yaml:10:24:", "the list is empty"},
       {"sweep:\n  parameters:\n    model.hiden_size: [2, 3]\n", "exp.yaml:10:5:", "did you mean 'hidden_size'"},
-      {"sweep:\n  parameters:\n    model.hidden_size: [2, 0]\n", "exp.yaml:10:28:", "must be >= 1, got 0"},
+      {"sweep:\n  parameters:\n    model.hidden_size: [2, 0]\n", "exp.yaml:10:28:", "must be in [1, 65536], got 0"},
       {"sweep:\n  parameters:\n    model.plugin: [rnn, lsmt]\n", "exp.yaml:10:25:", "did you mean 'lstm'"},
       {"sweep:\n  parameters:\n    training.epochs: {range: [5, 2, 1]}\n", "exp.yaml:10:34:", "below its start"},
       {"sweep:\n  parameters:\n    training.epochs: {range: [1, 2, 0]}\n", "exp.yaml:10:37:", "step must be > 0"},

@@ -6,11 +6,15 @@
 
 #include "config/param_validation.hpp"
 #include "config/runner_schemas.hpp"
+#include "util/paths.hpp"
 #include "util/suggest.hpp"
+#include "util/utf8.hpp"
 
 namespace seqlab {
 
 namespace {
+
+constexpr std::size_t kMaxNameBytes = 200;  // leaves room for "-sweep" and a time stamp within a 255-byte name
 
 PluginKind kind_of_section(const std::string& section) {
   if (section == "dataset") return PluginKind::dataset;
@@ -56,6 +60,27 @@ ComponentConfig resolve_component(const ExperimentSource& source, const PluginRe
   return config;
 }
 
+// The name becomes a folder below runs/ (runs/<name>/<time>, runs/<name>-sweep): one
+// plain folder name, never a path that leads elsewhere.
+void check_run_name(const std::string& name, const ExperimentSource& source) {
+  const bool named = source.root()["name"].IsDefined();
+  auto refuse = [&](const std::string& why) {
+    source.fail(named ? "name" : "",
+                "the run's name '" + (is_valid_utf8(name) ? name : std::string("(not UTF-8)")) + "' " + why +
+                    (named ? "" : " (it comes from the file name; set `name:` in the experiment)") +
+                    "; a name is one folder name such as sine_lstm");
+  };
+  if (name.empty()) refuse("is empty");
+  if (!is_valid_utf8(name)) refuse("is not valid UTF-8 text");
+  if (name.size() > kMaxNameBytes) refuse("is longer than " + std::to_string(kMaxNameBytes) + " bytes");
+  if (name == "." || name == "..") refuse("would name the folder above or itself");
+  for (const char c : name) {
+    if (c == '/' || c == '\\')
+      refuse("contains '" + std::string(1, c) + "', which would put the run in another folder");
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) refuse("contains a control character");
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> experiment_plugin_dirs(const ExperimentSource& source) {
@@ -75,6 +100,15 @@ std::vector<std::string> experiment_plugin_dirs(const ExperimentSource& source) 
                                      "folders relative to itself (use --plugin-dir or SEQLAB_PLUGIN_PATH for others)");
     const std::filesystem::path full = (base / dir).lexically_normal();
     if (!std::filesystem::is_directory(full)) source.fail("plugin_dirs", "folder " + full.string() + " does not exist");
+    // The lexical check above is not enough: a symbolic link below the experiment may point anywhere.
+    std::error_code ec;
+    const std::filesystem::path real = std::filesystem::canonical(full, ec);
+    const std::filesystem::path real_base = std::filesystem::canonical(base, ec);
+    if (ec || !is_within(real, real_base))
+      source.fail("plugin_dirs", "'" + dir.string() + "' leads to " + real.string() +
+                                     ", outside the experiment's folder " + real_base.string() +
+                                     " (through a symbolic link); an experiment may only add plugin folders that "
+                                     "really lie below it (use --plugin-dir or SEQLAB_PLUGIN_PATH for others)");
     dirs.push_back(full.string());
   }
   return dirs;
@@ -89,6 +123,7 @@ ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> so
   experiment.plugin_dirs = experiment_plugin_dirs(src);
   experiment.name = top.text("name");
   if (experiment.name.empty()) experiment.name = std::filesystem::path(src.file()).stem().string();
+  check_run_name(experiment.name, src);
   experiment.seed = static_cast<std::uint64_t>(top.integer("seed"));
   experiment.dataset = resolve_component(src, registry, "dataset");
   experiment.model = resolve_component(src, registry, "model");

@@ -1,37 +1,42 @@
-// Parsing experiment files, detecting duplicate keys, applying overrides and locating settings.
+// Parsing experiment files (checked by yaml_checks), applying overrides and locating settings.
 #include "config/experiment_source.hpp"
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
 
+#include "config/yaml_checks.hpp"
+
 namespace seqlab {
 
 namespace {
 
-// yaml-cpp accepts a repeated key silently and keeps the first; a typo'd
-// duplicate would then be ignored. Refuse it, anywhere in the document.
-void check_duplicate_keys(const YAML::Node& node, const std::string& path, const std::string& file) {
-  if (node.IsMap()) {
-    std::map<std::string, YAML::Mark> seen;
-    for (const auto& pair : node) {
-      const std::string key = pair.first.Scalar();
-      const std::string child = path.empty() ? key : path + "." + key;
-      auto [it, inserted] = seen.emplace(key, pair.first.Mark());
-      if (!inserted) {
-        const YAML::Mark m = pair.first.Mark();
-        throw ConfigError({file, m.line + 1, m.column + 1}, child,
-                          "duplicate key '" + key + "' (first given at line " + std::to_string(it->second.line + 1) +
-                              "); keep only one");
-      }
-      check_duplicate_keys(pair.second, child, file);
-    }
-  } else if (node.IsSequence()) {
-    for (const auto& item : node) check_duplicate_keys(item, path, file);
-  }
+// Far above any experiment (the seed's is 0.5 KiB), far below what reading would take long or exhaust memory.
+constexpr std::uintmax_t kMaxExperimentBytes = 1 << 20;
+
+// The file's text, or a ConfigError saying why it cannot be an experiment file.
+std::string read_experiment_text(const std::string& file) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(file, ec);
+  if (std::filesystem::is_directory(status))
+    throw ConfigError({file}, "",
+                      "is a folder, not an experiment file; give a .yaml file, e.g. experiments/sine_lstm.yaml");
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    throw ConfigError({file}, "", "is not a regular file (a device, pipe or socket); give a .yaml file");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ConfigError({file}, "", std::string("cannot open the experiment file: ") + std::strerror(errno));
+  const auto size = std::filesystem::file_size(file, ec);
+  if (!ec && size > kMaxExperimentBytes)
+    throw ConfigError({file}, "",
+                      "is " + std::to_string(size) + " bytes; an experiment file may have at most " +
+                          std::to_string(kMaxExperimentBytes) + " (is this the right file?)");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace
@@ -44,13 +49,20 @@ std::vector<std::string> split_path(const std::string& path) {
 }
 
 ExperimentSource::ExperimentSource(const std::string& file, const std::vector<std::string>& overrides) : file_(file) {
-  std::ifstream in(file);
-  if (!in) throw ConfigError({file}, "", std::string("cannot open the experiment file: ") + std::strerror(errno));
+  const std::string text = read_experiment_text(file);
+  const MarkLocator locate_mark = [this](const YAML::Mark& mark) { return at(mark); };
+  check_flow_nesting(text, locate_mark);
+  std::vector<YAML::Node> documents;
   try {
-    root_ = YAML::Load(in);
+    documents = YAML::LoadAll(text);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(at(e.mark), "", "YAML syntax error: " + e.msg);
   }
+  if (documents.size() > 1)
+    throw ConfigError(at(documents[1].Mark()), "",
+                      "a second YAML document (after ---); an experiment file holds one, so remove the --- line or "
+                      "split the file");
+  if (!documents.empty()) root_ = documents.front();
   if (root_.IsNull())
     throw ConfigError({file}, "",
                       "the experiment file is empty; expected a mapping with the sections "
@@ -59,7 +71,7 @@ ExperimentSource::ExperimentSource(const std::string& file, const std::vector<st
     throw ConfigError(at(root_.Mark()), "",
                       "an experiment must be a mapping of sections (name:, seed:, "
                       "dataset:, model:, loss:, optimizer:, training:)");
-  check_duplicate_keys(root_, "", file_);
+  check_yaml_tree(root_, "", locate_mark);
   for (const auto& text : overrides) apply_override(text);
 }
 
@@ -76,12 +88,17 @@ void ExperimentSource::apply_override(const std::string& text) {
   if (!std::regex_match(text, m, form))
     throw ConfigError(where, "", "expected key.path=value, e.g. optimizer.lr=0.003 or seed=3");
   const std::string path = m[1];
-  YAML::Node value;
+  const MarkLocator at_override = [&where](const YAML::Mark&) { return where; };
+  check_flow_nesting(m[3].str(), at_override);
+  std::vector<YAML::Node> documents;
   try {
-    value = YAML::Load(m[3].str());
+    documents = YAML::LoadAll(m[3].str());
   } catch (const YAML::ParserException& e) {
     throw ConfigError(where, path, "the value is not valid YAML: " + e.msg);
   }
+  if (documents.size() > 1) throw ConfigError(where, path, "the value holds more than one YAML document (---)");
+  YAML::Node value = documents.empty() ? YAML::Node() : documents.front();
+  check_yaml_tree(value, path, at_override);
   if (!value.IsDefined() || value.IsNull()) throw ConfigError(where, path, "the value is empty; write key.path=value");
 
   const auto parts = split_path(path);

@@ -5,9 +5,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <fmt/format.h>
+#include <limits>
 #include <regex>
 
 #include "util/suggest.hpp"
+#include "util/utf8.hpp"
 
 namespace seqlab {
 
@@ -22,22 +24,46 @@ std::string shown(const YAML::Node& node) {
   return "nothing";
 }
 
-bool parse_integer(const std::string& text, std::int64_t& out) {
+// An integer parameter without a declared maximum may be at most this: the largest
+// value a plugin can cast to int safely. Plugins that need more declare at_most().
+constexpr double kIntegerCeiling = std::numeric_limits<std::int32_t>::max();
+
+enum class Parsed { ok, not_a_number, out_of_range };
+
+Parsed parse_integer(const std::string& text, std::int64_t& out) {
   static const std::regex form(R"(^[+-]?[0-9]+$)");
-  if (!std::regex_match(text, form)) return false;
+  if (!std::regex_match(text, form)) return Parsed::not_a_number;
   errno = 0;
   out = std::strtoll(text.c_str(), nullptr, 10);
-  return errno != ERANGE;
+  return errno == ERANGE ? Parsed::out_of_range : Parsed::ok;
 }
 
-bool parse_real(const std::string& text, double& out) {
-  if (text.empty()) return false;
+// Plugins compute in float32: a value float32 cannot hold would silently become 0 or infinity.
+bool fits_float(double v) {
+  return v == 0 ||
+         (std::abs(v) >= std::numeric_limits<float>::min() && std::abs(v) <= std::numeric_limits<float>::max());
+}
+
+Parsed parse_real(const std::string& text, double& out) {
+  if (text.empty()) return Parsed::not_a_number;
   char* end = nullptr;
   errno = 0;
   out = std::strtod(text.c_str(), &end);
   // strtod accepts "nan", "inf" and hex; a learning rate of nan is never meant.
-  return end == text.c_str() + text.size() && errno != ERANGE && std::isfinite(out) &&
-         text.find_first_of("xXnN") == std::string::npos;
+  if (end != text.c_str() + text.size() || text.find_first_of("xXnN") != std::string::npos) return Parsed::not_a_number;
+  if (errno == ERANGE || !std::isfinite(out) || !fits_float(out)) return Parsed::out_of_range;
+  return Parsed::ok;
+}
+
+const std::string kFloatRange =
+    fmt::format("numbers must be 0 or have a magnitude from {:g} to {:g}, the range of a float32",
+                std::numeric_limits<float>::min(), std::numeric_limits<float>::max());
+
+// The spec with the bounds validation applies: an integer without a maximum gets kIntegerCeiling.
+ParamSpec bounded(const ParamSpec& spec) {
+  ParamSpec copy = spec;
+  if (copy.type == ParamType::integer && !copy.max) copy.max = kIntegerCeiling;
+  return copy;
 }
 
 std::string with_help(const ParamSpec& spec) { return spec.help.empty() ? "" : " (" + spec.help + ")"; }
@@ -52,7 +78,9 @@ ParamValue convert(const ParamSpec& spec, const YAML::Node& node, const Experime
     std::vector<double> values;
     for (const auto& item : node) {
       double v;
-      if (!item.IsScalar() || !parse_real(item.Scalar(), v)) return fail(type_text(spec));
+      const Parsed parsed = item.IsScalar() ? parse_real(item.Scalar(), v) : Parsed::not_a_number;
+      if (parsed == Parsed::out_of_range) source.fail(path, "'" + item.Scalar() + "' is out of range: " + kFloatRange);
+      if (parsed != Parsed::ok) return fail(type_text(spec));
       values.push_back(v);
     }
     if (spec.list_length && values.size() != spec.list_length) return fail(type_text(spec));
@@ -63,12 +91,17 @@ ParamValue convert(const ParamSpec& spec, const YAML::Node& node, const Experime
   switch (spec.type) {
     case ParamType::integer: {
       std::int64_t v;
-      if (!parse_integer(text, v)) return fail("an integer");
+      const Parsed parsed = parse_integer(text, v);
+      if (parsed == Parsed::out_of_range)
+        source.fail(path, "must be " + range_text(bounded(spec)) + ", got " + text + with_help(spec));
+      if (parsed != Parsed::ok) return fail("an integer");
       return v;
     }
     case ParamType::real: {
       double v;
-      if (!parse_real(text, v)) return fail("a number");
+      const Parsed parsed = parse_real(text, v);
+      if (parsed == Parsed::out_of_range) source.fail(path, "'" + text + "' is out of range: " + kFloatRange);
+      if (parsed != Parsed::ok) return fail("a number");
       return v;
     }
     case ParamType::boolean:
@@ -76,6 +109,8 @@ ParamValue convert(const ParamSpec& spec, const YAML::Node& node, const Experime
       if (text == "false" || text == "False") return false;
       return fail("true or false");
     case ParamType::text:
+      // It is written into config.yaml and summary.json, and may name a folder.
+      if (!is_valid_utf8(text)) source.fail(path, "is not valid UTF-8 text; save the file as UTF-8" + with_help(spec));
       return text;
     case ParamType::choice: {
       for (const auto& c : spec.choices)
@@ -99,10 +134,13 @@ void check_range(const ParamSpec& spec, const ParamValue& value, const Experimen
     v = *d;
   else
     return;
-  const bool below = spec.min && (spec.min_exclusive ? v <= *spec.min : v < *spec.min);
-  const bool above = spec.max && v > *spec.max;
+  const ParamSpec limits = bounded(spec);
+  const bool below = limits.min && (limits.min_exclusive ? v <= *limits.min : v < *limits.min);
+  const bool above = limits.max && v > *limits.max;
+  // The implicit integer ceiling is mentioned only to a value that exceeds it.
   if (below || above)
-    source.fail(path, "must be " + range_text(spec) + ", got " + format_value(value) + with_help(spec));
+    source.fail(path,
+                "must be " + range_text(above ? limits : spec) + ", got " + format_value(value) + with_help(spec));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "config/config_error.hpp"
 #include "util/run_error.hpp"
 #include "runs/npy.hpp"
+#include "util/paths.hpp"
 
 namespace fs = std::filesystem;
 
@@ -74,6 +75,8 @@ RunFolder RunFolder::create(const std::string& out, const std::string& name) {
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
     dir = fs::path("runs") / name / stamp;
+    // resolve_experiment() allows only plain folder names; this keeps it so if that ever changes.
+    if (!is_within(dir, "runs")) throw std::logic_error("run name '" + name + "' leads outside runs/");
     for (int n = 2; fs::exists(dir); ++n)
       dir = fs::path("runs") / name / (std::string(stamp) + "-" + std::to_string(n));
   }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <new>
 #include <xtensor/xview.hpp>
 
 #include "training/blas_runtime.hpp"
@@ -12,12 +13,27 @@ namespace seqlab {
 
 namespace {
 
+// "hidden_size: 2000000000, num_layers: 2": what the user set in a section, for messages.
+std::string settings_text(const ExperimentSource& source, const std::string& section) {
+  std::string text;
+  for (const auto& pair : source.root()[section]) {
+    const std::string key = pair.first.Scalar();
+    if (key == "plugin" || !pair.second.IsScalar()) continue;
+    text += (text.empty() ? "" : ", ") + key + ": " + pair.second.Scalar();
+  }
+  return text.empty() ? "its defaults" : text;
+}
+
 template <class Make>
 auto construct(const ExperimentSource& source, const ComponentConfig& config, Make make) {
   try {
     return make();
   } catch (const ParamError& e) {
     source.fail(config.section + "." + e.param(), e.what());
+  } catch (const std::bad_alloc&) {
+    source.fail(config.section, std::string(kind_name(config.plugin->kind())) + " plugin '" + config.plugin->name() +
+                                    "' ran out of memory while being created with these settings (" +
+                                    settings_text(source, config.section) + "); make them smaller");
   } catch (const std::exception& e) {
     throw PluginLoadError(std::string(kind_name(config.plugin->kind())) + " plugin '" + config.plugin->name() + "' (" +
                           config.plugin->file + ") threw while being created: " + e.what() +

@@ -1,0 +1,12 @@
+// Path containment: whether a path stays inside a folder.
+#pragma once
+
+#include <filesystem>
+
+namespace seqlab {
+
+// True when `path` is `folder` or lies below it, comparing absolute, lexically
+// normal forms: call it on canonical paths when symbolic links must not escape.
+bool is_within(const std::filesystem::path& path, const std::filesystem::path& folder);
+
+}  // namespace seqlab

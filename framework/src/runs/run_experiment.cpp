@@ -1,0 +1,125 @@
+// A run: load, instantiate, train epoch by epoch into the run folder, then summarise, predict and plot.
+#include "runs/run_experiment.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <iostream>
+#include <optional>
+
+#include "config/error_report.hpp"
+#include "config/experiment.hpp"
+#include "runs/run_folder.hpp"
+#include "runs/run_plots.hpp"
+#include "runs/run_summary.hpp"
+#include "seqlab/version.hpp"
+#include "training/batch_split.hpp"
+#include "training/progress_line.hpp"
+#include "training/trainer.hpp"
+#include "util/run_error.hpp"
+
+namespace seqlab {
+
+namespace {
+
+// Data-parallel: the processes agree that every one of them is set up before any
+// trains, so one that fails (a plugin missing on its node, an unwritable folder)
+// stops them all with its error instead of leaving them waiting in the first sum.
+class SetupGate {
+ public:
+  explicit SetupGate(BatchSplit* split) : split_(split) {}
+  ~SetupGate() {
+    if (!split_ || passed_) return;
+    double failed = 1;  // unwinding from this process's error: tell the others
+    split_->sum(&failed, 1);
+  }
+  SetupGate(const SetupGate&) = delete;
+  SetupGate& operator=(const SetupGate&) = delete;
+
+  // Every process is set up: training may start. Throws in every process if one was not.
+  void pass() {
+    if (!split_) return;
+    passed_ = true;
+    double failed = 0;
+    split_->sum(&failed, 1);
+    if (failed > 0)
+      throw RunError(fmt::format("{} of the {} data-parallel processes could not set up the run (their errors are "
+                                 "above); none trained",
+                                 failed, split_->parts()));
+  }
+
+ private:
+  BatchSplit* split_;
+  bool passed_ = false;
+};
+
+}  // namespace
+
+int run_experiment(const RunOptions& options, BatchSplit* split) {
+  return report_errors([&] {
+    SetupGate gate(split);
+    const bool writes = !split || split->part() == 0;  // one folder and one log per run
+    const LoadedExperiment loaded = load_experiment(options.experiment, run_overrides(options), options.common.plugin_dirs);
+    const ResolvedExperiment& e = loaded.experiment;
+    Components c = instantiate(e);
+    std::optional<RunFolder> folder;
+    if (writes) {
+      folder.emplace(RunFolder::create(options.out, e.name));
+      folder->write_text("config.yaml", resolved_yaml(e));
+      std::cout << "seqlab " << kVersion << ": " << e.name << " -> " << folder->path();
+      if (split) std::cout << fmt::format(" (data-parallel over {} processes)", split->parts());
+      std::cout << "\n" << std::flush;
+    }
+
+    // Start-up: from main() to the first epoch (plugins, YAML, data, model).
+    const double startup_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - options.started).count();
+    const int epochs = static_cast<int>(e.training.integer("epochs"));
+    const int log_every = static_cast<int>(e.training.integer("log_every"));
+    ProgressLine progress(epochs);
+    Trainer trainer(c, e.training, Random::stream(e.seed, "training"), split);
+    gate.pass();
+    TrainingOutcome outcome;
+    try {
+      outcome = trainer.run([&](const EpochRecord& r) {
+        if (!writes) return;
+        folder->append_metrics(r);
+        if (log_every > 0 && (r.epoch % log_every == 0 || r.epoch == epochs)) {
+          progress.clear();
+          std::cout << fmt::format("Epoch [{}/{}], Loss: {:.6f}", r.epoch, epochs, r.train_loss);
+          if (std::isfinite(r.val_loss)) std::cout << fmt::format(", Val Loss: {:.6f}", r.val_loss);
+          std::cout << "\n" << std::flush;
+        }
+        progress.update(r.epoch, r.train_loss, r.seconds);
+      });
+    } catch (...) {
+      // Only this process failed, while the others train on: they would wait for it forever.
+      if (split) split->abandon(report_exception());
+      throw;
+    }
+    progress.clear();
+    if (!writes) return outcome.diverged ? 1 : 0;  // every process sees the same losses
+
+    nlohmann::json summary = summarize_run(e, options, outcome, c);
+    summary["startup_ms"] = startup_ms;
+    if (split) summary["data_parallel_processes"] = split->parts();
+    folder->write_json("summary.json", summary);
+    if (outcome.diverged) {
+      std::cerr << "error: diverged at epoch " << outcome.diverged_epoch
+                << " (the training loss is NaN or infinite); lower optimizer.lr or check the data. "
+                << "Epochs before it are in " << folder->path() << "/metrics.csv\n";
+      return 1;
+    }
+    folder->write_weights(c.model->parameters());
+    const SequenceSet& set = shown_set(c);
+    const Tensor3& predicted = trainer.predict(set.inputs);
+    folder->write_predictions(set.targets, predicted);
+    if (options.plots) draw_run_plots(*folder, e.name, outcome, set, predicted);
+    const auto& last = outcome.history.back();
+    std::cout << fmt::format("done: train loss {:.6g}", last.train_loss);
+    if (std::isfinite(last.val_loss)) std::cout << fmt::format(", val loss {:.6g}", last.val_loss);
+    std::cout << "; run folder " << folder->path() << "\n";
+    return 0;
+  });
+}
+
+}  // namespace seqlab

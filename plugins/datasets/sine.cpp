@@ -23,6 +23,16 @@ class SineDataset : public seqlab::Dataset {
                     "predict the value after the last step only, or at every step")}};
   }
 
+  static seqlab::DataPlan plan(const seqlab::PlanArgs& args) {
+    const double steps = static_cast<double>(args.params.integer("seq_length"));
+    return {static_cast<double>(args.params.integer("num_samples")),
+            static_cast<double>(args.params.integer("val_samples")),
+            steps,
+            1,
+            args.params.text("target") == "sequence" ? steps : 1,
+            1};
+  }
+
   explicit SineDataset(const seqlab::PluginArgs& args)
       : random_(args.random),
         num_samples_(static_cast<std::size_t>(args.params.integer("num_samples"))),

@@ -160,6 +160,10 @@ class LstmModel : public seqlab::recurrent::DelegatingModel {
     return {"lstm", "LSTM + Linear head (torch.nn.LSTM + torch.nn.Linear)", seqlab::recurrent::schema()};
   }
 
+  static seqlab::ModelPlan plan(const seqlab::PlanArgs& args) {
+    return seqlab::recurrent::plan_memory<LstmCell>(args, 2);
+  }
+
   explicit LstmModel(const seqlab::PluginArgs& args)
       : DelegatingModel(seqlab::recurrent::make_implementation<LstmCell, LstmReference>(args, "lstm")) {}
 };

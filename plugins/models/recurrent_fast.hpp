@@ -431,8 +431,8 @@ class FastModel : public Model {
   const Sizes sizes_;
   std::vector<Parameter> parameters_;
   ThreadPool* pool_;
-  std::vector<Tensor1> bias_;             // per layer (G): b_ih + b_hh
-  std::vector<Tensor1> input_weights_t_;  // per layer (in x G): W_ih^T, for folded inputs
+  std::vector<Tensor1> bias_;                 // per layer (G): b_ih + b_hh
+  std::vector<Tensor1> input_weights_t_;      // per layer (in x G): W_ih^T, for folded inputs
   std::vector<Tensor1> recurrent_weights_t_;  // per layer (H x G): W_hh^T, for the register kernel
 };
 
@@ -442,6 +442,39 @@ template <class Cell, class Reference>
 std::unique_ptr<Model> make_implementation(const PluginArgs& args, const std::string& prefix) {
   if (args.params.text("kernel") == "reference") return std::make_unique<Reference>(args);
   return std::make_unique<FastModel<Cell>>(args, prefix);
+}
+
+// The memory plan (seqlab/memory.hpp) of the implementation `kernel` selects, counted from what the
+// constructors and make_cache() above and in recurrent_reference.hpp allocate. `reference_state` is the
+// reference cell's extra per-layer state in units of H (the LSTM keeps c and tanh(c): 2).
+template <class Cell>
+ModelPlan plan_memory(const PlanArgs& args, double reference_state) {
+  const double input = static_cast<double>(args.shape.input_size), output = static_cast<double>(args.shape.output_size);
+  const double h = static_cast<double>(args.params.integer("hidden_size"));
+  const double layers = static_cast<double>(args.params.integer("num_layers"));
+  const double g = static_cast<double>(Cell::kGates) * h;
+  const std::string& head = args.params.text("head");
+  const double sequence_head = head == "sequence" || (head == "auto" && args.shape.target_steps != 1) ? 1 : 0;
+  const double f = sizeof(float);
+  ModelPlan plan;
+  double layer_inputs = 0;  // sum over layers of each layer's input width
+  for (double l = 0; l < layers; ++l) layer_inputs += l == 0 ? input : h;
+  plan.parameters = g * layer_inputs + layers * (g * h + 2 * g) + output * h + output;
+  if (args.params.text("kernel") == "reference") {
+    plan.fixed_bytes = 2 * f * plan.parameters;  // values and gradients
+    plan.cache_bytes = sizeof(double) * std::max(g, output);
+    plan.bytes_per_sequence_step =
+        f * (input + layers * (g + h + reference_state * h) + sequence_head * output + g + h);
+    return plan;
+  }
+  // Values, gradients, and per layer the summed bias, W_ih^T and W_hh^T.
+  plan.fixed_bytes = f * (2 * plan.parameters + layers * g + g * layer_inputs + layers * h * g);
+  // At most one shard per thread, each with a gradient of every parameter and its sums.
+  const double widest_fold = input <= kFoldedInputWidth ? input * g : 0;
+  const double threads = static_cast<double>(std::max<std::size_t>(1, args.threads));
+  plan.cache_bytes = threads * (f * plan.parameters + (sizeof(double) + f) * std::max(g + widest_fold, output));
+  plan.bytes_per_sequence_step = f * (input + layers * (g + h + Cell::kStateWidth * h) + h + sequence_head * output);
+  return plan;
 }
 
 }  // namespace seqlab::recurrent

@@ -69,6 +69,10 @@ class RnnModel : public seqlab::recurrent::DelegatingModel {
     return {"rnn", "Elman RNN (tanh) + Linear head (torch.nn.RNN + torch.nn.Linear)", seqlab::recurrent::schema()};
   }
 
+  static seqlab::ModelPlan plan(const seqlab::PlanArgs& args) {
+    return seqlab::recurrent::plan_memory<RnnCell>(args, 0);
+  }
+
   explicit RnnModel(const seqlab::PluginArgs& args)
       : DelegatingModel(seqlab::recurrent::make_implementation<RnnCell, RnnReference>(args, "rnn")) {}
 };

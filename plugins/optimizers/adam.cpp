@@ -18,6 +18,9 @@ class AdamOptimizer : public seqlab::Optimizer {
              real("weight_decay", 0.0, "L2 penalty added to the gradient").at_least(0)}};
   }
 
+  // Two moments per value.
+  static seqlab::OptimizerPlan plan(const seqlab::PlanArgs&) { return {2 * sizeof(float)}; }
+
   explicit AdamOptimizer(const seqlab::PluginArgs& args)
       : lr_(args.params.real("lr")),
         beta1_(args.params.real_list("betas")[0]),

@@ -17,6 +17,11 @@ class SgdOptimizer : public seqlab::Optimizer {
              boolean("nesterov", false, "use Nesterov momentum (needs momentum > 0, dampening 0)")}};
   }
 
+  // A momentum buffer per value, when there is momentum.
+  static seqlab::OptimizerPlan plan(const seqlab::PlanArgs& args) {
+    return {args.params.real("momentum") != 0.0 ? sizeof(float) : 0.0};
+  }
+
   explicit SgdOptimizer(const seqlab::PluginArgs& args)
       : lr_(args.params.real("lr")),
         momentum_(args.params.real("momentum")),

@@ -180,7 +180,7 @@ TEST_CASE("a failing trial is recorded with its error tail while the others comp
   const std::string md = read_file(out + "/summary.md");
   INFO(md);
   CHECK(contains(md, "## Failed trials"));
-  CHECK(count_of(md, "diverged at epoch 3") == 2);
+  CHECK(count_of(md, "the gradient exploded at epoch 2") == 2);
   CHECK(contains(md, "| 1 | 3 | 0.01 |"));  // ranked by val_loss: hidden 3 ends lower
   CHECK(contains(md, "| 2 | 2 | 0.01 |"));
 

@@ -13,10 +13,12 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <xtensor/xtensor_config.hpp>
 
 #include "seqlab/dataset.hpp"
 #include "seqlab/loss.hpp"
+#include "seqlab/memory.hpp"
 #include "seqlab/model.hpp"
 #include "seqlab/optimizer.hpp"
 #include "seqlab/parallel.hpp"
@@ -67,6 +69,10 @@ struct PluginInfo {
   std::unique_ptr<Model> (*make_model)(const PluginArgs&) = nullptr;
   std::unique_ptr<Loss> (*make_loss)(const PluginArgs&) = nullptr;
   std::unique_ptr<Optimizer> (*make_optimizer)(const PluginArgs&) = nullptr;
+  // The kind's memory plan (seqlab/memory.hpp), or nullptr when the class declares none.
+  DataPlan (*plan_data)(const PlanArgs&) = nullptr;
+  ModelPlan (*plan_model)(const PlanArgs&) = nullptr;
+  OptimizerPlan (*plan_optimizer)(const PlanArgs&) = nullptr;
 };
 
 // Facts that must match between host and plugin for their objects to be
@@ -139,6 +145,14 @@ std::unique_ptr<Base> make(const PluginArgs& args) {
   return std::make_unique<T>(args);
 }
 
+// Whether T declares `static Plan plan(const PlanArgs&)` (seqlab/memory.hpp).
+template <class T, class Plan, class = void>
+struct declares_plan : std::false_type {};
+template <class T, class Plan>
+struct declares_plan<T, Plan,
+                     std::enable_if_t<std::is_same_v<decltype(T::plan(std::declval<const PlanArgs&>())), Plan>>>
+    : std::true_type {};
+
 template <class T>
 const PluginInfo& info() {
   static const PluginInfo info = [] {
@@ -147,6 +161,9 @@ const PluginInfo& info() {
     if constexpr (std::is_base_of_v<Model, T>) i.make_model = &make<Model, T>;
     if constexpr (std::is_base_of_v<Loss, T>) i.make_loss = &make<Loss, T>;
     if constexpr (std::is_base_of_v<Optimizer, T>) i.make_optimizer = &make<Optimizer, T>;
+    if constexpr (declares_plan<T, DataPlan>::value) i.plan_data = &T::plan;
+    if constexpr (declares_plan<T, ModelPlan>::value) i.plan_model = &T::plan;
+    if constexpr (declares_plan<T, OptimizerPlan>::value) i.plan_optimizer = &T::plan;
     return i;
   }();
   return info;

@@ -24,6 +24,10 @@ int validate(const RunOptions& options) {
               << c.shape.input_size << " features -> " << c.shape.target_steps << " x " << c.shape.output_size
               << " targets; model '" << loaded.experiment.model.plugin->name() << "' with " << parameter_count
               << " parameters\n";
+    const auto limit = available_memory();
+    std::cout << "memory: " << c.memory.text()
+              << (limit ? "; this process may use " + format_bytes(limit->bytes) + " (" + limit->source + ")" : "")
+              << "\n";
     return 0;
   });
 }

@@ -42,9 +42,10 @@ class SetupGate {
     double failed = 0;
     split_->sum(&failed, 1);
     if (failed > 0)
-      throw RunError(fmt::format("{} of the {} data-parallel processes could not set up the run (their errors are "
-                                 "above); none trained",
-                                 failed, split_->parts()));
+      throw RunError(
+          fmt::format("{} of the {} data-parallel processes could not set up the run (their errors are "
+                      "above); none trained",
+                      failed, split_->parts()));
   }
 
  private:
@@ -52,13 +53,28 @@ class SetupGate {
   bool passed_ = false;
 };
 
+// What went non-finite, how the gradient grew before it, and what to change.
+std::string divergence_text(const TrainingOutcome& outcome) {
+  std::string text =
+      outcome.gradient_not_finite
+          ? fmt::format("the gradient exploded at epoch {}: its norm is NaN or infinite", outcome.diverged_epoch)
+          : fmt::format("diverged at epoch {} (the training loss is NaN or infinite)", outcome.diverged_epoch);
+  if (outcome.last_gradient_epoch == 1)
+    text += fmt::format("; the gradient norm was {:.3g} in epoch 1", outcome.last_gradient_norm);
+  else if (outcome.last_gradient_epoch > 1)
+    text += fmt::format("; the gradient norm was {:.3g} in epoch 1 and {:.3g} in epoch {}", outcome.first_gradient_norm,
+                        outcome.last_gradient_norm, outcome.last_gradient_epoch);
+  return text + ". Lower optimizer.lr, clip the gradients, or check the data.";
+}
+
 }  // namespace
 
 int run_experiment(const RunOptions& options, BatchSplit* split) {
   return report_errors([&] {
     SetupGate gate(split);
     const bool writes = !split || split->part() == 0;  // one folder and one log per run
-    const LoadedExperiment loaded = load_experiment(options.experiment, run_overrides(options), options.common.plugin_dirs);
+    const LoadedExperiment loaded =
+        load_experiment(options.experiment, run_overrides(options), options.common.plugin_dirs);
     const ResolvedExperiment& e = loaded.experiment;
     Components c = instantiate(e);
     std::optional<RunFolder> folder;
@@ -104,9 +120,8 @@ int run_experiment(const RunOptions& options, BatchSplit* split) {
     if (split) summary["data_parallel_processes"] = split->parts();
     folder->write_json("summary.json", summary);
     if (outcome.diverged) {
-      std::cerr << "error: diverged at epoch " << outcome.diverged_epoch
-                << " (the training loss is NaN or infinite); lower optimizer.lr or check the data. "
-                << "Epochs before it are in " << folder->path() << "/metrics.csv\n";
+      std::cerr << "error: " << divergence_text(outcome) << " Epochs before it are in " << folder->path()
+                << "/metrics.csv\n";
       return 1;
     }
     folder->write_weights(c.model->parameters());

@@ -59,15 +59,24 @@ LossCurve read_loss_curve(const std::string& metrics_csv) {
 RunFolder RunFolder::create(const std::string& out, const std::string& name) {
   std::error_code ec;
   fs::path dir;
+  FolderLock lock;
   if (!out.empty()) {
     dir = out;
-    if (fs::exists(dir) && !(fs::is_directory(dir) && fs::is_empty(dir))) {
-      SourceLocation where;
-      where.override = "--out " + out;
+    SourceLocation where;
+    where.override = "--out " + out;
+    const std::string not_empty =
+        "the folder already exists and is not empty; choose a new --out folder so no earlier run is overwritten";
+    if (fs::exists(dir) && !fs::is_directory(dir)) throw ConfigError(where, "", not_empty);
+    fs::create_directories(dir, ec);
+    if (ec) throw RunError("cannot create the run folder " + dir.string() + ": " + ec.message());
+    // The lock first: a run still writing here is named as such, and the emptiness seen below holds.
+    const int fd = try_lock_folder(dir);
+    if (fd < 0)
       throw ConfigError(where, "",
-                        "the folder already exists and is not empty; "
-                        "choose a new --out folder so no earlier run is overwritten");
-    }
+                        "another process is writing this folder (it holds the folder's lock); wait for it to end "
+                        "or choose another --out");
+    lock = FolderLock(fd);
+    if (!fs::is_empty(dir)) throw ConfigError(where, "", not_empty);
   } else {
     const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     std::tm local{};
@@ -77,12 +86,18 @@ RunFolder RunFolder::create(const std::string& out, const std::string& name) {
     dir = fs::path("runs") / name / stamp;
     // resolve_experiment() allows only plain folder names; this keeps it so if that ever changes.
     if (!is_within(dir, "runs")) throw std::logic_error("run name '" + name + "' leads outside runs/");
-    for (int n = 2; fs::exists(dir); ++n)
+    fs::create_directories(dir.parent_path(), ec);
+    if (ec) throw RunError("cannot create " + dir.parent_path().string() + ": " + ec.message());
+    // create_directory() is atomic: of two runs started in the same second, each gets its own folder.
+    for (int n = 2; !fs::create_directory(dir, ec); ++n) {
+      if (ec) throw RunError("cannot create the run folder " + dir.string() + ": " + ec.message());
       dir = fs::path("runs") / name / (std::string(stamp) + "-" + std::to_string(n));
+    }
+    lock = FolderLock(try_lock_folder(dir));  // a new folder: nobody else holds it
   }
   fs::create_directories(dir / "weights", ec);
   if (ec) throw RunError("cannot create the run folder " + dir.string() + ": " + ec.message());
-  return RunFolder(dir.string());
+  return RunFolder(dir.string(), std::move(lock));
 }
 
 void RunFolder::write_text(const std::string& file, const std::string& text) const {

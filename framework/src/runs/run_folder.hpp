@@ -10,6 +10,7 @@
 #include "seqlab/parameter.hpp"
 #include "seqlab/tensor.hpp"
 #include "training/trainer.hpp"
+#include "util/flock.hpp"
 
 namespace seqlab {
 
@@ -17,7 +18,9 @@ class RunFolder {
  public:
   // Creates `out` if given (it must not exist or be empty: a finished run is
   // never overwritten), else runs/<name>/<YYYYmmdd-HHMMSS>[-N] under the current
-  // directory. Throws ConfigError for an --out that already holds files.
+  // directory, and holds an flock on it while the RunFolder lives. Throws
+  // ConfigError for an --out that already holds files or that another process
+  // has locked (a dead process's lock is gone with it).
   static RunFolder create(const std::string& out, const std::string& name);
 
   const std::string& path() const { return path_; }
@@ -37,8 +40,9 @@ class RunFolder {
   void write_predictions(const Tensor3& targets, const Tensor3& predictions) const;
 
  private:
-  explicit RunFolder(std::string path) : path_(std::move(path)) {}
+  RunFolder(std::string path, FolderLock lock) : path_(std::move(path)), lock_(std::move(lock)) {}
   std::string path_;
+  FolderLock lock_;  // held while the run lives: a second run cannot write here too
   std::ofstream metrics_;
 };
 

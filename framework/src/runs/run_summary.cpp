@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sys/resource.h>
 
 #include "runs/run_record.hpp"
 #include "seqlab/version.hpp"
@@ -22,6 +23,13 @@ double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   const std::size_t mid = values.size() / 2;
   return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+}
+
+// The process's peak resident memory so far (Linux reports KiB).
+double peak_rss_bytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) * 1024;
 }
 
 }  // namespace
@@ -53,6 +61,8 @@ nlohmann::json summarize_run(const ResolvedExperiment& e, const RunOptions& opti
   j["train_seconds"] = train_seconds;
   j["median_epoch_ms"] = number(median(epoch_ms));
   j["parameter_count"] = parameter_count;
+  j["memory_estimate_bytes"] = c.memory.total();
+  j["peak_rss_bytes"] = peak_rss_bytes();
   j["seqlab_version"] = kVersion;
   j["compiler"] = compiler_text();
   // Where the experiment and seqlab came from; null outside a git checkout.

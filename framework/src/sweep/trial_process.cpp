@@ -1,4 +1,4 @@
-// flock for trial ownership, fork+exec for trial processes: the POSIX half of the sweep.
+// fork+exec for trial processes, the child inheriting the trial's lock.
 #include "sweep/trial_process.hpp"
 
 #include <cerrno>
@@ -6,24 +6,11 @@
 #include <cstring>
 #include <fcntl.h>
 #include <iostream>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "util/run_error.hpp"
 
 namespace seqlab {
-
-int try_lock_file(const std::filesystem::path& file) {
-  std::error_code ec;
-  std::filesystem::create_directories(file.parent_path(), ec);
-  const int fd = open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) throw RunError("cannot open " + file.string() + ": " + std::strerror(errno));
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 pid_t start_child_holding_lock(std::vector<std::string> args, const std::string& stdout_log,
                                const std::string& stderr_log, int lock) {

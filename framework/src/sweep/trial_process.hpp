@@ -1,4 +1,4 @@
-// A trial as a process of its own: its lock file, and `seqlab run` started as a child that holds that lock.
+// A trial as a process of its own: `seqlab run` started as a child that holds the trial's lock (util/flock.hpp).
 #pragma once
 
 #include <filesystem>
@@ -7,11 +7,6 @@
 #include <vector>
 
 namespace seqlab {
-
-// An exclusive flock on `file` (created with its folder if missing), or -1 when
-// another process holds it. The descriptor is close-on-exec; close() releases it.
-// Throws RunError when the file cannot be opened.
-int try_lock_file(const std::filesystem::path& file);
 
 // Starts this same executable (/proc/self/exe) with `args` (args[0] is the
 // name it sees) as a child in its own process group, stdin from /dev/null,

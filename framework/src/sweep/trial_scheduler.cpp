@@ -15,6 +15,7 @@
 #include "sweep/stop_signals.hpp"
 #include "sweep/sweep_summary.hpp"
 #include "sweep/trial_process.hpp"
+#include "util/flock.hpp"
 #include "util/usable_cores.hpp"
 
 namespace fs = std::filesystem;

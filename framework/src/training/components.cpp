@@ -2,6 +2,8 @@
 #include "training/components.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
 #include <array>
 #include <new>
 #include <xtensor/xview.hpp>
@@ -50,11 +52,30 @@ void check_set(const SequenceSet& set, const std::string& split, const Component
                    std::to_string(set.targets.shape()[0]) + " targets");
 }
 
+// Non-finite data makes the first loss NaN with no hint of why: name the first bad value instead.
+void check_finite(const SequenceSet& set, const std::string& split, const ComponentConfig& dataset,
+                  const ExperimentSource& source) {
+  for (const auto* part : {&set.inputs, &set.targets}) {
+    const auto* bad = std::find_if(part->begin(), part->end(), [](float v) { return !std::isfinite(v); });
+    if (bad == part->end()) continue;
+    const std::size_t at = static_cast<std::size_t>(bad - part->begin());
+    const std::size_t steps = part->shape()[1], features = part->shape()[2];
+    source.fail("dataset", fmt::format("dataset plugin '{}' produced {} in the {} {} at sequence {}, step {}, feature "
+                                       "{} (0-based); every value must be finite: fix or drop it in the data",
+                                       dataset.plugin->name(), std::isnan(*bad) ? "a NaN" : "an infinite value", split,
+                                       part == &set.inputs ? "inputs" : "targets", at / (steps * features),
+                                       at / features % steps, at % features));
+  }
+}
+
 }  // namespace
 
 Components instantiate(const ResolvedExperiment& experiment) {
   const ExperimentSource& source = *experiment.source;
   Components c;
+  // Before the first allocation: a run that cannot fit is refused, not killed half way.
+  c.memory = estimate_memory(experiment);
+  check_memory_fits(experiment, c.memory);
   // seqlab's own loops split the work across the threads and call BLAS from
   // each of them, so BLAS itself runs single-threaded: N threads in all.
   c.pool = std::make_unique<ThreadPool>(static_cast<std::size_t>(experiment.training.integer("threads")));
@@ -67,6 +88,8 @@ Components instantiate(const ResolvedExperiment& experiment) {
   c.data = construct(source, experiment.dataset, [&] { return dataset->load(); });
   check_set(c.data.train, "training", experiment.dataset);
   check_set(c.data.validation, "validation", experiment.dataset);
+  check_finite(c.data.train, "training", experiment.dataset, source);
+  check_finite(c.data.validation, "validation", experiment.dataset, source);
   if (c.data.train.count() == 0)
     throw RunError("dataset plugin '" + experiment.dataset.plugin->name() + "' produced no training sequences");
 

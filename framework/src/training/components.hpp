@@ -5,6 +5,7 @@
 
 #include "config/experiment.hpp"
 #include "host/plugin_loader.hpp"
+#include "training/memory_estimate.hpp"
 
 namespace seqlab {
 
@@ -18,11 +19,13 @@ struct Components {
   Handle<Model> model;
   Handle<Loss> loss;
   Handle<Optimizer> optimizer;
+  MemoryEstimate memory;  // what the run was estimated to need before anything was made
 };
 
-// Creates the components, each plugin from its own stream of the seed. A
-// dataset/model shape mismatch or a plugin's ParamError is a ConfigError; a
-// plugin that throws anything else is a RunError naming it.
+// Creates the components, each plugin from its own stream of the seed, after
+// checking that the run's memory estimate fits in what the process may use. A
+// run too large, a dataset/model shape mismatch or a plugin's ParamError is a
+// ConfigError; a plugin that throws anything else is a RunError naming it.
 Components instantiate(const ResolvedExperiment& experiment);
 
 }  // namespace seqlab

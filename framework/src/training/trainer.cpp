@@ -49,8 +49,25 @@ double Trainer::train_batch(BatchWork& work, const Tensor3& inputs, const Tensor
   if (!std::isfinite(loss)) return loss;  // no step from a poisoned gradient
   c_.loss->gradient(work.outputs, targets, work.grad_outputs);
   c_.model->backward(inputs, *work.cache, work.grad_outputs);
+  if (!gradient_is_finite()) return std::nan("");  // no step from a poisoned gradient
   c_.optimizer->step(c_.model->parameters());
   return loss;
+}
+
+bool Trainer::gradient_is_finite() {
+  double squares = 0;
+  for (const Parameter& p : c_.model->parameters())
+    for (float g : p.grad) squares += static_cast<double>(g) * g;
+  const double norm = std::sqrt(squares);
+  if (!outcome_) return std::isfinite(norm);
+  if (!std::isfinite(norm)) {
+    outcome_->gradient_not_finite = true;
+    return false;
+  }
+  if (epoch_ == 1) outcome_->first_gradient_norm = std::max(outcome_->first_gradient_norm, norm);
+  outcome_->last_gradient_norm = norm;
+  outcome_->last_gradient_epoch = epoch_;
+  return true;
 }
 
 double Trainer::train_share(const std::vector<std::size_t>& order, std::size_t first, std::size_t rows) {
@@ -82,6 +99,7 @@ double Trainer::train_share(const std::vector<std::size_t>& order, std::size_t f
   std::size_t k = 0;
   for (Parameter& p : parameters)
     for (std::size_t i = 0; i < p.size(); ++i) p.grad.data()[i] = static_cast<float>(shared_[k++]);
+  if (!gradient_is_finite()) return std::nan("");  // the summed gradient: the same in every process
   c_.optimizer->step(parameters);
   return loss;
 }
@@ -95,8 +113,14 @@ TrainingOutcome Trainer::run(const std::function<void(const EpochRecord&)>& on_e
   std::vector<std::size_t> order(count);
   std::iota(order.begin(), order.end(), 0);
   outcome.history.reserve(static_cast<std::size_t>(epochs_));
+  outcome_ = &outcome;
+  struct Done {  // outcome_ must not outlive this call
+    Trainer& t;
+    ~Done() { t.outcome_ = nullptr; }
+  } done{*this};
 
   for (int epoch = 1; epoch <= epochs_; ++epoch) {
+    epoch_ = epoch;
     const auto start = clock::now();
     EpochRecord record;
     record.epoch = epoch;

@@ -22,7 +22,12 @@ struct EpochRecord {
 struct TrainingOutcome {
   std::vector<EpochRecord> history;  // the epochs that finished with a finite loss
   bool diverged = false;
-  int diverged_epoch = 0;  // the epoch whose loss was NaN or infinite
+  int diverged_epoch = 0;  // the epoch whose loss (or gradient) was NaN or infinite
+  // The gradient's L2 norm over every parameter: the largest of the first epoch's steps, and
+  // the last finite one seen with its epoch, so a divergence can say how the gradient grew.
+  double first_gradient_norm = 0, last_gradient_norm = 0;
+  int last_gradient_epoch = 0;
+  bool gradient_not_finite = false;  // the divergence showed first in the gradient, the loss still finite
 };
 
 class Trainer {
@@ -52,6 +57,8 @@ class Trainer {
   };
   BatchWork& work_for(std::size_t batch);
   double train_batch(BatchWork& work, const Tensor3& inputs, const Tensor3& targets);
+  // Records the gradient's norm after a backward pass; false when it is not finite (no step may follow).
+  bool gradient_is_finite();
   // Data-parallel: this process's share of the batch order[first, first + rows) of the
   // training set, its gradient summed with the other processes'; the batch's mean loss.
   double train_share(const std::vector<std::size_t>& order, std::size_t first, std::size_t rows);
@@ -63,7 +70,9 @@ class Trainer {
   Random random_;
   std::map<std::size_t, BatchWork> work_;  // by batch size; steps are fixed
   BatchSplit* split_;
-  std::vector<double> shared_;  // data-parallel: every gradient, then the loss, as summed over the processes
+  std::vector<double> shared_;          // data-parallel: every gradient, then the loss, as summed over the processes
+  TrainingOutcome* outcome_ = nullptr;  // the run() in progress
+  int epoch_ = 0;
 };
 
 }  // namespace seqlab

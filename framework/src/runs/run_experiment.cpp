@@ -115,11 +115,16 @@ int run_experiment(const RunOptions& options, BatchSplit* split) {
     progress.clear();
     if (!writes) return outcome.diverged ? 1 : 0;  // every process sees the same losses
 
-    nlohmann::json summary = summarize_run(e, options, outcome, c);
-    summary["startup_ms"] = startup_ms;
-    if (split) summary["data_parallel_processes"] = split->parts();
-    folder->write_json("summary.json", summary);
+    // summary.json comes last: a run folder that has one is complete, whatever stopped a run (a full
+    // disk, a kill) before it.
+    auto write_summary = [&] {
+      nlohmann::json summary = summarize_run(e, options, outcome, c);
+      summary["startup_ms"] = startup_ms;
+      if (split) summary["data_parallel_processes"] = split->parts();
+      folder->write_json("summary.json", summary);
+    };
     if (outcome.diverged) {
+      write_summary();
       std::cerr << "error: " << divergence_text(outcome) << " Epochs before it are in " << folder->path()
                 << "/metrics.csv\n";
       return 1;
@@ -129,6 +134,7 @@ int run_experiment(const RunOptions& options, BatchSplit* split) {
     const Tensor3& predicted = trainer.predict(set.inputs);
     folder->write_predictions(set.targets, predicted);
     if (options.plots) draw_run_plots(*folder, e.name, outcome, set, predicted);
+    write_summary();
     const auto& last = outcome.history.back();
     std::cout << fmt::format("done: train loss {:.6g}", last.train_loss);
     if (std::isfinite(last.val_loss)) std::cout << fmt::format(", val loss {:.6g}", last.val_loss);

@@ -2,7 +2,9 @@
 #include "runs/run_folder.hpp"
 
 #include <chrono>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fmt/format.h>
@@ -105,7 +107,8 @@ void RunFolder::write_text(const std::string& file, const std::string& text) con
 }
 
 void RunFolder::write_json(const std::string& file, const nlohmann::json& json) const {
-  write_text(file, json.dump(2) + "\n");
+  // Text from the user's files that is not UTF-8 (a file name, say) is written with U+FFFD, not refused half way.
+  write_text(file, json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
 void RunFolder::append_metrics(const EpochRecord& r) {
@@ -115,7 +118,9 @@ void RunFolder::append_metrics(const EpochRecord& r) {
   }
   metrics_ << r.epoch << ',' << format_metric(r.train_loss) << ',' << format_metric(r.val_loss) << ','
            << format_metric(r.lr) << ',' << fmt::format("{:.6f}", r.seconds) << '\n';
-  if (!metrics_.flush()) throw RunError("cannot write " + path_ + "/metrics.csv");
+  if (!metrics_.flush())
+    throw RunError(path_ + "/metrics.csv: cannot write epoch " + std::to_string(r.epoch) + " (" + std::strerror(errno) +
+                   "); the epochs before it are kept");
 }
 
 void RunFolder::write_weights(const std::vector<Parameter>& parameters) const {

@@ -134,7 +134,7 @@ TEST_CASE("YAML that yaml-cpp accepts but seqlab would misread is refused") {
   }
   SUBCASE("a second document") {
     const auto out = expect_config_error(with_line("---\nseed: 3"));
-    CHECK(contains(out, "exp.yaml:9:1: error: a second YAML document"));
+    CHECK(contains(out, "exp.yaml:8:1: error: a second YAML document"));
   }
   SUBCASE("a duplicate key inside an override's mapping") {
     const auto out = expect_config_error(kSmallExperiment, "'model={plugin: rnn, hidden_size: 3, hidden_size: 4}'");
@@ -150,6 +150,13 @@ TEST_CASE("YAML that yaml-cpp accepts but seqlab would misread is refused") {
     CHECK(contains(out, "exp.yaml:8:71: error: nested more than 64 levels deep"));
     CHECK_FALSE(contains(out, "bad file"));
   }
+}
+
+TEST_CASE("text yaml-cpp 0.7's LoadAll never returns on (a leading comma) is refused at once") {
+  auto out = expect_config_error(",");
+  CHECK(contains(out, "exp.yaml: error: the experiment file holds no YAML value"));
+  out = expect_config_error(kSmallExperiment, "'seed=,'");
+  CHECK(contains(out, "command line override 'seed=,': error: seed: the value is empty"));
 }
 
 TEST_CASE("an experiment path that is not a file is refused with what it is") {

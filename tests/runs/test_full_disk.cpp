@@ -20,8 +20,8 @@ seqlab::test::ProcessResult run_on_small_disk(const ScratchDir& dir, const std::
   std::filesystem::create_directory(dir / "disk");
   return run_shell("unshare -rm sh -c \"mount -t tmpfs -o size=" + size + " tmpfs '" + (dir / "disk") + "' && cd '" +
                    SEQLAB_TEST_SOURCE_DIR + "' && '" + SEQLAB_TEST_BINARY +
-                   "' run experiments/sine_rnn.yaml --no-plots --out '" + (dir / "disk/run") +
-                   "'; code=\\$?; cp -r '" + (dir / "disk/run") + "' '" + copy + "'; exit \\$code\"");
+                   "' run experiments/sine_rnn.yaml --no-plots --out '" + (dir / "disk/run") + "'; code=\\$?; cp -r '" +
+                   (dir / "disk/run") + "' '" + copy + "'; exit \\$code\"");
 }
 
 // Every line of metrics.csv but a last one cut short by the full disk has all five columns.

@@ -52,21 +52,21 @@ ExperimentSource::ExperimentSource(const std::string& file, const std::vector<st
   const std::string text = read_experiment_text(file);
   const MarkLocator locate_mark = [this](const YAML::Mark& mark) { return at(mark); };
   check_flow_nesting(text, locate_mark);
-  std::vector<YAML::Node> documents;
+  check_single_document(text, locate_mark);
   try {
-    documents = YAML::LoadAll(text);
+    root_ = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(at(e.mark), "", "YAML syntax error: " + e.msg);
   }
-  if (documents.size() > 1)
-    throw ConfigError(at(documents[1].Mark()), "",
-                      "a second YAML document (after ---); an experiment file holds one, so remove the --- line or "
-                      "split the file");
-  if (!documents.empty()) root_ = documents.front();
-  if (root_.IsNull())
+  if (root_.IsNull()) {
+    // yaml-cpp 0.7 also reads some malformed text (a lone `,`) as nothing at all.
+    static const std::regex content(R"((^|\n)[ \t]*[^ \t\r\n#])");
+    const bool blank = !std::regex_search(text, content) || std::regex_match(text, std::regex(R"([-.\s]*)"));
     throw ConfigError({file}, "",
-                      "the experiment file is empty; expected a mapping with the sections "
-                      "name, seed, dataset, model, loss, optimizer, training");
+                      std::string(blank ? "the experiment file is empty" : "the experiment file holds no YAML value") +
+                          "; expected a mapping with the sections name, seed, dataset, model, loss, optimizer, "
+                          "training");
+  }
   if (!root_.IsMap())
     throw ConfigError(at(root_.Mark()), "",
                       "an experiment must be a mapping of sections (name:, seed:, "
@@ -90,14 +90,13 @@ void ExperimentSource::apply_override(const std::string& text) {
   const std::string path = m[1];
   const MarkLocator at_override = [&where](const YAML::Mark&) { return where; };
   check_flow_nesting(m[3].str(), at_override);
-  std::vector<YAML::Node> documents;
+  check_single_document(m[3].str(), at_override);
+  YAML::Node value;
   try {
-    documents = YAML::LoadAll(m[3].str());
+    value = YAML::Load(m[3].str());
   } catch (const YAML::ParserException& e) {
     throw ConfigError(where, path, "the value is not valid YAML: " + e.msg);
   }
-  if (documents.size() > 1) throw ConfigError(where, path, "the value holds more than one YAML document (---)");
-  YAML::Node value = documents.empty() ? YAML::Node() : documents.front();
   check_yaml_tree(value, path, at_override);
   if (!value.IsDefined() || value.IsNull()) throw ConfigError(where, path, "the value is empty; write key.path=value");
 

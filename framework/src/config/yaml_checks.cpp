@@ -2,6 +2,7 @@
 #include "config/yaml_checks.hpp"
 
 #include <map>
+#include <sstream>
 #include <vector>
 
 namespace seqlab {
@@ -102,6 +103,38 @@ void check_flow_nesting(const std::string& text, const MarkLocator& at) {
       --depth;
     }
     previous = c;
+  }
+}
+
+void check_single_document(const std::string& text, const MarkLocator& at) {
+  std::istringstream lines(text);
+  bool content = false, ended = false;  // the first document has begun; a `...` ended it
+  int line_number = 0;
+  for (std::string line; std::getline(lines, line); ++line_number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const auto marker = [&](const char* m) {
+      return line.compare(0, 3, m) == 0 && (line.size() == 3 || line[3] == ' ' || line[3] == '\t');
+    };
+    const auto first = line.find_first_not_of(" \t");
+    const bool blank = first == std::string::npos || line[first] == '#';
+    bool second = false;
+    if (marker("---")) {
+      second = content || ended;
+      content = true;
+    } else if (marker("...")) {
+      ended = true;
+    } else if (!blank) {
+      second = ended;
+      content = true;
+    }
+    if (second) {
+      YAML::Mark mark;
+      mark.line = line_number;
+      mark.column = 0;
+      throw ConfigError(at(mark), "",
+                        "a second YAML document (after --- or ...); an experiment holds one, so remove the marker "
+                        "or split the file");
+    }
   }
 }
 

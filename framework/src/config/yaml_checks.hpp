@@ -23,6 +23,12 @@ using MarkLocator = std::function<SourceLocation(const YAML::Mark&)>;
 // overflow the stack or report "bad file"). Throws ConfigError at the bracket.
 void check_flow_nesting(const std::string& text, const MarkLocator& at);
 
+// Refuses a second YAML document (a `---` line after the first document began, or
+// content after a `...` line) with ConfigError at its first line. A text check,
+// because yaml-cpp 0.7's YAML::LoadAll, which would count documents, never returns
+// on some inputs (a document that starts with `,`: jbeder/yaml-cpp#1040).
+void check_single_document(const std::string& text, const MarkLocator& at);
+
 // Walks a parsed document once and throws ConfigError at the first of: a key
 // given twice in one mapping (yaml-cpp keeps the first silently), an explicit
 // tag (!custom, !!str: seqlab reads plain values and would ignore it), an alias

@@ -18,17 +18,17 @@ namespace seqlab {
 // run() allocates nothing, so it may be called inside an epoch.
 class ThreadPool {
  public:
+  // Throws std::system_error when the system refuses a thread (a process limit),
+  // after stopping the ones already started.
   explicit ThreadPool(std::size_t threads) : size_(threads == 0 ? 1 : threads) {
-    for (std::size_t w = 1; w < size_; ++w) workers_.emplace_back([this, w] { work(w); });
-  }
-  ~ThreadPool() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stopping_ = true;
+    try {
+      for (std::size_t w = 1; w < size_; ++w) workers_.emplace_back([this, w] { work(w); });
+    } catch (...) {
+      stop();
+      throw;
     }
-    wake_.notify_all();
-    for (auto& t : workers_) t.join();
   }
+  ~ThreadPool() { stop(); }
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
@@ -58,6 +58,15 @@ class ThreadPool {
   }
 
  private:
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+
   struct Job {
     void (*call)(void*, std::size_t) = nullptr;
     void* fn = nullptr;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <array>
 #include <new>
+#include <system_error>
 #include <xtensor/xview.hpp>
 
 #include "training/blas_runtime.hpp"
@@ -78,7 +79,12 @@ Components instantiate(const ResolvedExperiment& experiment) {
   check_memory_fits(experiment, c.memory);
   // seqlab's own loops split the work across the threads and call BLAS from
   // each of them, so BLAS itself runs single-threaded: N threads in all.
-  c.pool = std::make_unique<ThreadPool>(static_cast<std::size_t>(experiment.training.integer("threads")));
+  const auto threads = static_cast<std::size_t>(experiment.training.integer("threads"));
+  try {
+    c.pool = std::make_unique<ThreadPool>(threads);
+  } catch (const std::system_error& e) {
+    source.fail("training.threads", fmt::format("cannot start {} threads ({}); use fewer", threads, e.what()));
+  }
   set_blas_threads(1);
 
   Random dataset_random = Random::stream(experiment.seed, "dataset");

@@ -46,24 +46,39 @@ constexpr std::string_view kSeparator = "#--overrides";
 // Never freed: the plugins must stay mapped until the process ends, or the sanitizers'
 // reports at exit (leaks) could not name frames inside them.
 const seqlab::PluginRegistry* g_registry = nullptr;
-std::string g_scratch_dir;
-std::string g_experiment_file;  // rewritten for every input; one per process, so -fork/-jobs workers never share
+std::string g_scratch_dir;      // one per process, so -fork/-jobs workers never share
+std::string g_experiment_file;  // the YAML part of each input: ExperimentSource reads a path
+std::string g_input_file;       // the whole input, for tools/fuzz to save when this process hangs for good
 
-// ExperimentSource reads a path, so each input is written to a private file once per run.
-void make_scratch_file() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string base = tmp && *tmp ? tmp : (access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-  std::string pattern = base + "/seqlab-fuzz-XXXXXX";
+// In $SEQLAB_FUZZ_SCRATCH (tools/fuzz sets it), else $TMPDIR, else /dev/shm or /tmp, as seqlab-fuzz-PID-XXXXXX:
+// the process id lets tools/fuzz find the input of a worker it has to kill.
+void make_scratch_files() {
+  std::string base = "/tmp";
+  if (access("/dev/shm", W_OK) == 0) base = "/dev/shm";
+  for (const char* name : {"TMPDIR", "SEQLAB_FUZZ_SCRATCH"})
+    if (const char* dir = std::getenv(name); dir && *dir) base = dir;
+  std::string pattern = base + "/seqlab-fuzz-" + std::to_string(getpid()) + "-XXXXXX";
   if (!mkdtemp(pattern.data())) {
     std::perror(("fuzz_experiment: cannot create a folder under " + base).c_str());
     std::exit(1);
   }
   g_scratch_dir = pattern;
   g_experiment_file = g_scratch_dir + "/experiment.yaml";
+  g_input_file = g_scratch_dir + "/input";
   std::atexit([] {
     std::remove(g_experiment_file.c_str());
+    std::remove(g_input_file.c_str());
     rmdir(g_scratch_dir.c_str());
   });
+}
+
+void write_file(const std::string& path, std::string_view text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  if (!out.flush()) {
+    std::cerr << "fuzz_experiment: cannot write " << path << "\n";
+    std::abort();
+  }
 }
 
 // The host's PluginGuard (host/plugin_guard.cpp) installs its own handlers for these signals the first
@@ -122,20 +137,15 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   // Only this build's plugins: a folder from the environment could hold plugins the loader refuses.
   unsetenv("SEQLAB_PLUGIN_PATH");
   load_plugins_keeping_signal_handlers();
-  make_scratch_file();
+  make_scratch_files();
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const Input input = split_input(std::string_view(reinterpret_cast<const char*>(data), size));
-  {
-    std::ofstream out(g_experiment_file, std::ios::binary | std::ios::trunc);
-    out.write(input.yaml.data(), static_cast<std::streamsize>(input.yaml.size()));
-    if (!out.flush()) {
-      std::cerr << "fuzz_experiment: cannot write " << g_experiment_file << "\n";
-      std::abort();
-    }
-  }
+  const std::string_view raw(reinterpret_cast<const char*>(data), size);
+  write_file(g_input_file, raw);
+  const Input input = split_input(raw);
+  write_file(g_experiment_file, input.yaml);
   try {
     auto source = std::make_shared<const seqlab::ExperimentSource>(g_experiment_file, input.overrides);
     const seqlab::ResolvedExperiment experiment = seqlab::resolve_experiment(source, *g_registry);

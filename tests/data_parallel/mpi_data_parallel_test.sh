@@ -12,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 # shellcheck source=../support/mpi_common.sh
 source "$(dirname "$0")/../support/mpi_common.sh"
-mpi() { timeout 120 "$mpirun" "${mpirun_flags[@]}" -np "$@"; }
+mpi() { timeout "$(limit 120)" "$mpirun" "${mpirun_flags[@]}" -np "$@"; }
 fail() {
   echo "FAIL: $*" >&2
   exit 1

@@ -17,6 +17,8 @@ import time
 # Six trials of a few seconds each (3000 epochs): long enough to interrupt some while they run.
 EXPERIMENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lstm_sweep.yaml")
 EPOCHS = "training.epochs=3000"
+# Time limits are Release seconds times this (ctest passes it with the TIMEOUT; sanitizer builds run slower).
+SCALE = int(os.environ.get("SEQLAB_TEST_TIMEOUT_SCALE", "1"))
 
 
 def fail(message, output=""):
@@ -26,7 +28,7 @@ def fail(message, output=""):
     sys.exit(1)
 
 
-def run_in_terminal(argv, interrupt_after, limit_s=90):
+def run_in_terminal(argv, interrupt_after, limit_s=90 * SCALE):
     """Runs argv on a pseudo-terminal, types ^C once `interrupt_after` appears in its output; (exit code, output)."""
     pid, fd = pty.fork()
     if pid == 0:
@@ -82,7 +84,7 @@ def main():
         if not 1 <= finished < 6:
             fail(f"expected some but not all trials recorded after ^C, found {finished}", output)
 
-        again = subprocess.run(mpi, capture_output=True, text=True, timeout=120)
+        again = subprocess.run(mpi, capture_output=True, text=True, timeout=120 * SCALE)
         print(again.stdout + again.stderr)
         if again.returncode != 0:
             fail(f"the resumed sweep exited {again.returncode}", again.stdout + again.stderr)

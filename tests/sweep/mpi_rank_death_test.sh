@@ -37,11 +37,11 @@ rank_with_trial() {
   return 1
 }
 
-timeout 90 "${mpi[@]}" --enable-recovery "$seqlab" sweep "$experiment" --backend mpi --rank-timeout 3 --out "$tmp/mpi" \
-  >"$tmp/mpi.log" 2>&1 &
+timeout "$(limit 90)" "${mpi[@]}" --enable-recovery "$seqlab" sweep "$experiment" --backend mpi --rank-timeout 3 \
+  --out "$tmp/mpi" >"$tmp/mpi.log" 2>&1 &
 mpirun_pid=$!
 victim=""
-for _ in $(seq 300); do
+for _ in $(seq "$(limit 300)"); do  # polls 0.05 s apart
   victim="$(rank_with_trial 1)" && break
   sleep 0.05
 done
@@ -68,7 +68,7 @@ set -e
 [[ $code == 1 ]] || fail "--collect should exit 1 while a trial is failed, got $code"
 
 # The lost trial is rerun with --retry-failed; then the sweep is whole and matches a local one.
-timeout 120 "${mpi[@]}" "$seqlab" sweep "$experiment" --backend mpi --retry-failed --out "$tmp/mpi" \
+timeout "$(limit 120)" "${mpi[@]}" "$seqlab" sweep "$experiment" --backend mpi --retry-failed --out "$tmp/mpi" \
   >"$tmp/mpi.log" 2>&1 || fail "the --retry-failed rerun exited $?"
 grep -q "6 trials, 1 to run" "$tmp/mpi.log" || fail "the rerun should run only the lost trial"
 "$seqlab" sweep "$experiment" --jobs 1 --out "$tmp/local" >/dev/null 2>&1 || fail "the local sweep failed"

@@ -28,7 +28,7 @@ mpi=("$mpirun" "${mpirun_flags[@]}" -np 3)  # 3 ranks on 2 cores; each sees both
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-out="$(timeout 60 "${mpi[@]}" "$seqlab" sweep "$tmp/exp.yaml" --backend mpi --out "$tmp/mpi" 2>&1)" ||
+out="$(timeout "$(limit 60)" "${mpi[@]}" "$seqlab" sweep "$tmp/exp.yaml" --backend mpi --out "$tmp/mpi" 2>&1)" ||
   fail "mpirun exited $?: $out"
 echo "$out"
 grep -q "6 trials, 6 to run, 3 MPI ranks" <<<"$out" || fail "no sweep header"
@@ -44,7 +44,7 @@ for dir in "$tmp"/mpi/trials/*/; do
 done
 
 # Resume: every trial is finished, nothing runs again.
-again="$(timeout 60 "${mpi[@]}" "$seqlab" sweep "$tmp/exp.yaml" --backend mpi --out "$tmp/mpi" 2>&1)" ||
+again="$(timeout "$(limit 60)" "${mpi[@]}" "$seqlab" sweep "$tmp/exp.yaml" --backend mpi --out "$tmp/mpi" 2>&1)" ||
   fail "the resumed mpirun exited $?: $again"
 grep -q "6 trials, 0 to run" <<<"$again" || fail "the rerun did not skip the finished trials: $again"
 diff <(without_folders "$tmp/local/summary.csv") <(without_folders "$tmp/mpi/summary.csv") ||

@@ -1,5 +1,6 @@
 // Dataset plugin `sine`: windows of a sine wave, the target the wave shifted ahead.
 #include <cmath>
+#include <string>
 #include <seqlab/plugin.hpp>
 
 namespace {
@@ -50,6 +51,39 @@ class SineDataset : public seqlab::Dataset {
     return splits;
   }
 
+  seqlab::DataDescription describe() const override {
+    seqlab::DataDescription d;
+    d.inputs = {{"sin(x)"}};
+    d.targets = {{"sin(x + shift)"}};
+    if (shift_is_one_step()) d.fed_back = {0};
+    d.time_name = "x";
+    d.time_kind = seqlab::TimeKind::number;
+    return d;
+  }
+
+  // One window of the wave from x = 0, whose continuation a forecast extends: only when the target is the
+  // next step's input (shift == one step), so that feeding a prediction back keeps the wave's spacing.
+  seqlab::DataSeries series() const override {
+    seqlab::DataSeries s;
+    if (!shift_is_one_step()) return s;
+    s.inputs = seqlab::Tensor2::from_shape({steps_, 1});
+    s.targets = seqlab::Tensor2::from_shape({steps_, 1});
+    for (std::size_t k = 0; k < steps_; ++k) {
+      s.times.push_back(step() * k);
+      s.inputs(k, 0) = s.targets(k, 0) = static_cast<float>(std::sin(step() * k));
+    }
+    s.time_step = step();
+    s.window = steps_;
+    return s;
+  }
+
+  seqlab::Tensor2 continuation(std::size_t steps) const override {
+    if (!shift_is_one_step()) return {};
+    seqlab::Tensor2 truth = seqlab::Tensor2::from_shape({steps, 1});
+    for (std::size_t i = 0; i < steps; ++i) truth(i, 0) = static_cast<float>(std::sin(step() * (steps_ + i)));
+    return truth;
+  }
+
  private:
   seqlab::SequenceSet generate(std::size_t count) {
     const std::size_t target_steps = every_step_ ? steps_ : 1;
@@ -72,6 +106,9 @@ class SineDataset : public seqlab::Dataset {
     }
     return set;
   }
+
+  double step() const { return steps_ > 1 ? span_ / static_cast<double>(steps_ - 1) : span_; }
+  bool shift_is_one_step() const { return std::abs(shift_ - step()) <= 1e-9 * step(); }
 
   seqlab::Random random_;
   std::size_t num_samples_, val_samples_, steps_;

@@ -87,10 +87,14 @@ seqlab::ParamValues params_for(const seqlab::LoadedPlugin& p, const nlohmann::js
         break;
       case seqlab::ParamType::text:
       case seqlab::ParamType::choice:
+      case seqlab::ParamType::path:
         values[spec.name] = v.get<std::string>();
         break;
       case seqlab::ParamType::real_list:
         values[spec.name] = v.get<std::vector<double>>();
+        break;
+      case seqlab::ParamType::text_list:
+        values[spec.name] = v.get<std::vector<std::string>>();
         break;
     }
   }

@@ -1,32 +1,85 @@
-// The dataset plugin interface: produces training and validation sequences.
+// The dataset plugin interface: produces training, validation and test sequences, and, for data that is
+// one series in time, what the runner needs to report in the data's own units, score baselines and forecast.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <vector>
 
 #include "seqlab/tensor.hpp"
 
 namespace seqlab {
 
-// A set of sequences. inputs: (count, steps, input_size). targets: (count,
-// target_steps, output_size), where target_steps is 1 when only the value after
-// the last step is predicted, or `steps` when every step is.
+// A set of sequences (windows). inputs: (count, steps, input_size). targets: (count, target_steps,
+// output_size), where target_steps is 1 when only the values after the last step are predicted, or `steps`
+// when every step is.
 struct SequenceSet {
   Tensor3 inputs;
   Tensor3 targets;
+  // Optional, one per sequence: the row of DataSeries its last input step is. Baselines (persistence) and
+  // plots over time read it; leave it empty when the data is not one series.
+  std::vector<std::size_t> last_rows;
   std::size_t count() const { return inputs.shape()[0]; }
 };
 
 struct DatasetSplits {
   SequenceSet train;
   SequenceSet validation;  // may have count() == 0
+  SequenceSet test;        // may have count() == 0; scored once at the end of a run, beside baselines
+};
+
+// One named column and how the model's numbers map to the data's: data = model * scale + offset.
+struct Feature {
+  std::string name;
+  double offset = 0;
+  double scale = 1;
+};
+
+enum class TimeKind { none, number, date };  // date: seconds since 1970-01-01 UTC, written as ISO-8601
+
+// What the numbers mean. Everything a person reads (predictions, plots, test metrics, forecasts) is turned
+// back into the data's units with it; the training loss stays in the model's.
+struct DataDescription {
+  std::vector<Feature> inputs;   // one per input feature; empty: unnamed, already in the data's units
+  std::vector<Feature> targets;  // one per target column
+  // The model's outputs are horizon x targets: step h (0-based) of target j is output h * targets + j.
+  std::size_t horizon = 1;
+  // Per target column: the input feature whose next step it is (an autoregressive forecast feeds the
+  // prediction back there), or -1. Empty: none is.
+  std::vector<int> fed_back;
+  std::string normalize = "none";  // how offset and scale were fitted, for the record
+  std::string time_name;           // the time column's name; empty when rows are only numbered
+  TimeKind time_kind = TimeKind::none;
+};
+
+// The whole series in time order, in the model's units: the rows windows are cut from.
+struct DataSeries {
+  Tensor2 inputs;             // (rows, input features); NaN where the data has a gap it skips
+  Tensor2 targets;            // (rows, target columns)
+  std::vector<double> times;  // per row: the time column (seconds since 1970 for dates), or the row number
+  double time_step = 1;       // the data's spacing in time (the median step)
+  std::size_t window = 0;     // input steps of one sequence
+  std::size_t rows() const { return inputs.shape()[0]; }
 };
 
 class Dataset {
  public:
   virtual ~Dataset() = default;
-  // Builds both splits. Called once per run; all randomness comes from the
-  // Random the plugin was constructed with, so the result is a function of the seed.
+  // Builds the splits. Called once per run; all randomness comes from the Random the plugin was
+  // constructed with, so the result is a function of the seed.
   virtual DatasetSplits load() = 0;
+
+  // After load(): names, units and time of the features. Default: unnamed, in the data's units.
+  virtual DataDescription describe() const { return {}; }
+  // Before load(): use these units (a finished run's describe()) instead of fitting them to this data, so
+  // `seqlab eval` and `seqlab predict` on new data see numbers as the trained model did.
+  virtual void use_units(const DataDescription& /*units*/) {}
+  // After load(): the series the windows were cut from, for baselines and forecasts. Default: none (rows()
+  // == 0), for data that is not one series.
+  virtual DataSeries series() const { return {}; }
+  // After load(): the true target values of the `steps` rows after the series' end, (steps, targets) in the
+  // model's units, where the dataset knows them (a synthetic wave). Default: unknown (empty).
+  virtual Tensor2 continuation(std::size_t /*steps*/) const { return {}; }
 };
 
 }  // namespace seqlab

@@ -31,6 +31,7 @@ struct DataPlan {
   double train = 0, validation = 0;  // sequences
   double steps = 0, input_size = 0;  // inputs: (count, steps, input_size)
   double target_steps = 0, output_size = 0;
+  double test = 0;  // sequences
 };
 
 // Bytes a model holds: once (`fixed_bytes`: parameters, their gradients, any copies), per cache

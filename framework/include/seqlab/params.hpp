@@ -13,10 +13,11 @@
 
 namespace seqlab {
 
-enum class ParamType { integer, real, boolean, text, choice, real_list };
+// path: a file name, resolved against the experiment file's folder when relative, read with text().
+enum class ParamType { integer, real, boolean, text, choice, real_list, text_list, path };
 
-// One parameter's value. Integers are int64, reals double, lists of reals a vector.
-using ParamValue = std::variant<std::int64_t, double, bool, std::string, std::vector<double>>;
+// One parameter's value. Integers are int64, reals double, lists vectors; text, choices and paths strings.
+using ParamValue = std::variant<std::int64_t, double, bool, std::string, std::vector<double>, std::vector<std::string>>;
 
 // A parameter declared once, as data: parsing, validation, defaults, `seqlab
 // plugins NAME` and the docs all follow from it. Build with the helpers below:
@@ -93,6 +94,22 @@ inline ParamSpec real_list(std::string name, std::vector<double> def, std::size_
   return s;
 }
 
+// A list of strings (`columns: [temperature, 3]`); a single string is read as a list of one.
+inline ParamSpec text_list(std::string name, std::vector<std::string> def, std::string help) {
+  ParamSpec s{std::move(name), ParamType::text_list};
+  s.default_value = std::move(def);
+  s.help = std::move(help);
+  return s;
+}
+// A file: relative names are resolved against the folder of the experiment file (command-line overrides
+// too), so the value the plugin reads, and config.yaml records, is absolute. Not checked for existence.
+inline ParamSpec file_path(std::string name, std::optional<std::string> def, std::string help) {
+  ParamSpec s{std::move(name), ParamType::path};
+  if (def) s.default_value = *def;
+  s.help = std::move(help);
+  return s;
+}
+
 using ParamSchema = std::vector<ParamSpec>;
 
 // The validated values of one plugin's parameters: every declared parameter is
@@ -108,6 +125,9 @@ class ParamValues {
   bool boolean(const std::string& name) const { return get<bool>(name); }
   const std::string& text(const std::string& name) const { return get<std::string>(name); }
   const std::vector<double>& real_list(const std::string& name) const { return get<std::vector<double>>(name); }
+  const std::vector<std::string>& text_list(const std::string& name) const {
+    return get<std::vector<std::string>>(name);
+  }
   bool has(const std::string& name) const { return values_.count(name) != 0; }
   const std::map<std::string, ParamValue>& all() const { return values_; }
 

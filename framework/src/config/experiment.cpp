@@ -159,6 +159,10 @@ std::string resolved_configuration(const ResolvedExperiment& experiment) {
         out << YAML::Flow << YAML::BeginSeq;
         for (double v : *list) out << format_value(v);
         out << YAML::EndSeq;
+      } else if (const auto* texts = std::get_if<std::vector<std::string>>(&value)) {
+        out << YAML::Flow << YAML::BeginSeq;
+        for (const auto& v : *texts) out << v;
+        out << YAML::EndSeq;
       } else {
         out << format_value(value);
       }

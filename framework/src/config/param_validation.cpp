@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fmt/format.h>
 #include <limits>
+#include <filesystem>
 #include <regex>
 
 #include "util/suggest.hpp"
@@ -86,6 +87,22 @@ ParamValue convert(const ParamSpec& spec, const YAML::Node& node, const Experime
     if (spec.list_length && values.size() != spec.list_length) return fail(type_text(spec));
     return values;
   }
+  auto utf8_text = [&](const YAML::Node& scalar) {
+    // It is written into config.yaml and summary.json, and may name a folder.
+    if (!is_valid_utf8(scalar.Scalar()))
+      source.fail(path, "is not valid UTF-8 text; save the file as UTF-8" + with_help(spec));
+    return scalar.Scalar();
+  };
+  if (spec.type == ParamType::text_list) {
+    if (node.IsScalar()) return std::vector<std::string>{utf8_text(node)};
+    if (!node.IsSequence()) return fail(type_text(spec) + " like [a, b]");
+    std::vector<std::string> values;
+    for (const auto& item : node) {
+      if (!item.IsScalar()) return fail(type_text(spec) + " like [a, b]");
+      values.push_back(utf8_text(item));
+    }
+    return values;
+  }
   if (!node.IsScalar()) return fail(type_text(spec));
   const std::string& text = node.Scalar();
   switch (spec.type) {
@@ -109,9 +126,16 @@ ParamValue convert(const ParamSpec& spec, const YAML::Node& node, const Experime
       if (text == "false" || text == "False") return false;
       return fail("true or false");
     case ParamType::text:
-      // It is written into config.yaml and summary.json, and may name a folder.
-      if (!is_valid_utf8(text)) source.fail(path, "is not valid UTF-8 text; save the file as UTF-8" + with_help(spec));
-      return text;
+      return utf8_text(node);
+    case ParamType::path: {
+      if (text.empty()) return fail("a file name");
+      // Relative to the experiment file, wherever seqlab runs from; absolute in config.yaml, so a run folder's
+      // copy of the experiment finds the same file.
+      const std::filesystem::path given(utf8_text(node));
+      if (given.is_absolute()) return given.lexically_normal().string();
+      const std::filesystem::path folder = std::filesystem::absolute(source.file()).parent_path();
+      return (folder / given).lexically_normal().string();
+    }
     case ParamType::choice: {
       for (const auto& c : spec.choices)
         if (c == text) return text;
@@ -120,6 +144,7 @@ ParamValue convert(const ParamSpec& spec, const YAML::Node& node, const Experime
                             (guess.empty() ? "" : "; did you mean '" + guess + "'?"));
     }
     case ParamType::real_list:
+    case ParamType::text_list:
       break;
   }
   throw std::logic_error("unhandled parameter type");
@@ -213,6 +238,11 @@ std::string format_value(const ParamValue& value) {
       for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + (*this)(v[i]);
       return s + "]";
     }
+    std::string operator()(const std::vector<std::string>& v) const {
+      std::string s = "[";
+      for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+      return s + "]";
+    }
   };
   return std::visit(Formatter{}, value);
 }
@@ -231,6 +261,10 @@ std::string type_text(const ParamSpec& spec) {
       return "one of " + join(spec.choices, "|");
     case ParamType::real_list:
       return spec.list_length ? "a list of " + std::to_string(spec.list_length) + " numbers" : "a list of numbers";
+    case ParamType::text_list:
+      return "a list of strings";
+    case ParamType::path:
+      return "a file name";
   }
   return "?";
 }

@@ -40,6 +40,10 @@ std::string type_name(const ParamSpec& spec) {
       return "choice";
     case ParamType::real_list:
       return spec.list_length ? "list of " + std::to_string(spec.list_length) + " numbers" : "list of numbers";
+    case ParamType::text_list:
+      return "list of strings";
+    case ParamType::path:
+      return "file";
   }
   return "?";
 }

@@ -28,7 +28,10 @@ bool default_has_type(const ParamSpec& spec, const ParamValue& v) {
       return std::holds_alternative<bool>(v);
     case ParamType::text:
     case ParamType::choice:
+    case ParamType::path:
       return std::holds_alternative<std::string>(v);
+    case ParamType::text_list:
+      return std::holds_alternative<std::vector<std::string>>(v);
     case ParamType::real_list:
       return std::holds_alternative<std::vector<double>>(v);
   }

@@ -103,7 +103,7 @@ MemoryEstimate estimate_memory(const ResolvedExperiment& e) {
     return estimate;  // without the data's shape, neither the model nor its batches can be sized
   }
   const DataPlan data = dataset.plan_data({e.dataset.params, {}, threads});
-  estimate.data = (data.train + data.validation) *
+  estimate.data = (data.train + data.validation + data.test) *
                   (data.steps * data.input_size + data.target_steps * data.output_size) * sizeof(float);
   if (!model.plan_model) {
     estimate.unknown.push_back(who(e.model));
@@ -115,13 +115,14 @@ MemoryEstimate estimate_memory(const ResolvedExperiment& e) {
   estimate.model = plan.fixed_bytes;
 
   // Trainer::work_for keeps one batch shape per distinct row count alive: the training
-  // batch, a smaller last mini-batch, the validation set, and the set predicted at the end.
+  // batch, a smaller last mini-batch, the validation set, the sets predicted at the end and the test set.
   const double count = data.train;
   const double batch_size = static_cast<double>(e.training.integer("batch_size"));
   const bool mini = batch_size > 0 && batch_size < count;
   const double batch = mini ? batch_size : count;
   std::set<double> evaluated = {data.validation > 0 ? data.validation : count};
   if (data.validation > 0) evaluated.insert(data.validation);
+  if (data.test > 0) evaluated.insert(data.test);
   double activations = batch_bytes(plan, data, batch, true, mini);
   const double last = mini ? std::fmod(count, batch) : 0;
   if (last > 0) activations += batch_bytes(plan, data, last, true, true);

@@ -20,6 +20,9 @@ struct PredictionSeries {
   std::vector<double> target;
   std::vector<double> predicted;
   std::string x_label;
+  std::vector<double> x;   // the index's values (a time column); empty: 0, 1, 2, ...
+  bool x_is_date = false;  // x in seconds since 1970 UTC, drawn as dates
+  std::string y_label;     // "value" when empty
 };
 
 // `drawn` is false when the PNG could not be drawn; `note` then says why and how

@@ -8,6 +8,7 @@
 
 #include "config/error_report.hpp"
 #include "config/experiment.hpp"
+#include "runs/readout.hpp"
 #include "runs/run_folder.hpp"
 #include "runs/run_plots.hpp"
 #include "runs/run_summary.hpp"
@@ -117,10 +118,12 @@ int run_experiment(const RunOptions& options, BatchSplit* split) {
 
     // summary.json comes last: a run folder that has one is complete, whatever stopped a run (a full
     // disk, a kill) before it.
+    std::optional<TestScore> test;
     auto write_summary = [&] {
       nlohmann::json summary = summarize_run(e, options, outcome, c);
       summary["startup_ms"] = startup_ms;
       if (split) summary["data_parallel_processes"] = split->parts();
+      if (test) summary["test"] = test_score_json(*test);
       folder->write_json("summary.json", summary);
     };
     if (outcome.diverged) {
@@ -130,14 +133,23 @@ int run_experiment(const RunOptions& options, BatchSplit* split) {
       return 1;
     }
     folder->write_weights(c.model->parameters());
-    const SequenceSet& set = shown_set(c);
-    const Tensor3& predicted = trainer.predict(set.inputs);
-    folder->write_predictions(set.targets, predicted);
-    if (options.plots) draw_run_plots(*folder, e.name, outcome, set, predicted);
+    const Readout readout = make_readout(c, e);
+    const SequenceSet& set = shown_set(c.data);
+    const Tensor3 predicted = trainer.predict(set.inputs);
+    folder->write_text("predictions.csv", predictions_csv(set, predicted, readout));
+    folder->write_json("data_units.json", description_to_json(readout.description));
+    if (c.data.test.count() > 0) {
+      test = score_test_split(c, &set == &c.data.test ? predicted : trainer.predict(c.data.test.inputs), readout);
+      folder->write_text("test_metrics.csv", test_metrics_csv(*test));
+    }
+    if (options.plots) draw_run_plots(*folder, e.name, outcome, prediction_series(set, predicted, readout));
     write_summary();
     const auto& last = outcome.history.back();
     std::cout << fmt::format("done: train loss {:.6g}", last.train_loss);
     if (std::isfinite(last.val_loss)) std::cout << fmt::format(", val loss {:.6g}", last.val_loss);
+    if (readout.description.normalize != "none")
+      std::cout << fmt::format(" (losses in {}-normalised units)", readout.description.normalize);
+    if (test) std::cout << "; " << test_score_line(*test);
     std::cout << "; run folder " << folder->path() << "\n";
     return 0;
   });

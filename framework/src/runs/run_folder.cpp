@@ -128,14 +128,4 @@ void RunFolder::write_weights(const std::vector<Parameter>& parameters) const {
     write_npy((fs::path(path_) / "weights" / (p.name + ".npy")).string(), p.value.data(), p.shape);
 }
 
-void RunFolder::write_predictions(const Tensor3& targets, const Tensor3& predictions) const {
-  std::string text = "sequence,step,feature,target,prediction\n";
-  const auto& shape = targets.shape();
-  for (std::size_t n = 0; n < shape[0]; ++n)
-    for (std::size_t t = 0; t < shape[1]; ++t)
-      for (std::size_t f = 0; f < shape[2]; ++f)
-        text += fmt::format("{},{},{},{},{}\n", n, t, f, targets(n, t, f), predictions(n, t, f));
-  write_text("predictions.csv", text);
-}
-
 }  // namespace seqlab

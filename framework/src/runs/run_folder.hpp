@@ -36,9 +36,6 @@ class RunFolder {
   // weights/<state_dict name>.npy for each parameter, in PyTorch's shapes.
   void write_weights(const std::vector<Parameter>& parameters) const;
 
-  // predictions.csv: sequence,step,feature,target,prediction.
-  void write_predictions(const Tensor3& targets, const Tensor3& predictions) const;
-
  private:
   RunFolder(std::string path, FolderLock lock) : path_(std::move(path)), lock_(std::move(lock)) {}
   std::string path_;

@@ -11,6 +11,7 @@
 #include "runs/plots.hpp"
 #include "runs/run_folder.hpp"
 #include "util/atomic_file.hpp"
+#include "util/csv_text.hpp"
 
 namespace seqlab {
 
@@ -24,13 +25,6 @@ std::string file_part(const std::string& text) {
   for (char& c : out)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
   return out;
-}
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
 }
 
 double metric_of(const SweepSummaryInput& in, const TrialResult& r) {

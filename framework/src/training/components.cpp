@@ -51,6 +51,25 @@ void check_set(const SequenceSet& set, const std::string& split, const Component
   if (set.targets.shape()[0] != set.inputs.shape()[0])
     throw RunError(who + " produced " + std::to_string(set.inputs.shape()[0]) + " " + split + " inputs but " +
                    std::to_string(set.targets.shape()[0]) + " targets");
+  if (!set.last_rows.empty() && set.last_rows.size() != set.count())
+    throw RunError(who + " gave " + std::to_string(set.last_rows.size()) + " last_rows for " +
+                   std::to_string(set.count()) + " " + split + " sequences (it must give one each, or none)");
+}
+
+// Every split must fit the one model: the same steps and features as the first non-empty one.
+void check_same_shape(const SequenceSet& set, const SequenceSet& first, const std::string& split,
+                      const ComponentConfig& dataset) {
+  if (set.count() == 0) return;
+  for (int part = 0; part < 2; ++part) {
+    const Tensor3& a = part ? set.targets : set.inputs;
+    const Tensor3& b = part ? first.targets : first.inputs;
+    if (a.shape()[1] != b.shape()[1] || a.shape()[2] != b.shape()[2])
+      throw RunError(
+          fmt::format("dataset plugin '{}' produced {} {} of {} steps x {} features, unlike the other "
+                      "split's {} x {}",
+                      dataset.plugin->name(), split, part ? "targets" : "inputs", a.shape()[1], a.shape()[2],
+                      b.shape()[1], b.shape()[2]));
+  }
 }
 
 // Non-finite data makes the first loss NaN with no hint of why: name the first bad value instead.
@@ -71,7 +90,7 @@ void check_finite(const SequenceSet& set, const std::string& split, const Compon
 
 }  // namespace
 
-Components instantiate(const ResolvedExperiment& experiment) {
+Components instantiate(const ResolvedExperiment& experiment, const DataDescription* units) {
   const ExperimentSource& source = *experiment.source;
   Components c;
   // Before the first allocation: a run that cannot fit is refused, not killed half way.
@@ -88,19 +107,29 @@ Components instantiate(const ResolvedExperiment& experiment) {
   set_blas_threads(1);
 
   Random dataset_random = Random::stream(experiment.seed, "dataset");
-  auto dataset = construct(source, experiment.dataset, [&] {
+  c.dataset = construct(source, experiment.dataset, [&] {
     return create_dataset(*experiment.dataset.plugin, {experiment.dataset.params, dataset_random, {}, c.pool.get()});
   });
-  c.data = construct(source, experiment.dataset, [&] { return dataset->load(); });
-  check_set(c.data.train, "training", experiment.dataset);
-  check_set(c.data.validation, "validation", experiment.dataset);
-  check_finite(c.data.train, "training", experiment.dataset, source);
-  check_finite(c.data.validation, "validation", experiment.dataset, source);
-  if (c.data.train.count() == 0)
-    throw RunError("dataset plugin '" + experiment.dataset.plugin->name() + "' produced no training sequences");
+  c.data = construct(source, experiment.dataset, [&] {
+    if (units) c.dataset->use_units(*units);
+    return c.dataset->load();
+  });
+  const std::pair<const SequenceSet*, const char*> splits[] = {
+      {&c.data.train, "training"}, {&c.data.validation, "validation"}, {&c.data.test, "test"}};
+  const SequenceSet* first = nullptr;  // the model's shape comes from it
+  for (const auto& [set, name] : splits) {
+    check_set(*set, name, experiment.dataset);
+    check_finite(*set, name, experiment.dataset, source);
+    if (!first && set->count() > 0) first = set;
+    if (first) check_same_shape(*set, *first, name, experiment.dataset);
+  }
+  // eval and predict (with `units`) may bring data that is all test period.
+  if (units ? !first : c.data.train.count() == 0)
+    throw RunError("dataset plugin '" + experiment.dataset.plugin->name() + "' produced no " +
+                   (units ? "sequences" : "training sequences"));
 
-  const auto& in = c.data.train.inputs.shape();
-  const auto& out = c.data.train.targets.shape();
+  const auto& in = first->inputs.shape();
+  const auto& out = first->targets.shape();
   c.shape = {in[2], out[2], in[1], out[1]};
   const ParamValues& model_params = experiment.model.params;
   for (const char* io : {"input_size", "output_size"}) {
@@ -137,7 +166,7 @@ Components instantiate(const ResolvedExperiment& experiment) {
                                 "(e.g. model.head: sequence with dataset.target: sequence)");
   }
   // One sequence through the model proves the output shape before any epoch runs.
-  Tensor3 probe_in = xt::view(c.data.train.inputs, xt::range(0, 1), xt::all(), xt::all());
+  Tensor3 probe_in = xt::view(first->inputs, xt::range(0, 1), xt::all(), xt::all());
   Tensor3 probe_out;
   auto probe_cache = c.model->make_cache(1, c.shape.steps);
   c.model->forward(probe_in, *probe_cache, probe_out);

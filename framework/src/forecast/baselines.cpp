@@ -1,0 +1,87 @@
+// Persistence and the least-squares linear autoregression, both in the model's units.
+#include "forecast/baselines.hpp"
+
+#include <cmath>
+#include <limits>
+#include <xtensor-blas/xlinalg.hpp>
+
+namespace seqlab {
+
+namespace {
+
+constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
+
+// The design matrix row of window n: its inputs flattened step by step, then the intercept's 1.
+void design_row(const Tensor3& inputs, std::size_t n, double* row) {
+  const std::size_t width = inputs.shape()[1] * inputs.shape()[2];
+  const float* window = &inputs(n, 0, 0);
+  for (std::size_t i = 0; i < width; ++i) row[i] = window[i];
+  row[width] = 1.0;
+}
+
+}  // namespace
+
+Matrix last_step(const Tensor3& values) {
+  const std::size_t count = values.shape()[0], steps = values.shape()[1], outputs = values.shape()[2];
+  Matrix out = Matrix::from_shape({count, outputs});
+  for (std::size_t n = 0; n < count; ++n)
+    for (std::size_t o = 0; o < outputs; ++o) out(n, o) = values(n, steps - 1, o);
+  return out;
+}
+
+Matrix persistence_forecast(const SequenceSet& set, const DataSeries& series, const std::vector<OutputFeature>& outputs,
+                            std::size_t season) {
+  Matrix out = Matrix::from_shape({set.count(), outputs.size()});
+  for (std::size_t n = 0; n < set.count(); ++n) {
+    const auto last = static_cast<long long>(set.last_rows.at(n));
+    for (std::size_t o = 0; o < outputs.size(); ++o) {
+      long long row = last;
+      if (season > 0) {
+        const auto ahead = static_cast<long long>(outputs[o].step) + 1;  // the predicted row is last + ahead
+        const auto s = static_cast<long long>(season);
+        row = last + ahead - s * ((ahead + s - 1) / s);  // the latest row a whole number of seasons back, <= last
+      }
+      out(n, o) = row < 0 || row >= static_cast<long long>(series.rows())
+                      ? kMissing
+                      : static_cast<double>(series.targets(static_cast<std::size_t>(row), outputs[o].target));
+    }
+  }
+  return out;
+}
+
+LinearAutoregression fit_linear_autoregression(const SequenceSet& train) {
+  const std::size_t count = train.count();
+  const std::size_t columns = train.inputs.shape()[1] * train.inputs.shape()[2] + 1;
+  const std::size_t used = std::max<std::size_t>(1, std::min(count, kMaxDesignValues / columns));
+  const Matrix targets = last_step(train.targets);
+  Matrix design = Matrix::from_shape({used, columns});
+  Matrix wanted = Matrix::from_shape({used, targets.shape()[1]});
+  for (std::size_t i = 0; i < used; ++i) {
+    // Evenly spaced over the training period, the last window always among them.
+    const std::size_t n =
+        used == count ? i : (count - 1) - (used - 1 - i) * (count - 1) / std::max<std::size_t>(1, used - 1);
+    design_row(train.inputs, n, &design(i, 0));
+    for (std::size_t o = 0; o < wanted.shape()[1]; ++o) wanted(i, o) = targets(n, o);
+  }
+  LinearAutoregression fit;
+  fit.weights = std::get<0>(xt::linalg::lstsq(design, wanted));
+  fit.windows_used = used;
+  return fit;
+}
+
+Matrix predict_linear_autoregression(const LinearAutoregression& fit, const SequenceSet& set) {
+  const std::size_t columns = fit.weights.shape()[0], outputs = fit.weights.shape()[1];
+  Matrix out = Matrix::from_shape({set.count(), outputs});
+  std::vector<double> row(columns);
+  for (std::size_t n = 0; n < set.count(); ++n) {
+    design_row(set.inputs, n, row.data());
+    for (std::size_t o = 0; o < outputs; ++o) {
+      double sum = 0;
+      for (std::size_t c = 0; c < columns; ++c) sum += row[c] * fit.weights(c, o);
+      out(n, o) = sum;
+    }
+  }
+  return out;
+}
+
+}  // namespace seqlab

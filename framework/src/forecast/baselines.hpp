@@ -1,0 +1,36 @@
+// The two baselines a model must beat on the test windows: persistence and a linear autoregression.
+#pragma once
+
+#include <cstddef>
+#include <xtensor/xtensor.hpp>
+
+#include "forecast/data_units.hpp"
+#include "seqlab/dataset.hpp"
+
+namespace seqlab {
+
+using Matrix = xt::xtensor<double, 2>;
+
+// What a set's windows are scored on: the targets of their last target step, (count, outputs), model units.
+// With `target: sequence` that is the step whose inputs are the whole window, the one forecast compares.
+Matrix last_step(const Tensor3& values);
+
+// Persistence, (count, outputs) in model units: output (h, j) of a window repeats target j's value at the
+// window's last row; with `season` S > 0, the value S rows before the predicted row (row last + h + 1), going
+// back whole seasons while that row is not yet observed. NaN where the row is before the series or in a gap.
+// Needs series.rows() > 0 and set.last_rows.
+Matrix persistence_forecast(const SequenceSet& set, const DataSeries& series, const std::vector<OutputFeature>& outputs,
+                            std::size_t season);
+
+// outputs = [window inputs flattened, 1] . weights, fitted by least squares (LAPACK's gelsd through
+// xtensor-blas, minimum norm when the windows do not determine it) on training windows: all of them while the
+// design matrix stays under kMaxDesignValues doubles, else that many evenly spaced ones.
+struct LinearAutoregression {
+  Matrix weights;  // (window * inputs + 1, outputs)
+  std::size_t windows_used = 0;
+};
+inline constexpr std::size_t kMaxDesignValues = std::size_t{1} << 22;  // 32 MiB of doubles
+LinearAutoregression fit_linear_autoregression(const SequenceSet& train);
+Matrix predict_linear_autoregression(const LinearAutoregression& fit, const SequenceSet& set);
+
+}  // namespace seqlab

@@ -1,0 +1,37 @@
+// The model's numbers in the data's own units: a dataset's DataDescription applied to outputs, and its record.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "seqlab/dataset.hpp"
+
+namespace seqlab {
+
+// One model output: its name and how its value maps to the data's units (data = model * scale + offset).
+struct OutputFeature {
+  std::string name;
+  std::size_t target = 0;  // the target column it predicts
+  std::size_t step = 0;    // 0-based step ahead of the window's last row, minus one (horizon index)
+  double offset = 0;
+  double scale = 1;
+  double to_data(double model_value) const { return model_value * scale + offset; }
+};
+
+// One per model output (`output_size` of them). Output h * targets + j is target j, h steps further; with a
+// horizon above 1 it is named "<target>+<h+1>". A dataset that does not describe itself gets "output <f>" in
+// the model's units. Throws RunError when the description's targets x horizon is not `output_size`.
+std::vector<OutputFeature> output_features(const DataDescription& description, std::size_t output_size,
+                                           const std::string& dataset_name);
+
+// data_units.json in a run folder: everything in DataDescription, so eval and predict read new data as the
+// run did. from_json throws std::runtime_error naming what is malformed.
+nlohmann::json description_to_json(const DataDescription& description);
+DataDescription description_from_json(const nlohmann::json& json);
+
+// A time value as a person reads it: dates as ISO-8601 UTC ("2024-01-31" at midnight, else
+// "2024-01-31T06:30:00Z"), numbers as their shortest exact text.
+std::string format_time(double value, TimeKind kind);
+
+}  // namespace seqlab

@@ -1,0 +1,276 @@
+// The mechanics every plot shares: .dat and .gp files written safely, and gnuplot run headless on them.
+#include "runs/gnuplot_files.hpp"
+
+#include "util/atomic_file.hpp"
+
+#include <gnuplot-iostream.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+
+namespace seqlab {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kWidth = 900;
+constexpr int kHeight = 500;
+// Up to this many points each point gets a marker; beyond it, markers are clutter.
+constexpr std::size_t kMaxMarkedPoints = 30;
+constexpr std::size_t kMaxNoteDetail = 400;
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
+  }
+  return out + "'";
+}
+
+bool valid_png(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::array<unsigned char, 24> head{};
+  if (!in.read(reinterpret_cast<char*>(head.data()), head.size())) return false;
+  static const unsigned char kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  if (std::memcmp(head.data(), kSignature, 8) != 0) return false;
+  if (std::memcmp(head.data() + 12, "IHDR", 4) != 0) return false;
+  auto be32 = [&](std::size_t at) {
+    return (std::uint32_t{head[at]} << 24) | (std::uint32_t{head[at + 1]} << 16) | (std::uint32_t{head[at + 2]} << 8) |
+           std::uint32_t{head[at + 3]};
+  };
+  return be32(16) > 0 && be32(20) > 0;
+}
+
+std::string find_gnuplot() {
+  static std::mutex mutex;
+  static bool looked = false;
+  static std::string looked_for_path;
+  static std::string found;
+
+  const char* env = std::getenv("PATH");
+  const std::string path = env ? env : "/usr/bin:/bin";  // POSIX default search path
+  std::lock_guard<std::mutex> lock(mutex);
+  if (looked && path == looked_for_path) return found;
+  found.clear();
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find(':', start);
+    if (end == std::string::npos) end = path.size();
+    std::string entry = path.substr(start, end - start);
+    if (entry.empty()) entry = ".";  // an empty PATH entry means the current directory
+    const fs::path candidate = fs::path(entry) / "gnuplot";
+    std::error_code ec;
+    if (fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) {
+      found = fs::absolute(candidate, ec).string();
+      if (ec) found = candidate.string();
+      break;
+    }
+    start = end + 1;
+  }
+  looked = true;
+  looked_for_path = path;
+  return found;
+}
+
+// Ignores SIGPIPE for its lifetime, so a gnuplot that dies mid-write makes the
+// write fail instead of killing this process; restores the previous handler.
+class SigpipeIgnored {
+ public:
+  SigpipeIgnored() {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    installed_ = ::sigaction(SIGPIPE, &ignore, &previous_) == 0;
+  }
+  ~SigpipeIgnored() {
+    if (installed_) ::sigaction(SIGPIPE, &previous_, nullptr);
+  }
+  SigpipeIgnored(const SigpipeIgnored&) = delete;
+  SigpipeIgnored& operator=(const SigpipeIgnored&) = delete;
+
+ private:
+  struct sigaction previous_ {};
+  bool installed_ = false;
+};
+
+// gnuplot's messages are captured in a temporary file so a failure can be told
+// in the note rather than scattered on the terminal.
+class TempFile {
+ public:
+  TempFile() {
+    std::error_code ec;
+    fs::path dir = fs::temp_directory_path(ec);
+    if (ec) dir = "/tmp";
+    std::string pattern = (dir / "seqlab-gnuplot-XXXXXX").string();
+    const int fd = ::mkstemp(pattern.data());
+    if (fd >= 0) {
+      ::close(fd);
+      path_ = pattern;
+    }
+  }
+  ~TempFile() {
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+
+  const std::string& path() const { return path_; }  // empty if none could be made
+  std::string text() const {
+    if (path_.empty()) return {};
+    std::ifstream in(path_, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+ private:
+  std::string path_;
+};
+
+// gnuplot's messages on one line with runs of whitespace collapsed, cut to fit a note.
+std::string condense(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    const bool space = c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    if (!space)
+      out += c;
+    else if (!out.empty() && out.back() != ' ')
+      out += ' ';
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  if (out.size() > kMaxNoteDetail) out = out.substr(0, kMaxNoteDetail) + "...";
+  return out;
+}
+
+}  // namespace
+
+std::string number_text(double v) {
+  if (std::isnan(v)) return "NaN";
+  std::array<char, 32> buf{};
+  auto res = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  return std::string(buf.data(), res.ptr);
+}
+
+std::string gp_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'')
+      out += "''";
+    else if (static_cast<unsigned char>(c) < 0x20)
+      out += ' ';
+    else
+      out += c;
+  }
+  return out + "'";
+}
+
+std::string one_line(const std::string& s) {
+  std::string out = s;
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  return out;
+}
+
+void write_file(const fs::path& path, const std::string& text) { write_file_atomically(path.string(), text); }
+
+fs::path prepare_dir(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error(dir + ": cannot create the plot folder: " + ec.message());
+  fs::path abs = fs::absolute(dir, ec);
+  return ec ? fs::path(dir) : abs;
+}
+
+// pngcairo when this gnuplot has it (anti-aliased), else libgd's png. `noenhanced` keeps '_' in names literal.
+std::string script_preamble(const std::string& stem, const std::string& title, const std::string& what) {
+  std::ostringstream gp;
+  gp << "# " << stem << ".gp: " << what << "\n"
+     << "# Redraw " << stem << ".png from " << stem << ".dat by running, inside this folder:\n"
+     << "#   gnuplot " << stem << ".gp\n"
+     << "if (strstrt(GPVAL_TERMINALS, ' pngcairo ') > 0) {\n"
+     << "  set terminal pngcairo size " << kWidth << "," << kHeight << " noenhanced font 'Sans,11' linewidth 1\n"
+     << "} else {\n"
+     << "  set terminal png size " << kWidth << "," << kHeight << " noenhanced\n"
+     << "}\n"
+     << "set output '" << stem << ".png'\n";
+  if (!title.empty()) gp << "set title " << gp_quote(title) << "\n";
+  gp << "set grid xtics ytics linecolor rgb '#d0d0d0' linetype 1 dashtype 3\n"
+     << "set border linecolor rgb '#404040'\n"
+     << "set key opaque\n";
+  return gp.str();
+}
+
+std::string time_axis(bool dates) {
+  return dates ? "set xdata time\nset timefmt '%s'\nset format x '%Y-%m-%d'\nset xtics rotate by -30\n" : "";
+}
+
+std::string line_style(std::size_t points) {
+  return points <= kMaxMarkedPoints ? "linespoints pointtype 7 pointsize 0.7" : "lines";
+}
+
+PlotOutcome draw(const fs::path& dir, const std::string& stem, bool has_points, const std::string& what) {
+  // Whatever happens next, a PNG from an earlier run must not pass for this data.
+  const fs::path png = dir / (stem + ".png");
+  std::error_code ignored;
+  fs::remove(png, ignored);
+  if (!has_points) return {false, what + " is empty, so " + stem + ".png was not drawn"};
+
+  const std::string rerun = "run `gnuplot " + stem + ".gp` in " + dir.string();
+  const std::string gnuplot = find_gnuplot();
+  if (gnuplot.empty())
+    return {false,
+            "gnuplot not found on PATH, so " + stem + ".png was not drawn; " + rerun + " after installing gnuplot-nox"};
+
+  TempFile messages;
+  const std::string err = messages.path().empty() ? "/dev/null" : messages.path();
+  // The shell reports gnuplot's exit status in the message file; DISPLAY and
+  // GNUTERM are dropped so nothing tries to open a window.
+  const std::string command = "unset DISPLAY GNUTERM; " + shell_quote(gnuplot) + " 2>" + shell_quote(err) +
+                              " || echo \"gnuplot exited with status $?\" >>" + shell_quote(err);
+  bool sent = false;
+  std::string failure;
+  {
+    SigpipeIgnored sigpipe_ignored;
+    try {
+      // The PNG is complete only once gnuplot has exited, which the Gnuplot
+      // destructor waits for (pclose); hence this scope ends before the check.
+      Gnuplot gp(command);
+      gp << "cd " << gp_quote(dir.string()) << "\n"
+         << "load " << gp_quote(stem + ".gp") << "\n";
+      gp.flush();
+      sent = static_cast<bool>(gp);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+  }
+  const std::string detail = condense(messages.text());
+  if (valid_png(png) && detail.find("gnuplot exited with status") == std::string::npos) return {true, {}};
+
+  fs::remove(png, ignored);  // an empty or partial PNG would only mislead
+  std::string note = "gnuplot could not draw " + stem + ".png";
+  if (!failure.empty())
+    note += " (" + failure + ")";
+  else if (!sent)
+    note += " (its pipe closed early)";
+  if (!detail.empty()) note += ": " + detail;
+  return {false, note + "; " + rerun + " to see why"};
+}
+
+bool gnuplot_available() { return !find_gnuplot().empty(); }
+
+}  // namespace seqlab

@@ -1,0 +1,32 @@
+// What every plot shares: its .dat and .gp files, written safely, and gnuplot run headless on them.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "runs/plots.hpp"
+
+namespace seqlab {
+
+// Shortest text that reads back as the same double; locale-independent, unlike printf. NaN as "NaN".
+std::string number_text(double v);
+// A gnuplot single-quoted string: backslashes are literal, a quote is doubled; control characters (a
+// newline would end the command) become spaces.
+std::string gp_quote(const std::string& s);
+// For '#' comment lines in the .dat and .gp: control characters become spaces.
+std::string one_line(const std::string& s);
+// Writes beside the target and renames, so a reader never sees half a file.
+void write_file(const std::filesystem::path& path, const std::string& text);
+// Creates the plot folder; its absolute path.
+std::filesystem::path prepare_dir(const std::string& dir);
+// The lines every script starts with: terminal, output <stem>.png, title, grid.
+std::string script_preamble(const std::string& stem, const std::string& title, const std::string& what);
+// The x axis settings for dates when `dates` (the .dat holds seconds since 1970 UTC), else nothing.
+std::string time_axis(bool dates);
+// Lines with a marker per point while there are few points, plain lines beyond.
+std::string line_style(std::size_t points);
+// Runs `<stem>.gp` inside `dir` through a gnuplot pipe and checks the PNG it left. `what` names the data for
+// the note when there is nothing to draw (`has_points` false).
+PlotOutcome draw(const std::filesystem::path& dir, const std::string& stem, bool has_points, const std::string& what);
+
+}  // namespace seqlab

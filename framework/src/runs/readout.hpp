@@ -1,0 +1,42 @@
+// What a trained model says about a run's data, in the data's own units: predictions.csv, the prediction
+// plot's series, and the test split scored beside the baselines.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/experiment.hpp"
+#include "forecast/data_units.hpp"
+#include "forecast/test_score.hpp"
+#include "runs/plots.hpp"
+#include "training/components.hpp"
+
+namespace seqlab {
+
+struct Readout {
+  std::string dataset_name;
+  DataDescription description;
+  std::vector<OutputFeature> outputs;  // one per model output
+  DataSeries series;                   // rows() == 0 when the data is not one series
+  std::size_t season = 0;              // dataset.season when the dataset has one: persistence's period
+};
+
+// Asks the loaded dataset for its description and series. Throws RunError when they do not fit its data.
+Readout make_readout(const Components& c, const ResolvedExperiment& e);
+
+// The set a run's predictions.csv and prediction plot show: the test split, else validation, else training.
+const SequenceSet& shown_set(const DatasetSplits& data);
+
+// predictions.csv: sequence,step,feature,target,prediction[,time], in the data's units; feature is the output's
+// name, time (when the data is a series) the predicted row's, ISO-8601 for dates.
+std::string predictions_csv(const SequenceSet& set, const Tensor3& predicted, const Readout& readout);
+
+// The prediction plot: a series' windows over time (their last step's first output), else as before: the
+// first sequence along its steps, or the sequences sorted by target.
+PredictionSeries prediction_series(const SequenceSet& set, const Tensor3& predicted, const Readout& readout);
+
+// The test split scored, or nothing when the dataset has none.
+std::optional<TestScore> score_test_split(const Components& c, const Tensor3& test_predicted, const Readout& readout);
+
+}  // namespace seqlab

@@ -5,7 +5,7 @@
 
 namespace {
 
-// Each sequence: x_k = start + span * k / (steps - 1), start ~ U[0, 1);
+// Each sequence: x_k = start + span * k / (steps - 1), start ~ U[0, start_max) (the tutorial: U[0, 1));
 // input sin(x_k) (+ optional Gaussian noise), target sin(x_k + shift), either
 // at the last step only (target: last) or at every step (target: sequence).
 class SineDataset : public seqlab::Dataset {
@@ -19,6 +19,7 @@ class SineDataset : public seqlab::Dataset {
              integer("seq_length", 50, "steps per sequence").between(1, 1e6),
              real("shift", 0.1, "how far ahead the target is, in radians"),
              real("span", 2 * M_PI, "radians covered by one sequence").above(0),
+             real("start_max", 1.0, "each sequence starts at x ~ U[0, start_max); 2*pi covers every phase").above(0),
              real("noise", 0.0, "standard deviation of Gaussian noise added to the inputs").at_least(0),
              choice("target", {"last", "sequence"}, "last",
                     "predict the value after the last step only, or at every step")}};
@@ -41,6 +42,7 @@ class SineDataset : public seqlab::Dataset {
         steps_(static_cast<std::size_t>(args.params.integer("seq_length"))),
         shift_(args.params.real("shift")),
         span_(args.params.real("span")),
+        start_max_(args.params.real("start_max")),
         noise_(args.params.real("noise")),
         every_step_(args.params.text("target") == "sequence") {}
 
@@ -91,7 +93,7 @@ class SineDataset : public seqlab::Dataset {
     set.inputs = seqlab::Tensor3::from_shape({count, steps_, 1});
     set.targets = seqlab::Tensor3::from_shape({count, target_steps, 1});
     for (std::size_t n = 0; n < count; ++n) {
-      const double start = random_.uniform();
+      const double start = start_max_ * random_.uniform();
       for (std::size_t k = 0; k < steps_; ++k) {
         // Same spacing as numpy.linspace(start, start + span, steps).
         const double x = steps_ == 1 ? start : start + span_ * k / static_cast<double>(steps_ - 1);
@@ -112,7 +114,7 @@ class SineDataset : public seqlab::Dataset {
 
   seqlab::Random random_;
   std::size_t num_samples_, val_samples_, steps_;
-  double shift_, span_, noise_;
+  double shift_, span_, start_max_, noise_;
   bool every_step_;
 };
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/subcommand.hpp"
+#include "runs/finished_run.hpp"
 #include "runs/run_experiment.hpp"
 #include "runs/run_folder.hpp"
 #include "util/sha256.hpp"
@@ -72,10 +73,7 @@ int reproduce(const ReproduceOptions& options) {
   RunOptions run;
   run.common = options.common;
   // The plugins the run used, from where it found them, and the folders its experiment added.
-  for (const auto& [kind, plugin] : summary["plugins"].items())
-    if (fs::exists(plugin.value("file", ""))) run.common.plugin_dirs.push_back(fs::path(plugin["file"]).parent_path());
-  for (const auto& dir : summary.value("plugin_dirs", std::vector<std::string>{}))
-    run.common.plugin_dirs.push_back(dir);
+  for (const auto& dir : recorded_plugin_dirs(summary)) run.common.plugin_dirs.push_back(dir);
   run.experiment = (original / "config.yaml").string();
   run.out = options.out.empty() ? original.string() + "-reproduced" : options.out;
   run.threads = summary.value("threads", 1);

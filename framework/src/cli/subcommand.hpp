@@ -33,6 +33,8 @@ Subcommand add_check_command(CLI::App& app, const Invocation& invocation);
 Subcommand add_reproduce_command(CLI::App& app, const Invocation& invocation);
 Subcommand add_compare_command(CLI::App& app, const Invocation& invocation);
 Subcommand add_sweep_command(CLI::App& app, const Invocation& invocation);
+Subcommand add_eval_command(CLI::App& app, const Invocation& invocation);
+Subcommand add_predict_command(CLI::App& app, const Invocation& invocation);
 
 // Options several subcommands share.
 void add_plugin_dir_option(CLI::App& app, CommonOptions& common);

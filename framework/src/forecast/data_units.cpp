@@ -101,9 +101,8 @@ DataDescription description_from_json(const nlohmann::json& json) {
 std::string format_time(double value, TimeKind kind) {
   if (kind != TimeKind::date || !std::isfinite(value)) {
     if (std::isnan(value)) return "";
-    std::array<char, 32> buf{};
-    const auto end = std::to_chars(buf.data(), buf.data() + buf.size(), value).ptr;
-    return std::string(buf.data(), end);
+    // 12 digits: a time continued as last + k * step shows as 5.1, not 5.1000000000000005.
+    return fmt::format("{:.12g}", value);
   }
   const auto seconds = static_cast<std::time_t>(std::llround(value));
   std::tm parts{};

@@ -31,7 +31,7 @@ nlohmann::json description_to_json(const DataDescription& description);
 DataDescription description_from_json(const nlohmann::json& json);
 
 // A time value as a person reads it: dates as ISO-8601 UTC ("2024-01-31" at midnight, else
-// "2024-01-31T06:30:00Z"), numbers as their shortest exact text.
+// "2024-01-31T06:30:00Z"), numbers to 12 significant digits.
 std::string format_time(double value, TimeKind kind);
 
 }  // namespace seqlab

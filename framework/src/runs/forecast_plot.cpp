@@ -27,7 +27,7 @@ PlotOutcome plot_forecast(const std::string& dir, const ForecastSeries& s, const
     if (truth) dat << ' ' << number_text(s.truth[i]);
     dat << '\n';
   }
-  write_file(folder / "forecast.dat", dat.str());
+  write_plot_file(folder / "forecast.dat", dat.str());
 
   std::ostringstream gp;
   gp << script_preamble("forecast", title, "the data, the forecast after it and the truth where known") << "set xlabel "
@@ -44,7 +44,7 @@ PlotOutcome plot_forecast(const std::string& dir, const ForecastSeries& s, const
     gp << ", \\\n     '' index 1 using 1:3 with " << line_style(s.forecast.size())
        << " linewidth 2 dashtype 2 linecolor rgb '#2ca02c' title 'truth'";
   gp << "\nunset output\n";
-  write_file(folder / "forecast.gp", gp.str());
+  write_plot_file(folder / "forecast.gp", gp.str());
   return draw(folder, "forecast", !s.forecast.empty(), "the forecast");
 }
 

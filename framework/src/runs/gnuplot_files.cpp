@@ -186,7 +186,7 @@ std::string one_line(const std::string& s) {
   return out;
 }
 
-void write_file(const fs::path& path, const std::string& text) { write_file_atomically(path.string(), text); }
+void write_plot_file(const fs::path& path, const std::string& text) { write_file_atomically(path.string(), text); }
 
 fs::path prepare_dir(const std::string& dir) {
   std::error_code ec;

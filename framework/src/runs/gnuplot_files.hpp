@@ -16,7 +16,7 @@ std::string gp_quote(const std::string& s);
 // For '#' comment lines in the .dat and .gp: control characters become spaces.
 std::string one_line(const std::string& s);
 // Writes beside the target and renames, so a reader never sees half a file.
-void write_file(const std::filesystem::path& path, const std::string& text);
+void write_plot_file(const std::filesystem::path& path, const std::string& text);
 // Creates the plot folder; its absolute path.
 std::filesystem::path prepare_dir(const std::string& dir);
 // The lines every script starts with: terminal, output <stem>.png, title, grid.

@@ -30,7 +30,7 @@ PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std:
     if (has_val) dat << ' ' << number_text(curve.val_loss[i]);
     dat << '\n';
   }
-  write_file(folder / "loss.dat", dat.str());
+  write_plot_file(folder / "loss.dat", dat.str());
 
   // The range of the values a log axis can show.
   double low = 0, high = 0;
@@ -65,7 +65,7 @@ PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std:
   if (has_val)
     gp << ", \\\n     '' using 1:3 with " << style << " linewidth 2 linecolor rgb '#d62728' title 'validation'";
   gp << "\nunset output\n";
-  write_file(folder / "loss.gp", gp.str());
+  write_plot_file(folder / "loss.gp", gp.str());
 
   return draw(folder, "loss", n > 0, "the loss curve");
 }
@@ -90,12 +90,12 @@ PlotOutcome plot_loss_overlay(const std::string& dir, const std::string& stem, c
     plot << (c ? ", \\\n     " : "plot ") << "'" << stem << ".dat' index " << c
          << " using 1:2 with lines linewidth 2 title " << gp_quote(curves[c].label + (use_val ? " (val)" : " (train)"));
   }
-  write_file(folder / (stem + ".dat"), dat.str());
+  write_plot_file(folder / (stem + ".dat"), dat.str());
   std::ostringstream gp;
   gp << script_preamble(stem, title, "loss curves of several runs") << "set xlabel 'epoch'\n"
      << "set ylabel 'loss (log scale)'\nset logscale y\nset format y '%.0e'\nset key top right\n"
      << plot.str() << "\nunset output\n";
-  write_file(folder / (stem + ".gp"), gp.str());
+  write_plot_file(folder / (stem + ".gp"), gp.str());
   return draw(folder, stem, any_points, "the overlaid loss curves");
 }
 
@@ -130,7 +130,7 @@ PlotOutcome plot_metric_vs(const std::string& dir, const std::string& stem, cons
     if (at == categories.end()) at = categories.insert(categories.end(), xs[i]);
     dat << (at - categories.begin()) << ' ' << number_text(ys[i]) << " # " << one_line(xs[i]) << '\n';
   }
-  write_file(folder / (stem + ".dat"), dat.str());
+  write_plot_file(folder / (stem + ".dat"), dat.str());
 
   std::ostringstream gp;
   gp << script_preamble(stem, title, y_label + " against " + x_label) << "set xlabel " << gp_quote(x_label) << "\n"
@@ -149,7 +149,7 @@ PlotOutcome plot_metric_vs(const std::string& dir, const std::string& stem, cons
   }
   gp << "plot '" << stem << ".dat' using 1:2 with points pointtype 7 pointsize 1.2 linecolor rgb '#1f77b4'\n"
      << "unset output\n";
-  write_file(folder / (stem + ".gp"), gp.str());
+  write_plot_file(folder / (stem + ".gp"), gp.str());
   return draw(folder, stem, any_points, "the " + y_label + " against " + x_label);
 }
 
@@ -168,7 +168,7 @@ PlotOutcome plot_predictions(const std::string& dir, const PredictionSeries& ser
   for (std::size_t i = 0; i < n; ++i)
     dat << (series.x.empty() ? std::to_string(i) : number_text(series.x[i])) << ' ' << number_text(series.target[i])
         << ' ' << number_text(series.predicted[i]) << '\n';
-  write_file(folder / "prediction.dat", dat.str());
+  write_plot_file(folder / "prediction.dat", dat.str());
 
   std::ostringstream gp;
   const std::string style = line_style(n);
@@ -181,7 +181,7 @@ PlotOutcome plot_predictions(const std::string& dir, const PredictionSeries& ser
      << "plot 'prediction.dat' using 1:2 with " << style << " linewidth 2 linecolor rgb '#1f77b4' title 'target', \\\n"
      << "     '' using 1:3 with " << style << " linewidth 2 dashtype 2 linecolor rgb '#ff7f0e' title 'predicted'\n"
      << "unset output\n";
-  write_file(folder / "prediction.gp", gp.str());
+  write_plot_file(folder / "prediction.gp", gp.str());
 
   return draw(folder, "prediction", n > 0, "the prediction series");
 }

@@ -59,6 +59,17 @@ LossCurve read_loss_curve(const std::string& metrics_csv) {
 }
 
 RunFolder RunFolder::create(const std::string& out, const std::string& name) {
+  // resolve_experiment() allows only plain folder names; this keeps it so if that ever changes.
+  if (!is_within(fs::path("runs") / name, "runs"))
+    throw std::logic_error("run name '" + name + "' leads outside runs/");
+  RunFolder folder = create_under(out, fs::path("runs") / name);
+  std::error_code ec;
+  fs::create_directories(fs::path(folder.path()) / "weights", ec);
+  if (ec) throw RunError("cannot create the run folder " + folder.path() + ": " + ec.message());
+  return folder;
+}
+
+RunFolder RunFolder::create_under(const std::string& out, const std::filesystem::path& parent) {
   std::error_code ec;
   fs::path dir;
   FolderLock lock;
@@ -85,20 +96,16 @@ RunFolder RunFolder::create(const std::string& out, const std::string& name) {
     localtime_r(&now, &local);
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
-    dir = fs::path("runs") / name / stamp;
-    // resolve_experiment() allows only plain folder names; this keeps it so if that ever changes.
-    if (!is_within(dir, "runs")) throw std::logic_error("run name '" + name + "' leads outside runs/");
+    dir = parent / stamp;
     fs::create_directories(dir.parent_path(), ec);
     if (ec) throw RunError("cannot create " + dir.parent_path().string() + ": " + ec.message());
     // create_directory() is atomic: of two runs started in the same second, each gets its own folder.
     for (int n = 2; !fs::create_directory(dir, ec); ++n) {
       if (ec) throw RunError("cannot create the run folder " + dir.string() + ": " + ec.message());
-      dir = fs::path("runs") / name / (std::string(stamp) + "-" + std::to_string(n));
+      dir = parent / (std::string(stamp) + "-" + std::to_string(n));
     }
     lock = FolderLock(try_lock_folder(dir));  // a new folder: nobody else holds it
   }
-  fs::create_directories(dir / "weights", ec);
-  if (ec) throw RunError("cannot create the run folder " + dir.string() + ": " + ec.message());
   return RunFolder(dir.string(), std::move(lock));
 }
 

@@ -1,6 +1,7 @@
 // A run's output folder: config, metrics, weights, predictions and summary, each written safely.
 #pragma once
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -22,6 +23,8 @@ class RunFolder {
   // ConfigError for an --out that already holds files or that another process
   // has locked (a dead process's lock is gone with it).
   static RunFolder create(const std::string& out, const std::string& name);
+  // The same for any output folder: `out`, else <parent>/<YYYYmmdd-HHMMSS>[-N] (eval's RUN_DIR/eval/...).
+  static RunFolder create_under(const std::string& out, const std::filesystem::path& parent);
 
   const std::string& path() const { return path_; }
 

@@ -1,0 +1,64 @@
+// `seqlab eval`: reload, predict the test windows, score them with the baselines, write the results apart.
+#include "runs/evaluate_run.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "config/config_error.hpp"
+#include "config/error_report.hpp"
+#include "runs/finished_run.hpp"
+#include "runs/readout.hpp"
+#include "runs/run_folder.hpp"
+#include "training/trainer.hpp"
+
+namespace fs = std::filesystem;
+
+namespace seqlab {
+
+std::vector<std::string> other_file_overrides(const std::string& file) {
+  return {"dataset.path=" + fs::absolute(file).lexically_normal().string(), "dataset.split=[0, 0, 1]"};
+}
+
+int evaluate_run(const EvalOptions& options) {
+  return report_errors([&] {
+    std::vector<std::string> overrides = options.overrides;
+    if (!options.data.empty())
+      for (const auto& o : other_file_overrides(options.data)) overrides.push_back(o);
+    FinishedRun run = reload_finished_run(options.run_dir, overrides, options.common);
+    Components& c = run.components;
+    const ResolvedExperiment& e = run.loaded.experiment;
+    if (c.data.test.count() == 0) {
+      SourceLocation where;
+      where.file = (run.dir / "config.yaml").string();
+      throw ConfigError(where, "dataset",
+                        "the run's data has no test windows to score (dataset '" + e.dataset.plugin->name() +
+                            "' has no test split here); give another file with --data FILE");
+    }
+
+    RunFolder folder = RunFolder::create_under(options.out, run.dir / "eval");
+    Trainer trainer(c, e.training, Random::stream(e.seed, "training"));
+    const Readout readout = make_readout(c, e);
+    const Tensor3 predicted = trainer.predict(c.data.test.inputs);
+    const TestScore score = *score_test_split(c, predicted, readout);
+    folder.write_text("predictions.csv", predictions_csv(c.data.test, predicted, readout));
+    if (options.plots) {
+      const PlotOutcome plot = plot_predictions(folder.path(), prediction_series(c.data.test, predicted, readout),
+                                                e.name + ": test, true vs predicted");
+      if (!plot.drawn) std::cerr << "note: " << plot.note << "\n";
+    }
+    nlohmann::json record = {{"run", fs::absolute(run.dir).lexically_normal().string()},
+                             {"data", options.data.empty() ? "the run's test split"
+                                                           : fs::absolute(options.data).lexically_normal().string()},
+                             {"overrides", options.overrides},
+                             {"threads", e.training.integer("threads")},
+                             {"test", test_score_json(score)}};
+    folder.write_json("eval.json", record);
+    std::cout << "eval " << run.dir.string() << ": " << test_score_line(score) << "; results in " << folder.path()
+              << "\n";
+    return 0;
+  });
+}
+
+}  // namespace seqlab

@@ -1,0 +1,37 @@
+// A finished run brought back to life for `seqlab eval` and `seqlab predict`: its resolved experiment, the
+// plugins it used, its data read in its units, and its trained weights.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "config/experiment.hpp"
+#include "runs/run_options.hpp"
+#include "training/components.hpp"
+
+namespace seqlab {
+
+struct FinishedRun {
+  std::filesystem::path dir;
+  nlohmann::json summary;
+  LoadedExperiment loaded;  // RUN_DIR/config.yaml with the overrides given
+  Components components;    // data read in the run's units (data_units.json), the run's weights loaded
+};
+
+// The plugin folders a run's summary.json records: where each plugin was found, then those the experiment
+// added. `seqlab reproduce` starts from them too.
+std::vector<std::string> recorded_plugin_dirs(const nlohmann::json& summary);
+
+// Reloads the run in `dir`. The overrides apply on top of its config.yaml (training.threads is the recorded
+// thread count unless they say otherwise). Warns on stderr when a plugin's sha256 differs from the one the run
+// recorded. A folder that is not a completed run, or weights that do not fit the model (every mismatch
+// listed), is a ConfigError.
+FinishedRun reload_finished_run(const std::string& dir, std::vector<std::string> overrides,
+                                const CommonOptions& common);
+
+// Reads weights/<name>.npy into each parameter; every missing file or wrong shape is listed in one ConfigError.
+void load_weights(const std::filesystem::path& weights_dir, std::vector<Parameter>& parameters);
+
+}  // namespace seqlab

@@ -1,0 +1,101 @@
+// `seqlab predict`: reload, forecast K steps from the data's last window, write them with their times.
+#include "runs/forecast_run.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <iostream>
+
+#include "config/error_report.hpp"
+#include "forecast/forecaster.hpp"
+#include "runs/evaluate_run.hpp"
+#include "runs/finished_run.hpp"
+#include "runs/forecast_plot.hpp"
+#include "runs/readout.hpp"
+#include "runs/run_folder.hpp"
+#include "training/trainer.hpp"
+#include "util/csv_text.hpp"
+
+namespace fs = std::filesystem;
+
+namespace seqlab {
+
+namespace {
+
+double time_at(const DataSeries& s, std::size_t row) {
+  if (row < s.times.size()) return s.times[row];
+  if (s.times.empty()) return static_cast<double>(row);
+  return s.times.back() + static_cast<double>(row + 1 - s.times.size()) * s.time_step;
+}
+
+Feature target_feature(const DataDescription& d, std::size_t j) {
+  return j < d.targets.size() ? d.targets[j] : Feature{"target " + std::to_string(j)};
+}
+
+double in_data_units(const Feature& f, float model_value) { return model_value * f.scale + f.offset; }
+
+}  // namespace
+
+int forecast_run(const PredictOptions& options) {
+  return report_errors([&] {
+    FinishedRun run = reload_finished_run(
+        options.run_dir, options.input.empty() ? std::vector<std::string>{} : other_file_overrides(options.input),
+        options.common);
+    Components& c = run.components;
+    const ResolvedExperiment& e = run.loaded.experiment;
+    Trainer trainer(c, e.training, Random::stream(e.seed, "training"));
+    const Readout readout = make_readout(c, e);
+    const DataSeries& series = readout.series;
+    const DataDescription& d = readout.description;
+    const Forecast result = forecast([&](const Tensor3& inputs) { return Tensor3(trainer.predict(inputs)); }, d, series,
+                                     options.steps, readout.dataset_name);
+    const Tensor2 truth = c.dataset->continuation(options.steps);
+    const bool has_truth = truth.dimension() == 2 && truth.shape()[0] == options.steps;
+
+    RunFolder folder = RunFolder::create_under(options.out, run.dir / "predict");
+    const std::size_t targets = result.values.shape()[1];
+    std::string csv = csv_field(d.time_name.empty() ? "step" : d.time_name);
+    for (std::size_t j = 0; j < targets; ++j) csv += "," + csv_field(target_feature(d, j).name);
+    if (has_truth)
+      for (std::size_t j = 0; j < targets; ++j) csv += "," + csv_field(target_feature(d, j).name + " (truth)");
+    csv += "\n";
+    const std::size_t rows = series.rows();
+    for (std::size_t k = 0; k < options.steps; ++k) {
+      csv += csv_field(format_time(time_at(series, rows + k), d.time_kind));
+      for (std::size_t j = 0; j < targets; ++j)
+        csv += fmt::format(",{}", static_cast<float>(in_data_units(target_feature(d, j), result.values(k, j))));
+      if (has_truth)
+        for (std::size_t j = 0; j < targets; ++j)
+          csv += fmt::format(",{}", static_cast<float>(in_data_units(target_feature(d, j), truth(k, j))));
+      csv += "\n";
+    }
+    folder.write_text("forecast.csv", csv);
+
+    if (options.plots) {
+      ForecastSeries plot;
+      const Feature first = target_feature(d, 0);
+      const std::size_t shown = std::min(rows, std::max(series.window, options.steps));
+      for (std::size_t r = rows - shown; r < rows; ++r) {
+        plot.history_x.push_back(time_at(series, r));
+        plot.history.push_back(in_data_units(first, series.targets(r, 0)));
+      }
+      for (std::size_t k = 0; k < options.steps; ++k) {
+        plot.x.push_back(time_at(series, rows + k));
+        plot.forecast.push_back(in_data_units(first, result.values(k, 0)));
+        if (has_truth) plot.truth.push_back(in_data_units(first, truth(k, 0)));
+      }
+      plot.x_is_date = d.time_kind == TimeKind::date;
+      plot.x_label = d.time_name.empty() ? "row" : d.time_name;
+      plot.y_label = first.name;
+      const PlotOutcome drawn = plot_forecast(
+          folder.path(), plot, fmt::format("{}: {} steps forecast ({})", e.name, options.steps, result.method));
+      if (!drawn.drawn) std::cerr << "note: " << drawn.note << "\n";
+    }
+    std::cout << fmt::format(
+        "forecast: {} step(s) of {} target(s), {} ({} pass(es) through the model); {}/forecast.csv\n", options.steps,
+        targets, result.method, result.model_calls, folder.path());
+    return 0;
+  });
+}
+
+}  // namespace seqlab

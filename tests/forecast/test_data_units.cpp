@@ -1,0 +1,53 @@
+// Output names and units, their JSON record, and times as text.
+#include <doctest/doctest.h>
+
+#include "forecast/data_units.hpp"
+#include "util/run_error.hpp"
+
+TEST_CASE("outputs are named per target and step, in the target's units") {
+  seqlab::DataDescription d;
+  d.targets = {{"load", 100, 20}, {"price", -1, 2}};
+  d.horizon = 2;
+  const auto outputs = seqlab::output_features(d, 4, "csv");
+  REQUIRE(outputs.size() == 4);
+  CHECK(outputs[0].name == "load+1");
+  CHECK(outputs[1].name == "price+1");
+  CHECK(outputs[2].name == "load+2");
+  CHECK(outputs[3].step == 1);
+  CHECK(outputs[3].target == 1);
+  CHECK(outputs[0].to_data(0.5) == 110.0);
+  CHECK(outputs[1].to_data(0.5) == 0.0);
+  CHECK_THROWS_AS(seqlab::output_features(d, 3, "csv"), seqlab::RunError);
+  const auto unnamed = seqlab::output_features({}, 2, "sine");
+  CHECK(unnamed[1].name == "output 1");
+  CHECK(unnamed[1].to_data(0.25) == 0.25);
+}
+
+TEST_CASE("a description survives its JSON record") {
+  seqlab::DataDescription d;
+  d.inputs = {{"a", 1.5, 2.5}, {"b", 0, 1}};
+  d.targets = {{"a", 1.5, 2.5}};
+  d.horizon = 3;
+  d.fed_back = {0};
+  d.normalize = "zscore";
+  d.time_name = "date";
+  d.time_kind = seqlab::TimeKind::date;
+  const auto back = seqlab::description_from_json(seqlab::description_to_json(d));
+  CHECK(back.inputs.size() == 2);
+  CHECK(back.inputs[0].offset == 1.5);
+  CHECK(back.inputs[0].scale == 2.5);
+  CHECK(back.targets[0].name == "a");
+  CHECK(back.horizon == 3);
+  CHECK(back.fed_back == std::vector<int>{0});
+  CHECK(back.normalize == "zscore");
+  CHECK(back.time_kind == seqlab::TimeKind::date);
+  CHECK_THROWS_AS(seqlab::description_from_json(nlohmann::json{{"inputs", 3}}), std::runtime_error);
+}
+
+TEST_CASE("times read as ISO-8601 dates or plain numbers") {
+  CHECK(seqlab::format_time(0, seqlab::TimeKind::date) == "1970-01-01");
+  CHECK(seqlab::format_time(951782400, seqlab::TimeKind::date) == "2000-02-29");
+  CHECK(seqlab::format_time(951782400 + 6 * 3600 + 30 * 60, seqlab::TimeKind::date) == "2000-02-29T06:30:00Z");
+  CHECK(seqlab::format_time(0.1 * 51, seqlab::TimeKind::number) == "5.1");
+  CHECK(seqlab::format_time(1990, seqlab::TimeKind::none) == "1990");
+}

@@ -1,0 +1,88 @@
+// Direct and autoregressive forecasts with a stand-in model whose answers are known.
+#include <doctest/doctest.h>
+
+#include "forecast/forecaster.hpp"
+#include "util/run_error.hpp"
+
+namespace {
+
+// Rows 0..rows-1 of a series whose single column is 10 * row.
+seqlab::DataSeries counting_series(std::size_t rows, std::size_t features = 1) {
+  seqlab::DataSeries s;
+  s.inputs = seqlab::Tensor2::from_shape({rows, features});
+  s.targets = seqlab::Tensor2::from_shape({rows, 1});
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t f = 0; f < features; ++f) s.inputs(r, f) = static_cast<float>(10 * r + f);
+    s.targets(r, 0) = static_cast<float>(10 * r);
+  }
+  s.window = 4;
+  return s;
+}
+
+// A "model" that predicts, for each of `horizon` steps, the last input plus 1 + h (one output per step).
+seqlab::PredictOne plus_one_model(std::size_t horizon, int* calls) {
+  return [horizon, calls](const seqlab::Tensor3& in) {
+    ++*calls;
+    const std::size_t last = in.shape()[1] - 1;
+    seqlab::Tensor3 out = seqlab::Tensor3::from_shape({1, 1, horizon});
+    for (std::size_t h = 0; h < horizon; ++h) out(0, 0, h) = in(0, last, 0) + 1.0f + static_cast<float>(h);
+    return out;
+  };
+}
+
+seqlab::DataDescription one_column(std::size_t horizon, std::vector<int> fed_back) {
+  seqlab::DataDescription d;
+  d.inputs = {{"y"}};
+  d.targets = {{"y"}};
+  d.horizon = horizon;
+  d.fed_back = std::move(fed_back);
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("a forecast within the horizon is one direct pass") {
+  int calls = 0;
+  const auto f = seqlab::forecast(plus_one_model(3, &calls), one_column(3, {}), counting_series(10), 2, "test");
+  CHECK(f.method == "direct");
+  CHECK(calls == 1);
+  CHECK(f.values(0, 0) == 91.0f);  // the last row is 90
+  CHECK(f.values(1, 0) == 92.0f);
+}
+
+TEST_CASE("an autoregressive forecast feeds each prediction back as the next input") {
+  int calls = 0;
+  const auto f = seqlab::forecast(plus_one_model(1, &calls), one_column(1, {0}), counting_series(10), 5, "test");
+  CHECK(f.method == "autoregressive");
+  CHECK(calls == 5);
+  for (std::size_t k = 0; k < 5; ++k) CHECK(f.values(k, 0) == 91.0f + static_cast<float>(k));
+}
+
+TEST_CASE("with a horizon above 1 the forecast feeds back a block per pass, even past the window") {
+  int calls = 0;
+  // Horizon 6 > window 4: a pass's last 4 predictions become the whole next window.
+  const auto f = seqlab::forecast(plus_one_model(6, &calls), one_column(6, {0}), counting_series(10), 13, "test");
+  CHECK(calls == 3);
+  // Pass 1: 91..96; pass 2 starts from 96: 97..102; pass 3 from 102: 103.
+  for (std::size_t k = 0; k < 13; ++k) CHECK(f.values(k, 0) == 91.0f + static_cast<float>(k));
+}
+
+TEST_CASE("a forecast past the horizon is refused when an input is not predicted") {
+  int calls = 0;
+  seqlab::DataDescription d = one_column(1, {0});
+  d.inputs = {{"y"}, {"temperature"}};
+  const auto make = [&] { seqlab::forecast(plus_one_model(1, &calls), d, counting_series(10, 2), 3, "test"); };
+  CHECK_THROWS_WITH_AS(make(), doctest::Contains("'temperature'"), seqlab::RunError);
+  CHECK_THROWS_WITH_AS(make(), doctest::Contains("--steps 1"), seqlab::RunError);
+  CHECK(calls == 0);
+}
+
+TEST_CASE("a forecast is refused for data that is not a series, or ends in a gap") {
+  int calls = 0;
+  CHECK_THROWS_WITH_AS(seqlab::forecast(plus_one_model(1, &calls), one_column(1, {0}), {}, 3, "sine"),
+                       doctest::Contains("not give its data as one series"), seqlab::RunError);
+  auto gap = counting_series(10);
+  gap.inputs(8, 0) = std::nanf("");
+  CHECK_THROWS_WITH_AS(seqlab::forecast(plus_one_model(1, &calls), one_column(1, {0}), gap, 3, "csv"),
+                       doctest::Contains("row 9"), seqlab::RunError);
+}

@@ -1,0 +1,254 @@
+// Dataset plugin `csv`: windows of a time series read from a CSV file, split chronologically, normalised on the
+// training period only.
+#include <array>
+#include <cmath>
+#include <iostream>
+#include <optional>
+#include <seqlab/plugin.hpp>
+
+#include "csv/data_file.hpp"
+#include "csv/gaps.hpp"
+#include "csv/normalization.hpp"
+#include "csv/periods.hpp"
+#include "csv/table.hpp"
+#include "csv/windows.hpp"
+
+namespace {
+
+using namespace seqlab;
+using namespace seqlab::csv;
+
+Missing missing_policy(const std::string& name) {
+  if (name == "drop") return Missing::drop;
+  if (name == "interpolate") return Missing::interpolate;
+  if (name == "ffill") return Missing::ffill;
+  return Missing::error;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+  return out + "]";
+}
+
+std::vector<std::string> names_of(const std::vector<Feature>& features) {
+  std::vector<std::string> names;
+  for (const auto& f : features) names.push_back(f.name);
+  return names;
+}
+
+// The rows of the file (a header taken off) and the input features, guessed from one cheap scan for the
+// memory plan; nothing when the file cannot be read (load() then says why).
+struct PlanGuess {
+  double rows = 0, inputs = 1;
+};
+
+PlanGuess guess_file(const ParamValues& p) {
+  PlanGuess guess;
+  try {
+    DataFile file(p.text("path"));
+    const FileScan scan = scan_file(file);
+    const char delimiter = p.text("delimiter") == "auto" ? sniff_delimiter(scan.first_line) : p.text("delimiter")[0];
+    guess.rows = static_cast<double>(scan.lines) - (p.text("header") == "false" ? 0 : 1);
+    guess.inputs =
+        static_cast<double>(count_cells(scan.first_line, delimiter)) - (p.text("time_column").empty() ? 0 : 1);
+  } catch (const std::exception&) {
+    guess = {};
+  }
+  if (!p.text_list("columns").empty()) guess.inputs = static_cast<double>(p.text_list("columns").size());
+  guess.rows = std::max(guess.rows, 0.0);
+  guess.inputs = std::max(guess.inputs, 1.0);
+  return guess;
+}
+
+class CsvDataset : public Dataset {
+ public:
+  static PluginMeta meta() {
+    return {
+        "csv",
+        "Windows of a time series from a CSV file; chronological split, normalised on the training period",
+        {file_path("path", std::nullopt, "the CSV file: absolute, or relative to the experiment file's folder"),
+         text_list("columns", {},
+                   "input features by header name or 0-based index; default: every numeric column but the time "
+                   "column"),
+         text_list("targets", {}, "columns to predict (need not be inputs); default: the first input column"),
+         text("time_column", "",
+              "the time column (numbers or ISO-8601 dates), kept for predictions and plots; empty: rows are "
+              "numbered"),
+         choice("header", {"auto", "true", "false"}, "auto",
+                "whether the first row names the columns; auto: when any of its cells is not a number"),
+         choice("delimiter", {"auto", ",", ";", "\t"}, "auto",
+                "the cell separator; auto: the most frequent of , ; and tab in the first line"),
+         integer("window", 24, "input steps (rows) per window").between(1, 1e6),
+         integer("horizon", 1, "steps predicted at once after a window's last row (direct multi-step)").between(1, 1e5),
+         integer("stride", 1, "rows between the starts of consecutive windows").between(1, 1e6),
+         choice("target", {"last", "sequence"}, "last",
+                "predict the rows after the last step (last), or at every step the next row (sequence; horizon 1)"),
+         real_list("split", {0.7, 0.15, 0.15}, 3,
+                   "fractions of the rows, in time order, for training, validation and test (sum 1)"),
+         choice("normalize", {"zscore", "minmax", "none"}, "zscore",
+                "per column, fitted on the training period: zscore (mean, std), minmax (to [0, 1]) or none"),
+         choice("missing", {"error", "drop", "interpolate", "ffill"}, "error",
+                "gaps (empty, NA, NaN): refuse them, drop the windows touching them, interpolate in time, or "
+                "carry the last value forward"),
+         integer("season", 0, "seasonal period in rows for the persistence baseline; 0: repeat the last value")
+             .at_least(0)}};
+  }
+
+  static DataPlan plan(const PlanArgs& args) {
+    const ParamValues& p = args.params;
+    const PlanGuess guess = guess_file(p);
+    const auto window = static_cast<double>(p.integer("window")), horizon = static_cast<double>(p.integer("horizon"));
+    const auto stride = static_cast<double>(p.integer("stride"));
+    const bool sequence = p.text("target") == "sequence";
+    const double targets = p.text_list("targets").empty() ? 1 : static_cast<double>(p.text_list("targets").size());
+    const auto& split = p.real_list("split");
+    const auto windows = [&](double rows) { return std::floor(std::max(rows, 0.0) / stride); };
+    return {windows(guess.rows * split[0] - window - horizon + 1),
+            windows(guess.rows * split[1]),
+            window,
+            guess.inputs,
+            sequence ? window : 1,
+            sequence ? targets : horizon * targets,
+            windows(guess.rows * split[2])};
+  }
+
+  explicit CsvDataset(const PluginArgs& args) : normalize_(args.params.text("normalize")) {
+    const ParamValues& p = args.params;
+    read_ = {p.text("path"),   p.text_list("columns"), p.text_list("targets"),           p.text("time_column"),
+             p.text("header"), p.text("delimiter"),    missing_policy(p.text("missing"))};
+    spec_.window = static_cast<std::size_t>(p.integer("window"));
+    spec_.horizon = static_cast<std::size_t>(p.integer("horizon"));
+    spec_.stride = static_cast<std::size_t>(p.integer("stride"));
+    spec_.sequence = p.text("target") == "sequence";
+    spec_.skip_gaps = read_.missing == Missing::drop;
+    if (spec_.sequence && spec_.horizon > 1)
+      throw ParamError("target", "target: sequence predicts the next row at every step, so it needs horizon: 1 (not " +
+                                     std::to_string(spec_.horizon) +
+                                     "); use target: last to predict several rows ahead");
+    const auto& split = p.real_list("split");
+    double sum = 0;
+    for (std::size_t i = 0; i < 3; ++i) {
+      if (!(split[i] >= 0))
+        throw ParamError("split", "every fraction must be >= 0; the " + std::string(period_name(static_cast<int>(i))) +
+                                      " fraction is " + std::to_string(split[i]));
+      fractions_[i] = split[i];
+      sum += split[i];
+    }
+    if (std::abs(sum - 1) > 1e-6)
+      throw ParamError("split",
+                       "the fractions [train, validation, test] must sum to 1; they sum to " + std::to_string(sum));
+  }
+
+  void use_units(const DataDescription& units) override { given_ = units; }
+
+  DatasetSplits load() override {
+    if (fractions_[0] == 0 && !given_)
+      throw ParamError("split",
+                       "the training fraction is 0: there would be nothing to train on or to fit the "
+                       "normalisation to (0 is for evaluating a trained model on new data)");
+    table_ = read_table(read_);
+    const Periods periods = split_rows(table_.rows(), fractions_);
+    fill_gaps(table_, read_.missing, periods);
+    if (given_)
+      take_units();
+    else
+      fit_units_on(periods.train_end);
+    for (std::size_t c = 0; c < table_.columns.size(); ++c) apply_units(table_.columns[c].values, units_[c]);
+    DatasetSplits splits = cut_windows(table_, spec_, periods);
+    check_periods(splits, table_, spec_, periods, fractions_);
+    return splits;
+  }
+
+  DataDescription describe() const override {
+    DataDescription d;
+    for (std::size_t c : table_.inputs) d.inputs.push_back(feature(c));
+    for (std::size_t c : table_.targets) {
+      d.targets.push_back(feature(c));
+      const auto in = std::find(table_.inputs.begin(), table_.inputs.end(), c);
+      d.fed_back.push_back(in == table_.inputs.end() ? -1 : static_cast<int>(in - table_.inputs.begin()));
+    }
+    d.horizon = spec_.sequence ? 1 : spec_.horizon;
+    d.normalize = normalize_;
+    d.time_name = table_.time_name;
+    d.time_kind = table_.time_kind;
+    return d;
+  }
+
+  DataSeries series() const override {
+    DataSeries s;
+    const std::size_t rows = table_.rows();
+    s.inputs = Tensor2::from_shape({rows, table_.inputs.size()});
+    s.targets = Tensor2::from_shape({rows, table_.targets.size()});
+    for (std::size_t r = 0; r < rows; ++r) {
+      for (std::size_t f = 0; f < table_.inputs.size(); ++f)
+        s.inputs(r, f) = table_.columns[table_.inputs[f]].values[r];
+      for (std::size_t j = 0; j < table_.targets.size(); ++j)
+        s.targets(r, j) = table_.columns[table_.targets[j]].values[r];
+      s.times.push_back(table_.times.empty() ? static_cast<double>(r) : table_.times[r]);
+    }
+    s.time_step = median_step(s.times);
+    s.window = spec_.window;
+    return s;
+  }
+
+ private:
+  Feature feature(std::size_t c) const { return {table_.columns[c].name, units_[c].offset, units_[c].scale}; }
+
+  static double median_step(const std::vector<double>& times) {
+    if (times.size() < 2) return 1;
+    std::vector<double> steps(times.size() - 1);
+    for (std::size_t i = 1; i < times.size(); ++i) steps[i - 1] = times[i] - times[i - 1];
+    std::nth_element(steps.begin(), steps.begin() + static_cast<std::ptrdiff_t>(steps.size() / 2), steps.end());
+    return steps[steps.size() / 2];
+  }
+
+  void fit_units_on(std::size_t train_rows) {
+    units_.clear();
+    for (const Column& column : table_.columns) {
+      bool constant = false, empty = false;
+      units_.push_back(fit_units(column.values, train_rows, normalize_, constant, empty));
+      if (empty)
+        throw ParamError("missing", read_.path + ": column '" + column.name +
+                                        "' has no value in the training period (its first " +
+                                        std::to_string(train_rows) + " data rows), so it cannot be normalised");
+      if (constant)
+        std::cerr << "csv: column '" << column.name << "' of " << read_.path
+                  << " is constant over the training period; its scale is set to 1\n";
+    }
+  }
+
+  // The units of a trained model (use_units), matched to this file's columns by name.
+  void take_units() {
+    std::vector<std::string> inputs, targets;
+    for (std::size_t c : table_.inputs) inputs.push_back(table_.columns[c].name);
+    for (std::size_t c : table_.targets) targets.push_back(table_.columns[c].name);
+    if (inputs != names_of(given_->inputs) || targets != names_of(given_->targets))
+      throw ParamError("columns", read_.path + ": the columns chosen here, inputs " + joined(inputs) + " and targets " +
+                                      joined(targets) + ", are not the ones the model was trained on, inputs " +
+                                      joined(names_of(given_->inputs)) + " and targets " +
+                                      joined(names_of(given_->targets)) +
+                                      "; name the same columns (columns:, targets:) in the same order");
+    if (!spec_.sequence && given_->horizon != spec_.horizon)
+      throw ParamError("horizon", "is " + std::to_string(spec_.horizon) + " but the model was trained with horizon " +
+                                      std::to_string(given_->horizon));
+    units_.assign(table_.columns.size(), Units{});
+    for (std::size_t c = 0; c < table_.columns.size(); ++c)
+      for (const auto* list : {&given_->inputs, &given_->targets})
+        for (const Feature& f : *list)
+          if (f.name == table_.columns[c].name) units_[c] = {f.offset, f.scale};
+    normalize_ = given_->normalize;
+  }
+
+  ReadOptions read_;
+  WindowSpec spec_;
+  std::array<double, 3> fractions_{};
+  std::string normalize_;
+  std::optional<DataDescription> given_;
+  Table table_;
+  std::vector<Units> units_;  // per table_ column
+};
+
+}  // namespace
+
+SEQLAB_PLUGIN(CsvDataset)

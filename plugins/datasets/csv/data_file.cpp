@@ -1,0 +1,105 @@
+// The csv dataset's file access: opening with clear refusals, reading in blocks, and the cheap scan that
+// counts lines and sniffs the delimiter without parsing.
+#include "data_file.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <seqlab/params.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace seqlab::csv {
+
+DataFile::DataFile(const std::string& path) : path_(path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    const int error = errno;
+    throw ParamError("path", path + ": " +
+                                 (error == ENOENT ? std::string("no such file (relative paths are resolved against "
+                                                                "the experiment file's folder)")
+                                                  : std::string("cannot open: ") + std::strerror(error)));
+  }
+  if (S_ISDIR(info.st_mode)) throw ParamError("path", path + ": is a directory; give the CSV file inside it");
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) throw ParamError("path", path + ": cannot open: " + std::strerror(errno));
+}
+
+DataFile::~DataFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::size_t DataFile::read(char* buffer, std::size_t size) {
+  for (;;) {
+    const ssize_t n = ::read(fd_, buffer, size);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno != EINTR) throw ParamError("path", path_ + ": cannot read: " + std::strerror(errno));
+  }
+}
+
+void DataFile::rewind() {
+  if (::lseek(fd_, 0, SEEK_SET) != 0) throw ParamError("path", path_ + ": cannot seek: " + std::strerror(errno));
+}
+
+FileScan scan_file(DataFile& file) {
+  FileScan scan;
+  std::vector<char> block(kBlockBytes);
+  std::string line;  // the line being read, while no first line is found yet
+  bool found = false, in_line = false;
+  while (const std::size_t n = file.read(block.data(), block.size())) {
+    const char* p = block.data();
+    const char* end = p + n;
+    in_line = block[n - 1] != '\n';
+    if (found) {
+      scan.lines += static_cast<std::size_t>(std::count(p, end, '\n'));
+      continue;
+    }
+    while (p < end && !found) {
+      const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+      line.append(p, nl ? nl : end);
+      if (!nl && line.size() <= kBlockBytes) break;  // a first line longer than a block is cut there
+      if (!nl) nl = end - 1;
+      ++scan.lines;
+      p = nl + 1;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a UTF-8 byte order mark
+      if (is_comment(line) || line.find_first_not_of(" \t") == std::string::npos) {
+        line.clear();
+      } else {
+        scan.first_line = std::move(line);
+        found = true;
+      }
+    }
+    if (found) scan.lines += static_cast<std::size_t>(std::count(p, end, '\n'));
+  }
+  if (in_line) ++scan.lines;
+  if (!found && !is_comment(line) && line.find_first_not_of(" \t\r") != std::string::npos) scan.first_line = line;
+  return scan;
+}
+
+char sniff_delimiter(std::string_view line) {
+  std::size_t counts[3] = {0, 0, 0};
+  const char candidates[3] = {',', ';', '\t'};
+  bool quoted = false;
+  for (const char c : line) {
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    for (int k = 0; k < 3; ++k) counts[k] += c == candidates[k];
+  }
+  const auto best = std::max_element(std::begin(counts), std::end(counts));  // the first of equal counts
+  return *best == 0 ? ',' : candidates[best - std::begin(counts)];
+}
+
+std::size_t count_cells(std::string_view line, char delimiter) {
+  std::size_t cells = 1;
+  bool quoted = false;
+  for (const char c : line) {
+    if (c == '"') quoted = !quoted;
+    cells += !quoted && c == delimiter;
+  }
+  return cells;
+}
+
+}  // namespace seqlab::csv

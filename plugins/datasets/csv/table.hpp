@@ -1,0 +1,49 @@
+// What the csv dataset's reader returns: the kept columns as floats, the time column, and the header.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+#include <seqlab/dataset.hpp>
+
+#include "column_names.hpp"
+
+namespace seqlab::csv {
+
+enum class Missing { error, drop, interpolate, ffill };
+
+struct ReadOptions {
+  std::string path;                  // absolute
+  std::vector<std::string> columns;  // inputs; empty: every numeric column but the time column
+  std::vector<std::string> targets;  // empty: the first input
+  std::string time_column;           // empty: none
+  std::string header = "auto";       // auto | true | false
+  std::string delimiter = "auto";    // auto | , | ; | tab
+  Missing missing = Missing::error;
+};
+
+// One column used as an input, a target or both, stored once.
+struct Column {
+  std::size_t file_index = 0;  // 0-based in the file
+  std::string name;            // feature_name(): the header name, or the 0-based index
+  std::vector<float> values;   // one per data row; NaN where the cell is a gap
+};
+
+struct Table {
+  HeaderInfo header;
+  std::vector<Column> columns;      // inputs first, then targets that are not inputs
+  std::vector<std::size_t> inputs;  // indices into `columns`, in the order of `columns:`
+  std::vector<std::size_t> targets;
+  std::vector<double> times;  // per row; empty without a time column
+  std::string time_name;
+  TimeKind time_kind = TimeKind::none;
+  char delimiter = ',';
+  std::size_t rows() const { return columns.empty() ? 0 : columns.front().values.size(); }
+};
+
+// Streams the file through libcsv once. Refuses bad data with seqlab::ParamError naming file:line:column.
+// Gaps (missing values) are NaN; policy checks that need the file's lines (missing: error, a gap at the start
+// for ffill and interpolate, at the end for interpolate) are made here.
+Table read_table(const ReadOptions& options);
+
+}  // namespace seqlab::csv

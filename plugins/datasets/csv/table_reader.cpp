@@ -1,0 +1,349 @@
+// Streaming the csv dataset's file through libcsv: header detection, the choice of columns, numbers and times
+// per cell, stored straight into float columns (no string is kept per cell).
+#include <algorithm>
+#include <cmath>
+#include <csv.h>
+#include <cstring>
+#include <exception>
+#include <limits>
+#include <seqlab/params.hpp>
+#include <string_view>
+
+#include "cells.hpp"
+#include "data_file.hpp"
+#include "table.hpp"
+#include "time_parsing.hpp"
+
+namespace seqlab::csv {
+
+namespace {
+
+constexpr int kSkip = -1;  // a column nothing uses: not even parsed
+constexpr int kTime = -2;
+
+// A cell that can stand in a data row: a number, a gap or a date. A first row with any other cell is a header.
+bool is_data_like(std::string_view cell) { return parse_number(cell).kind != CellKind::text || looks_like_date(cell); }
+
+class Reader {
+ public:
+  explicit Reader(const ReadOptions& options) : options_(options), file_(options.path) {
+    table_.header.path = options.path;
+  }
+  ~Reader() {
+    if (parser_ready_) csv_free(&parser_);
+  }
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+  Table read() {
+    const FileScan scan = scan_file(file_);
+    reserve_ = scan.lines;
+    table_.delimiter = options_.delimiter == "auto" ? sniff_delimiter(scan.first_line) : options_.delimiter[0];
+    file_.rewind();
+    // Strict: a stray quote is refused with its line rather than guessed at.
+    if (csv_init(&parser_, CSV_STRICT | CSV_STRICT_FINI) != 0) throw std::bad_alloc();
+    parser_ready_ = true;
+    csv_set_delim(&parser_, static_cast<unsigned char>(table_.delimiter));
+    stream_lines();
+    if (csv_fini(&parser_, on_cell, on_row, this) != 0 && !error_)
+      fail("path", row_line_, col_, "the file ends inside a quoted cell: an opening '\"' has no closing one");
+    if (error_) std::rethrow_exception(error_);
+    finish();
+    return std::move(table_);
+  }
+
+ private:
+  // libcsv calls back from C: no exception may cross it. The first is kept, parsing stops, read() rethrows it.
+  static void on_cell(void* data, std::size_t size, void* self) {
+    auto* r = static_cast<Reader*>(self);
+    if (!r->error_) r->guarded([&] { r->cell(std::string_view(static_cast<const char*>(data), size)); });
+  }
+  static void on_row(int, void* self) {
+    auto* r = static_cast<Reader*>(self);
+    if (!r->error_) r->guarded([&] { r->row_end(); });
+  }
+  template <class F>
+  void guarded(F f) {
+    try {
+      f();
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+  }
+
+  // Feeds the file one physical line at a time, so every callback knows its line, and '#' comment lines
+  // (outside a quoted cell) never reach libcsv.
+  void stream_lines() {
+    std::vector<char> block(kBlockBytes);
+    bool line_start = true, comment = false, first = true;
+    while (const std::size_t n = file_.read(block.data(), block.size())) {
+      const char* p = block.data();
+      const char* const end = p + n;
+      if (first && n >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;  // a UTF-8 byte order mark
+      first = false;
+      while (p < end) {
+        const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+        const char* stop = nl ? nl + 1 : end;
+        if (line_start && !row_open_ && *p == '#') comment = true;
+        if (!comment) feed(p, static_cast<std::size_t>(stop - p));
+        if (error_) std::rethrow_exception(error_);
+        line_start = nl != nullptr;
+        if (nl) {
+          ++line_;
+          comment = false;
+        }
+        p = stop;
+      }
+    }
+  }
+
+  void feed(const char* p, std::size_t n) {
+    if (std::any_of(p, p + n, [](char c) { return c != ' ' && c != '\t' && c != '\r' && c != '\n'; })) row_open_ = true;
+    if (csv_parse(&parser_, p, n, on_cell, on_row, this) == n || error_) return;
+    if (csv_error(&parser_) == CSV_EPARSE)
+      fail("path", line_, col_,
+           "malformed quoting: a '\"' inside a cell that does not start with one, or text after a closing '\"'; "
+           "quote the whole cell and double every '\"' inside it (RFC 4180)");
+    throw std::bad_alloc();
+  }
+
+  void cell(std::string_view text) {
+    cell_line_ = line_ - static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    if (col_ == 0) row_line_ = cell_line_;
+    const std::size_t c = col_++;
+    if (phase_ != Phase::data)
+      pending_.emplace_back(text);
+    else if (c < slots_.size())  // extra cells are refused at the row's end
+      process(c, text);
+  }
+
+  void process(std::size_t c, std::string_view text) {
+    const int slot = slots_[c];
+    if (slot >= 0)
+      number_cell(c, text, static_cast<std::size_t>(slot));
+    else if (slot == kTime)
+      time_cell(c, text);
+  }
+
+  void row_end() {
+    row_open_ = false;
+    if (col_ == 0) return;
+    if (phase_ == Phase::first_row)
+      first_row_end();
+    else if (phase_ == Phase::first_data)
+      first_data_end();
+    else
+      check_cell_count(col_);
+    col_ = 0;
+  }
+
+  void first_row_end() {
+    const bool header = options_.header == "true" ||
+                        (options_.header == "auto" && !std::all_of(pending_.begin(), pending_.end(), is_data_like));
+    table_.header.line = row_line_;
+    table_.header.columns = expected_ = pending_.size();
+    if (!header) return first_data_end();
+    for (std::size_t c = 0; c < pending_.size(); ++c) {
+      if (!is_valid_utf8(pending_[c]))
+        fail("path", row_line_, c,
+             "the header cell " + quoted_cell(pending_[c]) +
+                 " is not valid UTF-8 (bytes shown as \\xNN); save the file as UTF-8");
+      const auto first = std::find(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(c), pending_[c]);
+      if (!pending_[c].empty() && first != pending_.begin() + static_cast<std::ptrdiff_t>(c))
+        fail("path", row_line_, c,
+             "the header names column " + std::to_string(c + 1) + " '" + pending_[c] + "' as it names column " +
+                 std::to_string(first - pending_.begin() + 1) + "; give every column its own name");
+    }
+    table_.header.names = std::move(pending_);
+    pending_.clear();
+    phase_ = Phase::first_data;
+  }
+
+  void first_data_end() {
+    check_cell_count(pending_.size());
+    choose_columns();
+    phase_ = Phase::data;
+    for (std::size_t c = 0; c < pending_.size(); ++c) process(c, pending_[c]);
+    pending_.clear();
+    pending_.shrink_to_fit();
+  }
+
+  void check_cell_count(std::size_t found) {
+    if (found == expected_) return;
+    const bool header = !table_.header.names.empty();
+    fail("path", row_line_, std::min(found, expected_),
+         "this row has " + std::to_string(found) + " cell(s) but " + (header ? "the header" : "the first row") +
+             " (line " + std::to_string(table_.header.line) + ") has " + std::to_string(expected_) +
+             "; every row needs one cell per column (quote a cell that contains the delimiter '" +
+             (table_.delimiter == '\t' ? std::string("\\t") : std::string(1, table_.delimiter)) + "')");
+  }
+
+  // The first data row is in pending_: names and indices can be resolved, and a default input is any column
+  // whose first value is numeric.
+  void choose_columns() {
+    const HeaderInfo& h = table_.header;
+    const std::size_t none = std::numeric_limits<std::size_t>::max();
+    const std::size_t time =
+        options_.time_column.empty() ? none : resolve_column(options_.time_column, h, "time_column");
+    std::vector<std::size_t> inputs;
+    if (!options_.columns.empty()) {
+      inputs = resolve_columns(options_.columns, h, "columns");
+    } else {
+      for (std::size_t c = 0; c < expected_; ++c)
+        if (c != time && parse_number(pending_[c]).kind != CellKind::text) inputs.push_back(c);
+      if (inputs.empty())
+        throw ParamError("columns", h.path + ":" + std::to_string(row_line_) +
+                                        ": no column besides the time column holds a number in the first data row; "
+                                        "name the input columns with columns: [...]");
+    }
+    std::vector<std::size_t> targets = options_.targets.empty() ? std::vector<std::size_t>{inputs.front()}
+                                                                : resolve_columns(options_.targets, h, "targets");
+    for (const auto* list : {&inputs, &targets})
+      if (std::find(list->begin(), list->end(), time) != list->end())
+        throw ParamError(list == &inputs ? "columns" : "targets",
+                         column_label(h, time) + " of " + h.path +
+                             " is the time column; it is kept for plots and predictions and cannot also be an " +
+                             (list == &inputs ? "input" : "target"));
+    slots_.assign(expected_, kSkip);
+    auto keep = [&](std::size_t c) {
+      if (slots_[c] >= 0) return static_cast<std::size_t>(slots_[c]);
+      slots_[c] = static_cast<int>(table_.columns.size());
+      table_.columns.push_back({c, feature_name(h, c), {}});
+      table_.columns.back().values.reserve(reserve_);
+      return table_.columns.size() - 1;
+    };
+    for (std::size_t c : inputs) table_.inputs.push_back(keep(c));
+    for (std::size_t c : targets) table_.targets.push_back(keep(c));
+    gap_line_.assign(table_.columns.size(), 0);
+    seen_value_.assign(table_.columns.size(), 0);
+    if (time != none) choose_time(time);
+  }
+
+  void choose_time(std::size_t c) {
+    slots_[c] = kTime;
+    table_.time_name = feature_name(table_.header, c);
+    double unused = 0;
+    if (parse_double(pending_[c], unused))
+      table_.time_kind = TimeKind::number;
+    else if (looks_like_date(pending_[c]))
+      table_.time_kind = TimeKind::date;
+    else
+      fail("path", row_line_, c,
+           quoted_cell(pending_[c]) +
+               " in the time column is neither a number nor an ISO-8601 date (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS], "
+               "YYYY-MM-DD HH:MM:SS, optionally ending in Z)");
+    table_.times.reserve(reserve_);
+  }
+
+  void number_cell(std::size_t c, std::string_view text, std::size_t slot) {
+    const NumberCell cell = parse_number(text);
+    Column& column = table_.columns[slot];
+    if (cell.kind == CellKind::number) {
+      column.values.push_back(cell.value);
+      gap_line_[slot] = 0;
+      seen_value_[slot] = 1;
+      return;
+    }
+    if (cell.kind == CellKind::text)
+      fail("path", cell_line_, c,
+           quoted_cell(text) + " is not a number; every cell of a column used as input or target must be a number " +
+               "(or empty / NA for a gap)" + (options_.columns.empty() ? not_numeric_hint() : ""));
+    if (cell.kind == CellKind::out_of_range)
+      fail("path", cell_line_, c,
+           quoted_cell(text) + " is outside float32's range (magnitudes 1.2e-38 to 3.4e38, or 0); rescale the column");
+    missing_cell(c, text, slot, cell.kind == CellKind::infinite);
+    column.values.push_back(std::numeric_limits<float>::quiet_NaN());
+    if (gap_line_[slot] == 0) gap_line_[slot] = cell_line_;
+  }
+
+  std::string not_numeric_hint() const {
+    return "; columns: was not given, so every column whose first value is a number is used: list the ones to "
+           "use with columns: [...] to leave a text column out";
+  }
+
+  void missing_cell(std::size_t c, std::string_view text, std::size_t slot, bool infinite) {
+    const std::string what =
+        infinite ? quoted_cell(text) + " is infinite"
+                 : "missing value (" + (trimmed(text).empty() ? std::string("an empty cell") : quoted_cell(text)) + ")";
+    if (options_.missing == Missing::error)
+      fail("missing", cell_line_, c,
+           what +
+               "; with missing: error (the default) every cell of the columns used must hold a finite number: "
+               "fix it, or set missing: drop, interpolate or ffill to accept gaps");
+    if (!seen_value_[slot] && options_.missing != Missing::drop)
+      fail("missing", cell_line_, c,
+           what + " at the start of the column: with missing: " +
+               (options_.missing == Missing::ffill ? "ffill there is no earlier value to carry forward"
+                                                   : "interpolate there is no earlier value to interpolate from") +
+               "; remove the leading rows or use missing: drop");
+  }
+
+  void time_cell(std::size_t c, std::string_view text) {
+    double t = 0;
+    std::string why;
+    if (is_missing_marker(text))
+      fail("path", cell_line_, c, "the time column has no value here; every row needs its time");
+    if (table_.time_kind == TimeKind::number && !parse_double(text, t))
+      fail("path", cell_line_, c, quoted_cell(text) + " is not a number, as the time column's first value is");
+    if (table_.time_kind == TimeKind::date && !parse_iso_time(text, t, why))
+      fail("path", cell_line_, c,
+           quoted_cell(text) + " is not a valid ISO-8601 date: " + why +
+               " (the time column's dates are YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] or YYYY-MM-DD HH:MM:SS, "
+               "optionally ending in Z)");
+    if (!table_.times.empty() && !(t > table_.times.back()))
+      fail("path", cell_line_, c,
+           "the time " + quoted_cell(text) + " is not after the previous row's (line " + std::to_string(time_line_) +
+               "); the rows must be in increasing time order with no time repeated: sort the file by time");
+    table_.times.push_back(t);
+    time_line_ = cell_line_;
+  }
+
+  void finish() {
+    if (phase_ == Phase::first_row)
+      throw ParamError("path", options_.path +
+                                   ":1: the file has no rows: it is empty, or holds only comments "
+                                   "and blank lines; a CSV file of numbers is expected");
+    if (phase_ == Phase::first_data)
+      throw ParamError("path", options_.path + ":" + std::to_string(table_.header.line) +
+                                   ": the file has a header but no data rows");
+    if (options_.missing != Missing::interpolate) return;
+    for (std::size_t k = 0; k < table_.columns.size(); ++k)
+      if (gap_line_[k] != 0)
+        fail("missing", gap_line_[k], table_.columns[k].file_index,
+             "the gap from this row to the end of the file cannot be interpolated: no later value follows; "
+             "remove the trailing rows, or use missing: ffill or drop");
+  }
+
+  [[noreturn]] void fail(const std::string& param, std::size_t line, std::size_t column,
+                         const std::string& message) const {
+    std::string where = options_.path + ":" + std::to_string(line) + ":" + std::to_string(column + 1);
+    if (column < table_.header.names.size()) where += " (column '" + table_.header.names[column] + "')";
+    throw ParamError(param, where + ": " + message);
+  }
+
+  const ReadOptions& options_;
+  DataFile file_;
+  Table table_;
+  csv_parser parser_{};
+  bool parser_ready_ = false;
+  std::exception_ptr error_;
+  std::size_t line_ = 1;       // the line being fed to libcsv (1-based)
+  std::size_t cell_line_ = 1;  // the line the current cell starts on
+  std::size_t row_line_ = 1;   // the line the current row starts on
+  std::size_t col_ = 0;        // cells of the current row so far
+  bool row_open_ = false;      // libcsv holds part of a row: the next line continues it
+  enum class Phase { first_row, first_data, data } phase_ = Phase::first_row;
+  std::vector<std::string> pending_;   // the first row's or two rows' cells, until the columns are chosen
+  std::vector<int> slots_;             // per file column: index into table_.columns, kSkip or kTime
+  std::size_t expected_ = 0;           // cells per row
+  std::size_t reserve_ = 0;            // lines in the file: no row vector ever grows by copying
+  std::vector<std::size_t> gap_line_;  // per kept column: where its current run of gaps began, 0 if none
+  std::vector<char> seen_value_;       // per kept column: whether a number came yet
+  std::size_t time_line_ = 0;          // the line of the previous time
+};
+
+}  // namespace
+
+Table read_table(const ReadOptions& options) { return Reader(options).read(); }
+
+}  // namespace seqlab::csv

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <seqlab/plugin.hpp>
 
 #include "csv/data_file.hpp"
@@ -23,6 +24,12 @@ Missing missing_policy(const std::string& name) {
   if (name == "interpolate") return Missing::interpolate;
   if (name == "ffill") return Missing::ffill;
   return Missing::error;
+}
+
+std::string number_text(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
 }
 
 std::string joined(const std::vector<std::string>& names) {
@@ -131,13 +138,13 @@ class CsvDataset : public Dataset {
     for (std::size_t i = 0; i < 3; ++i) {
       if (!(split[i] >= 0))
         throw ParamError("split", "every fraction must be >= 0; the " + std::string(period_name(static_cast<int>(i))) +
-                                      " fraction is " + std::to_string(split[i]));
+                                      " fraction is " + number_text(split[i]));
       fractions_[i] = split[i];
       sum += split[i];
     }
     if (std::abs(sum - 1) > 1e-6)
       throw ParamError("split",
-                       "the fractions [train, validation, test] must sum to 1; they sum to " + std::to_string(sum));
+                       "the fractions [train, validation, test] must sum to 1; they sum to " + number_text(sum));
   }
 
   void use_units(const DataDescription& units) override { given_ = units; }

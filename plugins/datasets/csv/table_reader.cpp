@@ -46,7 +46,8 @@ class Reader {
     csv_set_delim(&parser_, static_cast<unsigned char>(table_.delimiter));
     stream_lines();
     if (csv_fini(&parser_, on_cell, on_row, this) != 0 && !error_)
-      fail("path", row_line_, col_, "the file ends inside a quoted cell: an opening '\"' has no closing one");
+      fail("path", open_line_, col_,
+           "the file ends inside a quoted cell: an opening '\"' in this row has no closing one");
     if (error_) std::rethrow_exception(error_);
     finish();
     return std::move(table_);
@@ -98,7 +99,10 @@ class Reader {
   }
 
   void feed(const char* p, std::size_t n) {
-    if (std::any_of(p, p + n, [](char c) { return c != ' ' && c != '\t' && c != '\r' && c != '\n'; })) row_open_ = true;
+    if (!row_open_ && std::any_of(p, p + n, [](char c) { return c != ' ' && c != '\t' && c != '\r' && c != '\n'; })) {
+      row_open_ = true;
+      open_line_ = line_;
+    }
     if (csv_parse(&parser_, p, n, on_cell, on_row, this) == n || error_) return;
     if (csv_error(&parser_) == CSV_EPARSE)
       fail("path", line_, col_,
@@ -247,7 +251,7 @@ class Reader {
     if (cell.kind == CellKind::text)
       fail("path", cell_line_, c,
            quoted_cell(text) + " is not a number; every cell of a column used as input or target must be a number " +
-               "(or empty / NA for a gap)" + (options_.columns.empty() ? not_numeric_hint() : ""));
+               "(or empty / NA for a gap)" + not_numeric_hint());
     if (cell.kind == CellKind::out_of_range)
       fail("path", cell_line_, c,
            quoted_cell(text) + " is outside float32's range (magnitudes 1.2e-38 to 3.4e38, or 0); rescale the column");
@@ -257,6 +261,11 @@ class Reader {
   }
 
   std::string not_numeric_hint() const {
+    if (table_.header.names.empty() && cell_line_ == table_.header.line)
+      return options_.header == "false" ? "; with header: false the first row is read as data: if it names the "
+                                          "columns, set header: true or auto"
+                                        : "";
+    if (!options_.columns.empty()) return "";
     return "; columns: was not given, so every column whose first value is a number is used: list the ones to "
            "use with columns: [...] to leave a text column out";
   }
@@ -332,6 +341,7 @@ class Reader {
   std::size_t row_line_ = 1;   // the line the current row starts on
   std::size_t col_ = 0;        // cells of the current row so far
   bool row_open_ = false;      // libcsv holds part of a row: the next line continues it
+  std::size_t open_line_ = 1;  // the line where the row libcsv holds began
   enum class Phase { first_row, first_data, data } phase_ = Phase::first_row;
   std::vector<std::string> pending_;   // the first row's or two rows' cells, until the columns are chosen
   std::vector<int> slots_;             // per file column: index into table_.columns, kSkip or kTime

@@ -15,7 +15,11 @@ void fill_column(std::vector<float>& v, const std::vector<double>& times, Missin
     if (!std::isnan(v[a])) continue;
     std::size_t b = a;  // the gap is [a, b): v[a - 1] and v[b] are values
     while (b < n && std::isnan(v[b])) ++b;
-    const double before = v[a - 1];  // the reader refused a gap at the start
+    if (a == 0) {  // the reader refuses a gap at the start; should one come, it stays a gap
+      a = b;
+      continue;
+    }
+    const double before = v[a - 1];
     for (std::size_t i = a; i < b; ++i) {
       const bool interpolate = policy == Missing::interpolate && b < n && periods.of(i) == periods.of(b);
       if (!interpolate) {

@@ -97,6 +97,14 @@ TEST_CASE("csv: quoted cells may hold the delimiter, quotes and line breaks (RFC
   CHECK(r.message.find("bad.csv:5:1 (column 'a'): 'abc' is not a number") != std::string::npos);
 }
 
+TEST_CASE("csv: Windows line ends and a UTF-8 byte order mark read as plain lines") {
+  ScratchDir dir("csv");
+  write_file(dir / "d.csv", "\xEF\xBB\xBFtemp;hum\r\n1;10\r\n2;20\r\n3;30\r\n");
+  const auto loaded = load(dir / "d.csv", kPlain);
+  CHECK(loaded.dataset->describe().inputs[0].name == "temp");
+  CHECK(column(loaded.dataset->series(), 1) == std::vector<float>{10, 20, 30});
+}
+
 TEST_CASE("csv: '#' comment lines are skipped and still counted in line numbers") {
   ScratchDir dir("csv");
   write_file(dir / "d.csv", "# a sensor log\n# units: C\nv\n1\n# a note in the middle\n2\n\n3\n");

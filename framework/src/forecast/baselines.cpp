@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <xtensor-blas/xlinalg.hpp>
 
 namespace seqlab {
@@ -51,6 +52,7 @@ Matrix persistence_forecast(const SequenceSet& set, const DataSeries& series, co
 
 LinearAutoregression fit_linear_autoregression(const SequenceSet& train) {
   const std::size_t count = train.count();
+  if (count == 0) throw std::logic_error("fit_linear_autoregression: no training windows");
   const std::size_t columns = train.inputs.shape()[1] * train.inputs.shape()[2] + 1;
   const std::size_t used = std::max<std::size_t>(1, std::min(count, kMaxDesignValues / columns));
   const Matrix targets = last_step(train.targets);
@@ -82,6 +84,35 @@ Matrix predict_linear_autoregression(const LinearAutoregression& fit, const Sequ
     }
   }
   return out;
+}
+
+nlohmann::json linear_autoregression_to_json(const LinearAutoregression& fit) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (std::size_t r = 0; r < fit.weights.shape()[0]; ++r) {
+    nlohmann::json row = nlohmann::json::array();
+    for (std::size_t o = 0; o < fit.weights.shape()[1]; ++o) row.push_back(fit.weights(r, o));
+    rows.push_back(row);
+  }
+  return {{"about", "least-squares weights of outputs on [window inputs flattened step by step, 1], model units"},
+          {"training_windows", fit.windows_used},
+          {"weights", rows}};
+}
+
+LinearAutoregression linear_autoregression_from_json(const nlohmann::json& json) {
+  try {
+    LinearAutoregression fit;
+    fit.windows_used = json.at("training_windows").get<std::size_t>();
+    const auto& rows = json.at("weights");
+    const std::size_t outputs = rows.empty() ? 0 : rows.at(0).size();
+    fit.weights = Matrix::from_shape({rows.size(), outputs});
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      if (rows[r].size() != outputs) throw std::runtime_error("ragged weights");
+      for (std::size_t o = 0; o < outputs; ++o) fit.weights(r, o) = rows[r][o].get<double>();
+    }
+    return fit;
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(std::string("malformed: ") + e.what());
+  }
 }
 
 }  // namespace seqlab

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <xtensor/xtensor.hpp>
 
 #include "forecast/data_units.hpp"
@@ -32,5 +33,10 @@ struct LinearAutoregression {
 inline constexpr std::size_t kMaxDesignValues = std::size_t{1} << 22;  // 32 MiB of doubles
 LinearAutoregression fit_linear_autoregression(const SequenceSet& train);
 Matrix predict_linear_autoregression(const LinearAutoregression& fit, const SequenceSet& set);
+
+// linear_ar.json in a run folder: the fit, every weight as the exact double, so `seqlab eval` scores the
+// baseline the run did, on any data. from_json throws std::runtime_error naming what is malformed.
+nlohmann::json linear_autoregression_to_json(const LinearAutoregression& fit);
+LinearAutoregression linear_autoregression_from_json(const nlohmann::json& json);
 
 }  // namespace seqlab

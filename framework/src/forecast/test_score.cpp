@@ -29,9 +29,8 @@ nlohmann::json metrics_json(const ErrorMetrics& m) { return {{"mse", m.mse}, {"r
 
 }  // namespace
 
-TestScore score_test(const DatasetSplits& data, const Tensor3& predicted, const std::vector<OutputFeature>& outputs,
-                     const DataSeries& series, std::size_t season) {
-  const SequenceSet& test = data.test;
+TestScore score_test(const SequenceSet& test, const Tensor3& predicted, const std::vector<OutputFeature>& outputs,
+                     const DataSeries& series, std::size_t season, const LinearAutoregression* linear_ar) {
   TestScore score;
   score.season = season;
   for (const auto& o : outputs) score.outputs.push_back(o.name);
@@ -40,9 +39,12 @@ TestScore score_test(const DatasetSplits& data, const Tensor3& predicted, const 
   score.has_persistence = series.rows() > 0 && test.last_rows.size() == test.count();
   Matrix persistence;
   if (score.has_persistence) persistence = persistence_forecast(test, series, outputs, season);
-  const LinearAutoregression ar = fit_linear_autoregression(data.train);
-  score.ar_windows = ar.windows_used;
-  const Matrix linear = predict_linear_autoregression(ar, test);
+  score.has_linear_ar = linear_ar != nullptr;
+  Matrix linear;
+  if (linear_ar) {
+    score.ar_windows = linear_ar->windows_used;
+    linear = predict_linear_autoregression(*linear_ar, test);
+  }
 
   ErrorSums model_sums, persistence_sums, linear_sums;
   for (std::size_t n = 0; n < test.count(); ++n) {
@@ -58,7 +60,7 @@ TestScore score_test(const DatasetSplits& data, const Tensor3& predicted, const 
       const OutputFeature& f = outputs[o];
       const double t = f.to_data(truth(n, o));
       model_sums.add(f.to_data(model(n, o)), t);
-      linear_sums.add(f.to_data(linear(n, o)), t);
+      if (score.has_linear_ar) linear_sums.add(f.to_data(linear(n, o)), t);
       if (score.has_persistence) persistence_sums.add(f.to_data(persistence(n, o)), t);
     }
   }
@@ -69,26 +71,24 @@ TestScore score_test(const DatasetSplits& data, const Tensor3& predicted, const 
                     test.count(), season));
   score.values = score.windows * outputs.size();
   score.model = model_sums.metrics(score.values);
-  score.linear_ar = linear_sums.metrics(score.values);
+  if (score.has_linear_ar) score.linear_ar = linear_sums.metrics(score.values);
   if (score.has_persistence) score.persistence = persistence_sums.metrics(score.values);
   return score;
 }
 
 nlohmann::json test_score_json(const TestScore& s) {
-  nlohmann::json j = {{"units", "data"},
-                      {"windows", s.windows},
-                      {"excluded_windows", s.excluded},
-                      {"values", s.values},
-                      {"outputs", s.outputs},
-                      {"model", metrics_json(s.model)},
-                      {"linear_ar", metrics_json(s.linear_ar)},
-                      {"linear_ar_training_windows", s.ar_windows}};
+  nlohmann::json j = {{"units", "data"},    {"windows", s.windows}, {"excluded_windows", s.excluded},
+                      {"values", s.values}, {"outputs", s.outputs}, {"model", metrics_json(s.model)}};
+  if (s.has_linear_ar) {
+    j["linear_ar"] = metrics_json(s.linear_ar);
+    j["linear_ar_training_windows"] = s.ar_windows;
+    j["beats_linear_ar"] = s.model.rmse < s.linear_ar.rmse;
+  }
   if (s.has_persistence) {
     j["persistence"] = metrics_json(s.persistence);
     j["season"] = s.season;
     j["beats_persistence"] = s.model.rmse < s.persistence.rmse;
   }
-  j["beats_linear_ar"] = s.model.rmse < s.linear_ar.rmse;
   return j;
 }
 
@@ -99,22 +99,23 @@ std::string test_metrics_csv(const TestScore& s) {
   };
   row("model", s.model);
   if (s.has_persistence) row(s.season ? "seasonal_persistence" : "persistence", s.persistence);
-  row("linear_ar", s.linear_ar);
+  if (s.has_linear_ar) row("linear_ar", s.linear_ar);
   return text;
 }
 
 std::string test_score_line(const TestScore& s) {
   std::string line = fmt::format("test RMSE {:.6g}", s.model.rmse);
-  std::string baselines;
+  std::vector<std::string> baselines;
   if (s.has_persistence)
-    baselines = fmt::format("{} {:.6g}, ", s.season ? fmt::format("persistence (season {})", s.season) : "persistence",
-                            s.persistence.rmse);
-  line += fmt::format(" ({}linear AR {:.6g}) over {} test windows, in the data's units", baselines, s.linear_ar.rmse,
-                      s.windows);
+    baselines.push_back(fmt::format(
+        "{} {:.6g}", s.season ? fmt::format("persistence (season {})", s.season) : "persistence", s.persistence.rmse));
+  if (s.has_linear_ar) baselines.push_back(fmt::format("linear AR {:.6g}", s.linear_ar.rmse));
+  if (!baselines.empty()) line += fmt::format(" ({})", fmt::join(baselines, ", "));
+  line += fmt::format(" over {} test windows, in the data's units", s.windows);
   if (s.excluded) line += fmt::format(" ({} without a seasonal value left out)", s.excluded);
   if (s.has_persistence && !(s.model.rmse < s.persistence.rmse))
     line += "; the model does NOT beat persistence: it has learnt less than repeating the last value";
-  else if (!(s.model.rmse < s.linear_ar.rmse))
+  else if (s.has_linear_ar && !(s.model.rmse < s.linear_ar.rmse))
     line += "; the model does not beat the linear autoregression";
   return line;
 }

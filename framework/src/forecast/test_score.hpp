@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "forecast/baselines.hpp"
 #include "forecast/data_units.hpp"
 #include "seqlab/dataset.hpp"
 
@@ -21,14 +22,16 @@ struct TestScore {
   std::size_t values = 0;    // numbers compared: windows x outputs
   std::size_t season = 0;
   bool has_persistence = false;  // false when the dataset is not one series (no series() or last_rows)
+  bool has_linear_ar = false;    // false when there was no fit (eval --data of a run without linear_ar.json)
   std::size_t ar_windows = 0;    // training windows the linear autoregression was fitted on
   ErrorMetrics model, persistence, linear_ar;
   std::vector<std::string> outputs;  // the outputs' names
 };
 
-// `predicted`: the model's outputs for data.test.inputs. Every number is turned into the data's units first.
-TestScore score_test(const DatasetSplits& data, const Tensor3& predicted, const std::vector<OutputFeature>& outputs,
-                     const DataSeries& series, std::size_t season);
+// `predicted`: the model's outputs for test.inputs; `linear_ar`: the run's fit of the baseline, or nullptr.
+// Every number is turned into the data's units first.
+TestScore score_test(const SequenceSet& test, const Tensor3& predicted, const std::vector<OutputFeature>& outputs,
+                     const DataSeries& series, std::size_t season, const LinearAutoregression* linear_ar);
 
 // summary.json's "test".
 nlohmann::json test_score_json(const TestScore& score);

@@ -3,11 +3,14 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "config/config_error.hpp"
 #include "config/error_report.hpp"
+#include "forecast/baselines.hpp"
 #include "runs/finished_run.hpp"
 #include "runs/readout.hpp"
 #include "runs/run_folder.hpp"
@@ -16,6 +19,29 @@
 namespace fs = std::filesystem;
 
 namespace seqlab {
+
+namespace {
+
+// The baseline the run fitted on its training windows (linear_ar.json); without that record, a fit on the
+// training windows here, if there are any (not with --data), else none.
+std::optional<LinearAutoregression> recorded_linear_ar(const FinishedRun& run) {
+  const fs::path file = run.dir / "linear_ar.json";
+  if (fs::exists(file)) {
+    try {
+      std::ifstream in(file);
+      return linear_autoregression_from_json(nlohmann::json::parse(in));
+    } catch (const std::exception& e) {
+      SourceLocation where;
+      where.file = file.string();
+      throw ConfigError(where, "", std::string("cannot read the run's linear AR baseline: ") + e.what());
+    }
+  }
+  if (run.components.data.train.count() > 0) return fit_linear_autoregression(run.components.data.train);
+  std::cerr << "note: " << file.string() << " is missing, so the linear AR baseline is left out\n";
+  return std::nullopt;
+}
+
+}  // namespace
 
 std::vector<std::string> other_file_overrides(const std::string& file) {
   return {"dataset.path=" + fs::absolute(file).lexically_normal().string(), "dataset.split=[0, 0, 1]"};
@@ -41,7 +67,8 @@ int evaluate_run(const EvalOptions& options) {
     Trainer trainer(c, e.training, Random::stream(e.seed, "training"));
     const Readout readout = make_readout(c, e);
     const Tensor3 predicted = trainer.predict(c.data.test.inputs);
-    const TestScore score = *score_test_split(c, predicted, readout);
+    const std::optional<LinearAutoregression> linear_ar = recorded_linear_ar(run);
+    const TestScore score = *score_test_split(c, predicted, readout, linear_ar ? &*linear_ar : nullptr);
     folder.write_text("predictions.csv", predictions_csv(c.data.test, predicted, readout));
     if (options.plots) {
       const PlotOutcome plot = plot_predictions(folder.path(), prediction_series(c.data.test, predicted, readout),

@@ -103,9 +103,10 @@ PredictionSeries prediction_series(const SequenceSet& set, const Tensor3& predic
   return series;
 }
 
-std::optional<TestScore> score_test_split(const Components& c, const Tensor3& test_predicted, const Readout& r) {
+std::optional<TestScore> score_test_split(const Components& c, const Tensor3& test_predicted, const Readout& r,
+                                          const LinearAutoregression* linear_ar) {
   if (c.data.test.count() == 0) return std::nullopt;
-  return score_test(c.data, test_predicted, r.outputs, r.series, r.season);
+  return score_test(c.data.test, test_predicted, r.outputs, r.series, r.season, linear_ar);
 }
 
 }  // namespace seqlab

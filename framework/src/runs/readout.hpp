@@ -36,7 +36,8 @@ std::string predictions_csv(const SequenceSet& set, const Tensor3& predicted, co
 // first sequence along its steps, or the sequences sorted by target.
 PredictionSeries prediction_series(const SequenceSet& set, const Tensor3& predicted, const Readout& readout);
 
-// The test split scored, or nothing when the dataset has none.
-std::optional<TestScore> score_test_split(const Components& c, const Tensor3& test_predicted, const Readout& readout);
+// The test split scored, or nothing when the dataset has none. `linear_ar`: the baseline's fit, or nullptr.
+std::optional<TestScore> score_test_split(const Components& c, const Tensor3& test_predicted, const Readout& readout,
+                                          const LinearAutoregression* linear_ar);
 
 }  // namespace seqlab

@@ -139,7 +139,11 @@ int run_experiment(const RunOptions& options, BatchSplit* split) {
     folder->write_text("predictions.csv", predictions_csv(set, predicted, readout));
     folder->write_json("data_units.json", description_to_json(readout.description));
     if (c.data.test.count() > 0) {
-      test = score_test_split(c, &set == &c.data.test ? predicted : trainer.predict(c.data.test.inputs), readout);
+      // Kept in the run folder, so that `seqlab eval` scores this very baseline, on any data.
+      const LinearAutoregression linear_ar = fit_linear_autoregression(c.data.train);
+      folder->write_json("linear_ar.json", linear_autoregression_to_json(linear_ar));
+      test = score_test_split(c, &set == &c.data.test ? predicted : trainer.predict(c.data.test.inputs), readout,
+                              &linear_ar);
       folder->write_text("test_metrics.csv", test_metrics_csv(*test));
     }
     if (options.plots) draw_run_plots(*folder, e.name, outcome, prediction_series(set, predicted, readout));

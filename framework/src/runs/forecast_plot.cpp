@@ -29,12 +29,15 @@ PlotOutcome plot_forecast(const std::string& dir, const ForecastSeries& s, const
   }
   write_plot_file(folder / "forecast.dat", dat.str());
 
+  std::vector<double> all_x = s.history_x;
+  all_x.insert(all_x.end(), s.x.begin(), s.x.end());
   std::ostringstream gp;
   gp << script_preamble("forecast", title, "the data, the forecast after it and the truth where known") << "set xlabel "
      << gp_quote(s.x_label.empty() ? "step" : s.x_label) << "\n"
      << "set ylabel " << gp_quote(s.y_label.empty() ? "value" : s.y_label) << "\n"
-     << time_axis(s.x_is_date) << "set key bmargin center horizontal\n"
+     << "set key bmargin center horizontal\n"
      << "set bmargin 5\n"
+     << time_axis(all_x, s.x_is_date)
      << "set offsets 0, 0, graph 0.08, graph 0.08\n"
      << "plot 'forecast.dat' index 0 using 1:2 with " << line_style(s.history.size())
      << " linewidth 2 linecolor rgb '#1f77b4' title 'data', \\\n"

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <charconv>
@@ -215,8 +216,13 @@ std::string script_preamble(const std::string& stem, const std::string& title, c
   return gp.str();
 }
 
-std::string time_axis(bool dates) {
-  return dates ? "set xdata time\nset timefmt '%s'\nset format x '%Y-%m-%d'\nset xtics rotate by -30\n" : "";
+std::string time_axis(const std::vector<double>& x, bool dates) {
+  if (!dates || x.empty()) return "";
+  const auto [lo, hi] = std::minmax_element(x.begin(), x.end());
+  const double days = (*hi - *lo) / 86400.0;
+  // Labels as fine as the span needs: hours within ten days, days within two years, else years.
+  const char* format = days <= 10 ? "%m-%d %H:%M" : days <= 730 ? "%Y-%m-%d" : "%Y";
+  return std::string("set xdata time\nset timefmt '%s'\nset format x '") + format + "'\nset xtics rotate by -30\nset bmargin 7\n";
 }
 
 std::string line_style(std::size_t points) {

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "runs/plots.hpp"
 
@@ -21,8 +22,9 @@ void write_plot_file(const std::filesystem::path& path, const std::string& text)
 std::filesystem::path prepare_dir(const std::string& dir);
 // The lines every script starts with: terminal, output <stem>.png, title, grid.
 std::string script_preamble(const std::string& stem, const std::string& title, const std::string& what);
-// The x axis settings for dates when `dates` (the .dat holds seconds since 1970 UTC), else nothing.
-std::string time_axis(bool dates);
+// The x axis settings for dates when `dates` (the .dat holds seconds since 1970 UTC; labels as fine as the
+// span of `x` needs), else nothing.
+std::string time_axis(const std::vector<double>& x, bool dates);
 // Lines with a marker per point while there are few points, plain lines beyond.
 std::string line_style(std::size_t points);
 // Runs `<stem>.gp` inside `dir` through a gnuplot pipe and checks the PNG it left. `what` names the data for

@@ -175,8 +175,9 @@ PlotOutcome plot_predictions(const std::string& dir, const PredictionSeries& ser
   gp << script_preamble("prediction", title, "target against predicted values") << "set xlabel " << gp_quote(x_label)
      << "\n"
      << "set ylabel " << gp_quote(series.y_label.empty() ? "value" : series.y_label) << "\n"
-     << time_axis(series.x_is_date) << "set key bmargin center horizontal\n"  // below: periodic curves fill corners
+     << "set key bmargin center horizontal\n"  // below: periodic curves fill corners
      << "set bmargin 5\n"
+     << time_axis(series.x, series.x_is_date)
      << "set offsets 0, 0, graph 0.08, graph 0.08\n"  // keep curves off the frame
      << "plot 'prediction.dat' using 1:2 with " << style << " linewidth 2 linecolor rgb '#1f77b4' title 'target', \\\n"
      << "     '' using 1:3 with " << style << " linewidth 2 dashtype 2 linecolor rgb '#ff7f0e' title 'predicted'\n"

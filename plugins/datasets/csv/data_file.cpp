@@ -23,8 +23,16 @@ DataFile::DataFile(const std::string& path) : path_(path) {
                                                   : std::string("cannot open: ") + std::strerror(error)));
   }
   if (S_ISDIR(info.st_mode)) throw ParamError("path", path + ": is a directory; give the CSV file inside it");
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // A device or a pipe could be read for ever (/dev/zero) or block until a writer comes (a FIFO).
+  if (!S_ISREG(info.st_mode))
+    throw ParamError("path", path + ": is not a regular file (a device, pipe or socket); give a CSV file");
+  // O_NONBLOCK: should the path have become a FIFO since the stat, opening it must not wait for a writer.
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd_ < 0) throw ParamError("path", path + ": cannot open: " + std::strerror(errno));
+  if (::fstat(fd_, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd_);  // the destructor does not run for a constructor that throws
+    throw ParamError("path", path + ": is not a regular file (a device, pipe or socket); give a CSV file");
+  }
 }
 
 DataFile::~DataFile() {

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <sys/stat.h>
 
 #include "plugins/csv/csv_support.hpp"
 #include "support/refusal.hpp"
@@ -40,6 +41,20 @@ TEST_CASE("csv refuses a directory") {
   ScratchDir dir("csv");
   const std::string out = expect_config_error(experiment_yaml("path: '" + dir.path() + "', window: 2"));
   CHECK(contains(out, dir.path() + ": is a directory"));
+}
+
+TEST_CASE("csv refuses a device or a pipe at once, instead of reading for ever or waiting for a writer") {
+  // Each within expect_config_error's time limit (kRefusalSeconds).
+  CHECK(
+      contains(expect_config_error(experiment_yaml("path: /dev/zero, window: 2")), "/dev/zero: is not a regular file"));
+  ScratchDir dir("csv");
+  const std::string fifo = dir / "pipe.csv";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK(contains(expect_config_error(experiment_yaml("path: '" + fifo + "', window: 2")),
+                 "pipe.csv: is not a regular file"));
+  const std::string link = dir / "zeros.csv";  // a symlink is judged by what it points to
+  std::filesystem::create_symlink("/dev/zero", link);
+  CHECK(contains(expect_config_error(experiment_yaml("path: '" + link + "', window: 2")), "is not a regular file"));
 }
 
 TEST_CASE("csv refuses an empty file and one with only comments") {

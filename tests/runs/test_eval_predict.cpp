@@ -145,3 +145,25 @@ TEST_CASE("predict past the horizon is refused when an input column is not predi
   REQUIRE(forecast.size() == 2);
   CHECK(forecast[1].rfind("1992-02-01T01:00:00Z,", 0) == 0);  // the hour after the data's last
 }
+
+TEST_CASE("eval warns when a plugin is not the build the run recorded, and refuses a run that did not finish") {
+  const std::string& run = sunspots_run();
+  ScratchDir dir("eval-record");
+  const std::string copy = dir / "run";
+  fs::copy(run, copy, fs::copy_options::recursive);
+  fs::remove_all(copy + "/eval");
+  auto summary = nlohmann::json::parse(read_file(copy + "/summary.json"));
+  summary["plugins"]["model"]["sha256"] = std::string(64, '0');
+  std::ofstream(copy + "/summary.json") << summary.dump(2);
+  const auto warned = run_seqlab("eval '" + copy + "' --no-plots");
+  INFO(warned.output);
+  CHECK(warned.exit_code == 0);
+  CHECK(warned.output.find("warning: model plugin 'lstm'") != std::string::npos);
+  CHECK(warned.output.find("is not the build the run used") != std::string::npos);
+
+  summary["status"] = "diverged";
+  std::ofstream(copy + "/summary.json") << summary.dump(2);
+  const auto refused = run_seqlab("eval '" + copy + "'");
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.output.find("did not complete (status diverged)") != std::string::npos);
+}

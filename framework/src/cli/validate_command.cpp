@@ -20,7 +20,9 @@ int validate(const RunOptions& options) {
     std::size_t parameter_count = 0;
     for (const auto& param : c.model->parameters()) parameter_count += param.size();
     std::cout << options.experiment << ": ok — " << c.data.train.count() << " training and "
-              << c.data.validation.count() << " validation sequences of " << c.shape.steps << " steps x "
+              << c.data.validation.count() << " validation sequences";
+    if (c.data.test.count() > 0) std::cout << " (and " << c.data.test.count() << " test)";
+    std::cout << " of " << c.shape.steps << " steps x "
               << c.shape.input_size << " features -> " << c.shape.target_steps << " x " << c.shape.output_size
               << " targets; model '" << loaded.experiment.model.plugin->name() << "' with " << parameter_count
               << " parameters\n";

@@ -24,8 +24,10 @@ TEST_CASE("csv: validate counts the windows of each period") {
   INFO(result.output);
   REQUIRE(result.exit_code == 0);
   // 300 rows: training rows 0-209, validation 210-254. A window's targets are rows s+12 and s+13:
-  // s = 0..196 train, 198..241 validate; s = 197 and 242 straddle a boundary and are left out.
-  CHECK(contains(result.output, "ok — 197 training and 44 validation sequences of 12 steps x 2 features -> 1 x 2"));
+  // s = 0..196 train, 198..241 validate; s = 197 and 242 straddle a boundary and are left out. Test rows
+  // 255-299: s = 243..286.
+  CHECK(contains(result.output, "ok — 197 training and 44 validation sequences (and 44 test) of 12 steps x 2 "
+                                "features -> 1 x 2"));
 }
 
 TEST_CASE("csv: seqlab run trains on a CSV experiment and exits 0") {

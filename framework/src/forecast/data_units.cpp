@@ -98,6 +98,12 @@ DataDescription description_from_json(const nlohmann::json& json) {
   }
 }
 
+double time_of_row(const DataSeries& s, std::size_t row) {
+  if (row < s.times.size()) return s.times[row];
+  if (s.times.empty()) return static_cast<double>(row);
+  return s.times.back() + static_cast<double>(row + 1 - s.times.size()) * s.time_step;
+}
+
 std::string format_time(double value, TimeKind kind) {
   if (kind != TimeKind::date || !std::isfinite(value)) {
     if (std::isnan(value)) return "";

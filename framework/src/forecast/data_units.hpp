@@ -30,6 +30,10 @@ std::vector<OutputFeature> output_features(const DataDescription& description, s
 nlohmann::json description_to_json(const DataDescription& description);
 DataDescription description_from_json(const nlohmann::json& json);
 
+// The time of a series' `row`, continuing the data's spacing (time_step) past its last row; the row number
+// itself when the series has no times.
+double time_of_row(const DataSeries& series, std::size_t row);
+
 // A time value as a person reads it: dates as ISO-8601 UTC ("2024-01-31" at midnight, else
 // "2024-01-31T06:30:00Z"), numbers to 12 significant digits.
 std::string format_time(double value, TimeKind kind);

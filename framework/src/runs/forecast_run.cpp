@@ -22,12 +22,6 @@ namespace seqlab {
 
 namespace {
 
-double time_at(const DataSeries& s, std::size_t row) {
-  if (row < s.times.size()) return s.times[row];
-  if (s.times.empty()) return static_cast<double>(row);
-  return s.times.back() + static_cast<double>(row + 1 - s.times.size()) * s.time_step;
-}
-
 Feature target_feature(const DataDescription& d, std::size_t j) {
   return j < d.targets.size() ? d.targets[j] : Feature{"target " + std::to_string(j)};
 }
@@ -61,7 +55,7 @@ int forecast_run(const PredictOptions& options) {
     csv += "\n";
     const std::size_t rows = series.rows();
     for (std::size_t k = 0; k < options.steps; ++k) {
-      csv += csv_field(format_time(time_at(series, rows + k), d.time_kind));
+      csv += csv_field(format_time(time_of_row(series, rows + k), d.time_kind));
       for (std::size_t j = 0; j < targets; ++j)
         csv += fmt::format(",{}", static_cast<float>(in_data_units(target_feature(d, j), result.values(k, j))));
       if (has_truth)
@@ -76,11 +70,11 @@ int forecast_run(const PredictOptions& options) {
       const Feature first = target_feature(d, 0);
       const std::size_t shown = std::min(rows, std::max(series.window, options.steps));
       for (std::size_t r = rows - shown; r < rows; ++r) {
-        plot.history_x.push_back(time_at(series, r));
+        plot.history_x.push_back(time_of_row(series, r));
         plot.history.push_back(in_data_units(first, series.targets(r, 0)));
       }
       for (std::size_t k = 0; k < options.steps; ++k) {
-        plot.x.push_back(time_at(series, rows + k));
+        plot.x.push_back(time_of_row(series, rows + k));
         plot.forecast.push_back(in_data_units(first, result.values(k, 0)));
         if (has_truth) plot.truth.push_back(in_data_units(first, truth(k, 0)));
       }

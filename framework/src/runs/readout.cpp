@@ -11,13 +11,6 @@ namespace seqlab {
 
 namespace {
 
-// The time of `row`, continuing the data's spacing past its end.
-double time_of_row(const DataSeries& s, std::size_t row) {
-  if (row < s.times.size()) return s.times[row];
-  if (s.times.empty()) return static_cast<double>(row);
-  return s.times.back() + static_cast<double>(row + 1 - s.times.size()) * s.time_step;
-}
-
 // The row predicted by output `o` at target step `t` of sequence `n`: one row after the input step it is read
 // at (the last for target: last, step t for target: sequence), plus the output's steps ahead.
 std::size_t predicted_row(const SequenceSet& set, std::size_t n, std::size_t t, const OutputFeature& o) {

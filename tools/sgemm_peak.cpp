@@ -3,13 +3,14 @@
 //
 // Usage: seqlab_sgemm_peak [--threads N] [--sizes 1024,2048] [--reps R]
 // Prints one JSON object: {"threads": N, "core": "...", "config": "...", "coretype_env": "..." or null,
-// "library": "/path/of/libopenblas.so", "simd": {"arch": "avx512f", "bits": 512, "register_kernel": true}, "results": [{"n": 1024, "gflops": ...,
-// "best_ms": ...}, ...], "register": {"shape": "...", "gflops": ...} or null, "peak_gflops": <best of all>}.
-// core and config are what OpenBLAS says it runs (openblas_get_corename / openblas_get_config), coretype_env
-// the OPENBLAS_CORETYPE this process saw, library the file the OpenBLAS functions were loaded from; simd is the instruction set seqlab's SIMD code (xsimd, and so the
-// register kernel) was compiled for. tools/bench uses peak_gflops as the denominator of "% of sgemm peak" and
-// the rest to describe the machine from what it measured. The sgemm goes through seqlab::gemm (xtensor-blas), and
-// the register kernel through seqlab/register_gemm.hpp: exactly the paths the model plugins take.
+// "library": "/path/of/libopenblas.so", "simd": {"arch": "avx512f", "bits": 512, "register_kernel": true}, "results":
+// [{"n": 1024, "gflops": ..., "best_ms": ...}, ...], "register": {"shape": "...", "gflops": ...} or null,
+// "peak_gflops": <best of all>}. core and config are what OpenBLAS says it runs (openblas_get_corename /
+// openblas_get_config), coretype_env the OPENBLAS_CORETYPE this process saw, library the file the OpenBLAS functions
+// were loaded from; simd is the instruction set seqlab's SIMD code (xsimd, and so the register kernel) was compiled
+// for. tools/bench uses peak_gflops as the denominator of "% of sgemm peak" and the rest to describe the machine from
+// what it measured. The sgemm goes through seqlab::gemm (xtensor-blas), and the register kernel through
+// seqlab/register_gemm.hpp: exactly the paths the model plugins take.
 #include <dlfcn.h>
 
 #include <algorithm>
@@ -54,10 +55,12 @@ std::vector<std::size_t> parse_sizes(const char* text) {
 double register_kernel_gflops(int threads, int reps) {
   constexpr std::size_t m = 1000, k = 32, n = 128, calls = 50;  // one epoch's forward steps
   if (!seqlab::register_gemm_fits(n)) return 0.0;
-  std::vector<std::vector<float>> a(threads, std::vector<float>(m * k, 0.5f)), b(threads, std::vector<float>(k * n, 0.25f));
+  std::vector<std::vector<float>> a(threads, std::vector<float>(m * k, 0.5f)),
+      b(threads, std::vector<float>(k * n, 0.25f));
   std::vector<std::vector<float>> c(threads, std::vector<float>(m * n, 0.0f));
   auto work = [&](int t) {
-    for (std::size_t i = 0; i < calls; ++i) seqlab::register_gemm_nn(a[t].data(), m, k, b[t].data(), n, c[t].data(), true);
+    for (std::size_t i = 0; i < calls; ++i)
+      seqlab::register_gemm_nn(a[t].data(), m, k, b[t].data(), n, c[t].data(), true);
   };
   double best_s = std::numeric_limits<double>::infinity();
   for (int r = 0; r <= reps; ++r) {  // the first round warms caches and clocks, untimed

@@ -23,10 +23,11 @@
 //  - The per-step products (h_{t-1} W_hh^T, x_t W_ih^T, da_t W_hh, and the
 //    chunks of dW_hh, x_t^T da_t) run on seqlab/register_gemm.hpp's kernel where
 //    it applies (512-bit SIMD, widths a multiple of the vector) and on OpenBLAS
-//    otherwise. For the input that matters from a few features up: measured on
-//    an LSTM with hidden 64, batches of 64 and 48 steps, one GEMM over all
-//    steps for a 20-feature input (K = 20) wrote and re-read 3 MB of gates per
-//    batch, zeroed first, and its dW_ih re-packed all of dL/da.
+//    otherwise. For the input that matters from a few features up: on an LSTM
+//    with hidden 64, batches of 64 and 48 steps, one GEMM over all steps for a
+//    16- or 20-feature input wrote and re-read 3 MB of gates per batch (zeroed
+//    first) and its dW_ih re-packed all of dL/da; epochs at 16 features took
+//    28% longer than at 8, and per step 5% (tools/bench's input-width check).
 //  - Everything lives in the cache, sized once per batch shape: no allocation
 //    per call.
 #pragma once
@@ -200,7 +201,7 @@ class FastModel : public Model {
  private:
   static float* at(Tensor3& seq, std::size_t t) { return seq.data() + t * seq.shape()[1] * seq.shape()[2]; }
   bool folds_input(std::size_t layer) const { return sizes_.layer_input(layer) <= kFoldedInputWidth; }
-  // A wider input's part through the register kernel, a step (forward) or a chunk of steps (dW_ih) at a time.
+  // A wider input's part through the register kernel, a step at a time (forward, and dW_ih in backward).
   bool input_per_step(std::size_t layer) const {
     return !folds_input(layer) && register_gemm_tn_fits(sizes_.layer_input(layer), sizes_.gate_width());
   }

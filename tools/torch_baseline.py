@@ -8,8 +8,20 @@ MSE, thread handling and epoch timing) plus only what the bench needs:
   "epoch_ms"          every epoch's time in the JSON line, so the bench can apply one
                       statistic to seqlab and PyTorch alike; "median_epoch_ms" names
                       the reference's (misnamed) "mean_epoch_ms", which is kept as is.
+  --csv PATH          windows of a CSV file instead of the sine data, cut as seqlab's `csv`
+                      dataset cuts them (target last, horizon 1): a header line, then one
+                      numeric column per feature, every column an input; window s is rows
+                      [s, s + seq) and its target is --target-column at row s + seq. The
+                      first --samples windows are the training set, so rows [0, samples + seq)
+                      are the training period, and each column is z-scored (mean, population
+                      std) on those rows only. The bench sizes the file so that this is
+                      seqlab's training period too.
+  --batch-size B      mini-batches of B sequences (0, the default: one full batch), in a fresh
+                      random order every epoch (torch.randperm), the last one smaller, as
+                      seqlab's trainer does with shuffle on.
 Epoch time means what it means in the reference: wall time of model.train(), zero_grad,
-forward, loss, backward and optimizer.step, one full batch; the reported median is over
+forward, loss, backward and optimizer.step, one full batch; with --batch-size, of the whole
+pass over the mini-batches (shuffling and indexing included). The reported median is over
 the epochs after 3 warm-up epochs (all epochs when there are 3 or fewer).
 
 Run with Debian's interpreter (/usr/bin/python3, which has python3-torch 1.13.1).
@@ -44,6 +56,9 @@ p.add_argument("--blas-threads", type=int, default=None,
 p.add_argument("--seed", type=int, default=0)
 p.add_argument("--lr", type=float, default=0.01)
 p.add_argument("--eval-samples", type=int, default=200)
+p.add_argument("--csv", default=None, help="windows of this CSV file instead of the sine data (see above)")
+p.add_argument("--target-column", type=int, default=0, help="with --csv: the 0-based column to predict")
+p.add_argument("--batch-size", type=int, default=0, help="sequences per mini-batch (0: full batch)")
 p.add_argument("--quiet", action="store_true", help="do not print the every-10-epoch loss lines")
 args = p.parse_args()
 
@@ -69,6 +84,21 @@ def openblas_info():
         return None, None
 
 
+def blas_libraries():
+    """The BLAS/LAPACK shared objects this process has mapped (resolved paths), from /proc/self/maps."""
+    found = set()
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                path = line.split(None, 5)[-1].strip() if len(line.split(None, 5)) == 6 else ""
+                name = os.path.basename(path)
+                if "blas" in name or "lapack" in name:
+                    found.add(os.path.realpath(path))
+    except OSError:
+        pass
+    return sorted(found)
+
+
 def generate_data(num_samples, seq_length):
     # identical to the tutorial (np.random.rand start, linspace over 2*pi, shift 0.1)
     X, y = [], []
@@ -79,6 +109,24 @@ def generate_data(num_samples, seq_length):
         y.append(np.sin(x + 0.1))
     X = torch.tensor(np.array(X), dtype=torch.float32).unsqueeze(-1)
     y = torch.tensor(np.array(y), dtype=torch.float32).unsqueeze(-1)
+    return X, y
+
+
+def csv_windows(path, samples, seq, target_column, extra):
+    """(X (n, seq, F), y (n, seq, 1)) for the first samples + extra windows of path; y's last step is the
+    target (the row after the window), the rest is unused padding so that mode=last reads y[:, -1, :]."""
+    data = np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float64, ndmin=2)
+    train = data[:samples + seq]
+    mean, std = train.mean(axis=0), train.std(axis=0)
+    std[std == 0] = 1.0
+    data = ((data - mean) / std).astype(np.float32)
+    n = samples + extra
+    if n + seq > len(data):
+        sys.exit(f"{path}: {len(data)} rows hold {max(0, len(data) - seq)} windows of {seq}, not {n}")
+    starts = np.arange(n)[:, None] + np.arange(seq)[None, :]
+    X = torch.from_numpy(data[starts])
+    y = torch.zeros(n, seq, 1)
+    y[:, -1, 0] = torch.from_numpy(data[np.arange(n) + seq, target_column])
     return X, y
 
 
@@ -118,14 +166,23 @@ def main():
     torch.manual_seed(args.seed)
     seq2seq = args.mode == "seq2seq"
 
-    X, y = generate_data(args.samples, args.seq)
+    if args.csv:
+        if seq2seq:
+            sys.exit("--csv supports --mode last only")
+        X, y = csv_windows(args.csv, args.samples, args.seq, args.target_column, max(args.eval_samples, 0))
+        Xe, ye = X[args.samples:], y[args.samples:]  # the windows after the training ones
+        X, y = X[:args.samples], y[:args.samples]
+        tgte = ye[:, -1, :]
+    else:
+        X, y = generate_data(args.samples, args.seq)
     tgt = y if seq2seq else y[:, -1, :]
-    if args.eval_samples > 0:  # drawn after the training set, so skipping it leaves training unchanged
+    if args.eval_samples > 0 and not args.csv:  # drawn after the training set, so skipping it leaves training unchanged
         Xe, ye = generate_data(args.eval_samples, args.seq)  # fresh held-out set (same RNG stream, after train)
         tgte = ye if seq2seq else ye[:, -1, :]
 
     Model = SimpleRNN if args.model == "rnn" else SimpleLSTM
-    model = Model(1, args.hidden, 1, seq2seq, args.layers)
+    model = Model(X.shape[2], args.hidden, 1, seq2seq, args.layers)
+    batch = args.batch_size if 0 < args.batch_size < len(X) else len(X)
     criterion = nn.MSELoss()
     optimizer = optim.Adam(model.parameters(), lr=args.lr)
 
@@ -135,11 +192,23 @@ def main():
     for epoch in range(args.epochs):
         t0 = time.perf_counter()
         model.train()
-        optimizer.zero_grad()
-        outputs = model(X)
-        loss = criterion(outputs, tgt)
-        loss.backward()
-        optimizer.step()
+        if batch == len(X):
+            optimizer.zero_grad()
+            outputs = model(X)
+            loss = criterion(outputs, tgt)
+            loss.backward()
+            optimizer.step()
+        else:
+            order = torch.randperm(len(X))
+            loss_sum = 0.0
+            for first in range(0, len(X), batch):
+                rows = order[first:first + batch]
+                optimizer.zero_grad()
+                loss = criterion(model(X[rows]), tgt[rows])
+                loss.backward()
+                optimizer.step()
+                loss_sum += loss.item() * len(rows)  # as seqlab's epoch loss: the mean over sequences
+            loss = torch.tensor(loss_sum / len(X))
         epoch_s.append(time.perf_counter() - t0)
         if (epoch + 1) % 10 == 0 and not args.quiet:
             print(f"Epoch [{epoch + 1}/{args.epochs}], Loss: {loss.item():.6f}", flush=True)
@@ -160,10 +229,14 @@ def main():
         "threads": args.threads,
         "blas_threads": nblas,
         "blas_core": core,
+        "blas_library": blas_libraries(),
         "hidden": args.hidden,
         "layers": args.layers,
         "samples": args.samples,
         "seq": args.seq,
+        "input_size": int(X.shape[2]),
+        "batch_size": batch,
+        "data": args.csv or "sine",
         "seed": args.seed,
         "epochs": args.epochs,
         "final_loss": loss.item(),

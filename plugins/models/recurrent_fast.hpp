@@ -9,17 +9,25 @@
 //    count, never on scheduling.
 //  - Per step, one GEMM gives all gates' recurrent part (B, G); one fused pass
 //    per row then adds the biases and the input part, applies the cell's
-//    activations and writes the cell's outputs. The input part is one GEMM over
-//    all steps when the layer's input is wide; when it is narrow (the sine
-//    data has one feature) it is folded into that pass, where it costs I
-//    multiply-adds per gate instead of a memory-bound GEMM with K = I.
+//    activations and writes the cell's outputs. When the layer's input is
+//    narrow (the sine data has one feature) its part is folded into that pass,
+//    where it costs I multiply-adds per gate instead of a memory-bound GEMM with
+//    K = I. A wider input gets its own product per step on the register kernel
+//    (below), into the step's gates while they are in cache; where that kernel
+//    does not apply, one OpenBLAS GEMM over all steps.
 //  - Backward overwrites each step's activated gates with dL/da in place (they
 //    are dead once used), sums the bias gradients (and a narrow input's weight
-//    gradient) in the same pass, and gets dW_hh and a wide dW_ih with one GEMM
-//    over all steps each.
-//  - The per-step products (h_{t-1} W_hh^T, da_t W_hh, and the chunks of
-//    dW_hh) run on seqlab/register_gemm.hpp's kernel where it applies (512-bit
-//    SIMD, widths a multiple of the vector) and on OpenBLAS otherwise.
+//    gradient) in the same pass, and adds dW_hh in products over a few steps
+//    at a time while their dL/da is still in cache, and a wider input's dW_ih
+//    step by step (on the register kernel; else one OpenBLAS GEMM over all steps).
+//  - The per-step products (h_{t-1} W_hh^T, x_t W_ih^T, da_t W_hh, and the
+//    chunks of dW_hh, x_t^T da_t) run on seqlab/register_gemm.hpp's kernel where
+//    it applies (512-bit SIMD, widths a multiple of the vector) and on OpenBLAS
+//    otherwise. For the input that matters from a few features up: on an LSTM
+//    with hidden 64, batches of 64 and 48 steps, one GEMM over all steps for a
+//    16- or 20-feature input wrote and re-read 3 MB of gates per batch (zeroed
+//    first) and its dW_ih re-packed all of dL/da; epochs at 16 features took
+//    28% longer than at 8, and per step 5% (tools/bench's input-width check).
 //  - Everything lives in the cache, sized once per batch shape: no allocation
 //    per call.
 #pragma once
@@ -86,6 +94,7 @@ struct Shard {
   std::vector<double> sums;        // double accumulators: bias gradient (G), then a folded input's weight gradient
                                    // (in x G); or the head's bias gradient (O)
   Tensor1 step_sums;               // the same sums for one step, in float
+  Tensor1 input_grad_t;            // (in x G): dW_ih^T of a layer whose input goes through per-step products
 };
 
 struct FastCache : ModelCache {
@@ -153,6 +162,10 @@ class FastModel : public Model {
       const std::size_t sums = std::max(g + widest_fold, sizes_.output);
       shard.sums.resize(sums);
       shard.step_sums = Tensor1::from_shape({sums});
+      std::size_t widest_step_input = 0;
+      for (std::size_t l = 0; l < sizes_.layers; ++l)
+        if (input_per_step(l)) widest_step_input = std::max(widest_step_input, sizes_.layer_input(l) * g);
+      shard.input_grad_t = Tensor1::from_shape({widest_step_input});
       cache->shards.push_back(std::move(shard));
     }
     return cache;
@@ -188,6 +201,10 @@ class FastModel : public Model {
  private:
   static float* at(Tensor3& seq, std::size_t t) { return seq.data() + t * seq.shape()[1] * seq.shape()[2]; }
   bool folds_input(std::size_t layer) const { return sizes_.layer_input(layer) <= kFoldedInputWidth; }
+  // A wider input's part through the register kernel, a step at a time (forward, and dW_ih in backward).
+  bool input_per_step(std::size_t layer) const {
+    return !folds_input(layer) && register_gemm_tn_fits(sizes_.layer_input(layer), sizes_.gate_width());
+  }
 
   template <class Work>
   void run_shards(FastCache& cache, Work&& work) {
@@ -199,7 +216,7 @@ class FastModel : public Model {
 
   // Per forward, shared by all shards: b_ih + b_hh; W_hh transposed (H x G) for
   // the register kernel; and W_ih transposed (in x G) for layers whose input is
-  // folded, so that the fold reads G-contiguous rows.
+  // folded, so that the fold reads G-contiguous rows, or goes through the register kernel.
   void prepare_weights() {
     const std::size_t g = sizes_.gate_width(), h = sizes_.hidden;
     for (std::size_t l = 0; l < sizes_.layers; ++l) {
@@ -211,7 +228,7 @@ class FastModel : public Model {
         for (std::size_t k = 0; k < g; ++k)
           for (std::size_t j = 0; j < h; ++j) recurrent_weights_t_[l][j * g + k] = w_hh[k * h + j];
       }
-      if (!folds_input(l)) continue;
+      if (!folds_input(l) && !input_per_step(l)) continue;
       const std::size_t in = sizes_.layer_input(l);
       const float* w = parameters_[weight_ih_index(l)].value.data();
       for (std::size_t k = 0; k < g; ++k)
@@ -225,8 +242,8 @@ class FastModel : public Model {
     const float* x = sh.inputs.data();
     for (std::size_t l = 0; l < sizes_.layers; ++l) {
       const std::size_t in = sizes_.layer_input(l);
-      const bool fold = folds_input(l);
-      if (!fold)  // the input part of every step in one GEMM: (T*b, in) x W_ih^T
+      const bool fold = folds_input(l), per_step = input_per_step(l);
+      if (!fold && !per_step)  // the input part of every step in one GEMM: (T*b, in) x W_ih^T
         gemm(x, steps * b, in, Transpose::no, parameters_[weight_ih_index(l)].value.data(), g, in, Transpose::yes,
              sh.gates[l].data());
       for (std::size_t t = 0; t < steps; ++t) {
@@ -234,6 +251,7 @@ class FastModel : public Model {
         // Input part and biases first, so that the recurrent GEMM adds to them:
         // with beta = 1 OpenBLAS skips its pass that zeroes the output.
         const float* x_t = x + t * b * in;
+        if (per_step) register_gemm_nn(x_t, b, in, input_weights_t_[l].data(), g, a, false);
         for (std::size_t r = 0; r < b; ++r)
           add_bias_and_folded_input(l, a + r * g, !fold, fold ? x_t + r * in : nullptr);
         if (t > 0) add_recurrent_part(l, at(sh.hidden[l], t - 1), b, a);
@@ -285,7 +303,7 @@ class FastModel : public Model {
     const std::size_t first_given = backward_head(steps, sh, grad_outputs);
     for (std::size_t l = sizes_.layers; l-- > 0;) {
       const std::size_t in = sizes_.layer_input(l);
-      const bool fold = folds_input(l);
+      const bool fold = folds_input(l), per_step = input_per_step(l);
       const float* x = l == 0 ? sh.inputs.data() : sh.hidden[l - 1].data();
       const float* w_hh = parameters_[weight_hh_index(l)].value.data();
       const std::size_t given_from = l + 1 == sizes_.layers ? first_given : 0;
@@ -325,6 +343,8 @@ class FastModel : public Model {
           add_weight_gradient(a, at(sh.hidden[l], t - 1), rows, dw_hh, unsummed_top != steps - 1);
           unsummed_top = t - 1;
         }
+        // dW_ih^T += x_t^T da_t, while da_t is still in cache.
+        if (per_step) register_gemm_tn(x + t * b * in, b, in, a, g, sh.input_grad_t.data(), t + 1 < steps);
       }
       if (steps == 1) std::fill_n(dw_hh, g * h, 0.0f);  // no step has an h_{t-1}
       const float* da = sh.gates[l].data();
@@ -333,6 +353,10 @@ class FastModel : public Model {
       if (fold) {
         for (std::size_t k = 0; k < g; ++k)
           for (std::size_t i = 0; i < in; ++i) dw_ih[k * in + i] = static_cast<float>(sh.sums[(1 + i) * g + k]);
+      } else if (per_step) {
+        const float* dw_t = sh.input_grad_t.data();
+        for (std::size_t k = 0; k < g; ++k)
+          for (std::size_t i = 0; i < in; ++i) dw_ih[k * in + i] = dw_t[i * g + k];
       } else {
         gemm(da, steps * b, g, Transpose::yes, x, steps * b, in, Transpose::no, dw_ih);
       }
@@ -469,10 +493,18 @@ ModelPlan plan_memory(const PlanArgs& args, double reference_state) {
   }
   // Values, gradients, and per layer the summed bias, W_ih^T and W_hh^T.
   plan.fixed_bytes = f * (2 * plan.parameters + layers * g + g * layer_inputs + layers * h * g);
-  // At most one shard per thread, each with a gradient of every parameter and its sums.
+  // At most one shard per thread, each with a gradient of every parameter and its sums, and the transposed
+  // input weight gradient of the widest layer input that goes through per-step products.
   const double widest_fold = input <= kFoldedInputWidth ? input * g : 0;
+  double widest_step_input = 0;
+  for (double l = 0; l < layers; ++l) {
+    const double in = l == 0 ? input : h;
+    if (in > kFoldedInputWidth && register_gemm_tn_fits(static_cast<std::size_t>(in), static_cast<std::size_t>(g)))
+      widest_step_input = std::max(widest_step_input, in * g);
+  }
   const double threads = static_cast<double>(std::max<std::size_t>(1, args.threads));
-  plan.cache_bytes = threads * (f * plan.parameters + (sizeof(double) + f) * std::max(g + widest_fold, output));
+  plan.cache_bytes = threads * (f * plan.parameters + (sizeof(double) + f) * std::max(g + widest_fold, output) +
+                                f * widest_step_input);
   plan.bytes_per_sequence_step = f * (input + layers * (g + h + Cell::kStateWidth * h) + h + sequence_head * output);
   return plan;
 }

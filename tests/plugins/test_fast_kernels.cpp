@@ -97,6 +97,12 @@ TEST_CASE("fast rnn and lstm kernels agree with the reference kernels") {
       {50, 6, 3, 32, 2, 2, true, 2},
       {7, 3, 1, 48, 1, 1, false, 1},
       {3, 2, 2, 64, 1, 2, true, 1},
+      // Inputs wider than the fold with register-kernel widths: x_t W_ih^T and x_t^T da_t per step
+      // (20 features as in a csv case, one past the fold, an odd width, a wide one; two shards).
+      {9, 4, 20, 16, 1, 1, false, 1},
+      {70, 5, 9, 32, 2, 2, true, 2},
+      {5, 2, 17, 48, 1, 1, false, 1},
+      {33, 3, 50, 64, 1, 1, false, 1},
   };
   for (const char* plugin : {"rnn", "lstm"})
     for (const Shape& s : shapes) compare(plugin, s);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "seqlab/parameter.hpp"
+#include "seqlab/random.hpp"
 #include "seqlab/tensor.hpp"
 
 namespace seqlab {
@@ -46,6 +47,13 @@ class Model {
   // Given dLoss/dOutputs of the last forward with this cache, writes (not adds)
   // dLoss/dParameter into every parameter's grad.
   virtual void backward(const Tensor3& inputs, ModelCache& cache, const Tensor3& grad_outputs) = 0;
+
+  // Training or evaluation mode, as PyTorch's model.train() / model.eval(): with a `random`, the
+  // forward passes that follow train, and draw whatever they draw (dropout masks) from it; with
+  // nullptr they evaluate (no dropout). The runner owns the stream (the seed's "dropout" stream,
+  // saved in checkpoints) and switches modes between training batches and validation or
+  // prediction. A new model starts in evaluation mode; one without dropout may ignore this.
+  virtual void set_training(Random* random) { (void)random; }
 };
 
 }  // namespace seqlab

@@ -93,7 +93,7 @@ int run_experiment(const RunOptions& options, BatchSplit* split) {
     const int epochs = static_cast<int>(e.training.integer("epochs"));
     const int log_every = static_cast<int>(e.training.integer("log_every"));
     ProgressLine progress(epochs);
-    Trainer trainer(c, e.training, Random::stream(e.seed, "training"), split);
+    Trainer trainer(c, e.training, e.seed, split);
     gate.pass();
     TrainingOutcome outcome;
     try {

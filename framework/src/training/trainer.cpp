@@ -24,12 +24,13 @@ void gather(const Tensor3& source, const std::vector<std::size_t>& order, std::s
 
 }  // namespace
 
-Trainer::Trainer(Components& components, const ParamValues& training, Random random, BatchSplit* split)
+Trainer::Trainer(Components& components, const ParamValues& training, std::uint64_t seed, BatchSplit* split)
     : c_(components),
       epochs_(static_cast<int>(training.integer("epochs"))),
       batch_size_(static_cast<std::size_t>(training.integer("batch_size"))),
       shuffle_(training.boolean("shuffle")),
-      random_(random),
+      random_(Random::stream(seed, "training")),
+      dropout_random_(Random::stream(seed, "dropout")),
       split_(split) {
   if (!split_) return;
   std::size_t values = 1;  // the loss
@@ -122,6 +123,7 @@ TrainingOutcome Trainer::run(const std::function<void(const EpochRecord&)>& on_e
   for (int epoch = 1; epoch <= epochs_; ++epoch) {
     epoch_ = epoch;
     const auto start = clock::now();
+    c_.model->set_training(&dropout_random_);
     EpochRecord record;
     record.epoch = epoch;
     record.lr = c_.optimizer->learning_rate();
@@ -145,6 +147,7 @@ TrainingOutcome Trainer::run(const std::function<void(const EpochRecord&)>& on_e
       }
     }
     record.seconds = std::chrono::duration<double>(clock::now() - start).count();
+    c_.model->set_training(nullptr);
     record.train_loss = loss_sum / static_cast<double>(count);
     if (!std::isfinite(record.train_loss)) {
       outcome.diverged = true;

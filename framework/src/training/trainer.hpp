@@ -1,6 +1,7 @@
 // The training loop: full-batch or shuffled mini-batch epochs, validation, divergence detection.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -32,10 +33,10 @@ struct TrainingOutcome {
 
 class Trainer {
  public:
-  // `random` drives the mini-batch shuffle; it must come from the experiment's seed.
-  // With a `split`, this process trains on its share of every batch and sums
-  // gradients and losses with the other processes (data-parallel training).
-  Trainer(Components& components, const ParamValues& training, Random random, BatchSplit* split = nullptr);
+  // The mini-batch shuffle and the model's dropout draw from the seed's "training" and
+  // "dropout" streams. With a `split`, this process trains on its share of every batch
+  // and sums gradients and losses with the other processes (data-parallel training).
+  Trainer(Components& components, const ParamValues& training, std::uint64_t seed, BatchSplit* split = nullptr);
 
   // Runs every epoch, calling on_epoch after each; stops at once at a non-finite loss.
   TrainingOutcome run(const std::function<void(const EpochRecord&)>& on_epoch);
@@ -67,7 +68,8 @@ class Trainer {
   int epochs_;
   std::size_t batch_size_;  // 0 = full batch
   bool shuffle_;
-  Random random_;
+  Random random_;          // the mini-batch shuffle
+  Random dropout_random_;  // lent to the model while it trains (Model::set_training)
   std::map<std::size_t, BatchWork> work_;  // by batch size; steps are fixed
   BatchSplit* split_;
   std::vector<double> shared_;          // data-parallel: every gradient, then the loss, as summed over the processes

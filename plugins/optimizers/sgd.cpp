@@ -1,6 +1,8 @@
 // Optimizer plugin `sgd`: stochastic gradient descent with momentum, as torch.optim.SGD.
 #include <seqlab/plugin.hpp>
 
+#include "state_io.hpp"
+
 namespace {
 
 // g <- grad + weight_decay * p;  b <- g on the first step, else momentum * b + (1 - dampening) g
@@ -36,6 +38,7 @@ class SgdOptimizer : public seqlab::Optimizer {
     const bool first = buffers_.empty();
     if (first && momentum_ != 0.0)
       for (const auto& p : parameters) buffers_.push_back(seqlab::Tensor1::from_shape({p.size()}));
+    if (momentum_ != 0.0) seqlab::optimizers::check_buffers("momentum_buffer", buffers_, parameters);
     const float lr = static_cast<float>(lr_), mu = static_cast<float>(momentum_);
     const float keep = static_cast<float>(1.0 - dampening_), decay = static_cast<float>(weight_decay_);
     for (std::size_t i = 0; i < parameters.size(); ++i) {
@@ -54,6 +57,16 @@ class SgdOptimizer : public seqlab::Optimizer {
   }
 
   double learning_rate() const override { return lr_; }
+  void set_learning_rate(double lr) override { lr_ = lr; }
+
+  seqlab::PluginState state() const override {
+    seqlab::PluginState state;
+    seqlab::optimizers::save_buffers("momentum_buffer", buffers_, state);
+    return state;
+  }
+  void load_state(const seqlab::PluginState& state) override {
+    buffers_ = seqlab::optimizers::load_buffers("momentum_buffer", state);
+  }
 
  private:
   double lr_, momentum_, dampening_, weight_decay_;

@@ -18,7 +18,7 @@ void check_epochs_allocate_nothing(const std::vector<std::string>& overrides) {
       std::make_shared<const seqlab::ExperimentSource>(seqlab::test::experiment_path("sine_lstm.yaml"), overrides);
   const auto experiment = seqlab::resolve_experiment(source, registry);
   seqlab::Components components = seqlab::instantiate(experiment);
-  seqlab::Trainer trainer(components, experiment.training, 1);
+  seqlab::Trainer trainer(components, experiment);
   std::vector<long> after_epoch;
   after_epoch.reserve(16);  // the callback itself must not allocate
   trainer.run([&](const seqlab::EpochRecord&) { after_epoch.push_back(g_allocations.load()); });

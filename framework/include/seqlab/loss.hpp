@@ -5,6 +5,10 @@
 
 namespace seqlab {
 
+// A loss is a MEAN over the batch's sequences (and, as torch's losses with reduction='mean', usually
+// over every element): the runner weights a mini-batch's loss by its size for the epoch's mean, and
+// data-parallel training sums the processes' gradients weighted by their shares of the batch, which is
+// right only for a mean. A sum would make the gradient scale with the batch size.
 class Loss {
  public:
   virtual ~Loss() = default;

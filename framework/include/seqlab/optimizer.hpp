@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "seqlab/parameter.hpp"
+#include "seqlab/state.hpp"
 
 namespace seqlab {
 
@@ -15,6 +16,14 @@ class Optimizer {
   virtual void step(std::vector<Parameter>& parameters) = 0;
   // The learning rate the next step will use (recorded in metrics.csv).
   virtual double learning_rate() const = 0;
+  // Sets the rate of the steps that follow (a scheduler's doing). The configured `lr` is
+  // the rate before any call.
+  virtual void set_learning_rate(double lr) = 0;
+  // Everything step() depends on besides the parameters and the rate (moments, step count),
+  // for checkpoints; load_state() of it on a new optimizer of the same settings, over the same
+  // parameter list, must make the next steps bit-identical. Empty before the first step.
+  virtual PluginState state() const = 0;
+  virtual void load_state(const PluginState& state) = 0;
 };
 
 }  // namespace seqlab

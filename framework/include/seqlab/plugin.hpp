@@ -24,11 +24,12 @@
 #include "seqlab/parallel.hpp"
 #include "seqlab/params.hpp"
 #include "seqlab/random.hpp"
+#include "seqlab/scheduler.hpp"
 #include "seqlab/version.hpp"
 
 namespace seqlab {
 
-enum class PluginKind { dataset, model, loss, optimizer };
+enum class PluginKind { dataset, model, loss, optimizer, scheduler };
 
 inline const char* kind_name(PluginKind kind) {
   switch (kind) {
@@ -40,6 +41,8 @@ inline const char* kind_name(PluginKind kind) {
       return "loss";
     case PluginKind::optimizer:
       return "optimizer";
+    case PluginKind::scheduler:
+      return "scheduler";
   }
   return "?";
 }
@@ -69,6 +72,7 @@ struct PluginInfo {
   std::unique_ptr<Model> (*make_model)(const PluginArgs&) = nullptr;
   std::unique_ptr<Loss> (*make_loss)(const PluginArgs&) = nullptr;
   std::unique_ptr<Optimizer> (*make_optimizer)(const PluginArgs&) = nullptr;
+  std::unique_ptr<Scheduler> (*make_scheduler)(const PluginArgs&) = nullptr;
   // The kind's memory plan (seqlab/memory.hpp), or nullptr when the class declares none.
   DataPlan (*plan_data)(const PlanArgs&) = nullptr;
   ModelPlan (*plan_model)(const PlanArgs&) = nullptr;
@@ -134,9 +138,12 @@ PluginKind kind_of() {
     return PluginKind::model;
   else if constexpr (std::is_base_of_v<Loss, T>)
     return PluginKind::loss;
-  else {
-    static_assert(std::is_base_of_v<Optimizer, T>, "a plugin class derives from Dataset, Model, Loss or Optimizer");
+  else if constexpr (std::is_base_of_v<Optimizer, T>)
     return PluginKind::optimizer;
+  else {
+    static_assert(std::is_base_of_v<Scheduler, T>,
+                  "a plugin class derives from Dataset, Model, Loss, Optimizer or Scheduler");
+    return PluginKind::scheduler;
   }
 }
 
@@ -161,6 +168,7 @@ const PluginInfo& info() {
     if constexpr (std::is_base_of_v<Model, T>) i.make_model = &make<Model, T>;
     if constexpr (std::is_base_of_v<Loss, T>) i.make_loss = &make<Loss, T>;
     if constexpr (std::is_base_of_v<Optimizer, T>) i.make_optimizer = &make<Optimizer, T>;
+    if constexpr (std::is_base_of_v<Scheduler, T>) i.make_scheduler = &make<Scheduler, T>;
     if constexpr (declares_plan<T, DataPlan>::value) i.plan_data = &T::plan;
     if constexpr (declares_plan<T, ModelPlan>::value) i.plan_model = &T::plan;
     if constexpr (declares_plan<T, OptimizerPlan>::value) i.plan_optimizer = &T::plan;

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <sstream>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -46,6 +49,21 @@ class Random {
     do x = engine_();
     while (x >= limit);
     return x % n;
+  }
+
+  // The engine's whole state as text, and back: a checkpoint saves every stream, so that a resumed
+  // run draws exactly what the uninterrupted one would have.
+  std::string state() const {
+    std::ostringstream out;
+    out << engine_;
+    return out.str();
+  }
+  void set_state(const std::string& text) {
+    std::istringstream in(text);
+    std::mt19937_64 engine;
+    in >> engine;
+    if (!in) throw std::runtime_error("not a saved random stream");
+    engine_ = engine;
   }
 
   // Fisher-Yates shuffle.

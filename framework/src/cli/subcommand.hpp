@@ -35,6 +35,7 @@ Subcommand add_compare_command(CLI::App& app, const Invocation& invocation);
 Subcommand add_sweep_command(CLI::App& app, const Invocation& invocation);
 Subcommand add_eval_command(CLI::App& app, const Invocation& invocation);
 Subcommand add_predict_command(CLI::App& app, const Invocation& invocation);
+Subcommand add_resume_command(CLI::App& app, const Invocation& invocation);
 
 // Options several subcommands share.
 void add_plugin_dir_option(CLI::App& app, CommonOptions& common);

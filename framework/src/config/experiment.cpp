@@ -20,6 +20,7 @@ PluginKind kind_of_section(const std::string& section) {
   if (section == "dataset") return PluginKind::dataset;
   if (section == "model") return PluginKind::model;
   if (section == "loss") return PluginKind::loss;
+  if (section == "scheduler") return PluginKind::scheduler;
   return PluginKind::optimizer;
 }
 
@@ -119,7 +120,8 @@ ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> so
   const ExperimentSource& src = *source;
   const ParamValues top =
       validate_params(experiment_schema(), src, "",
-                      {"dataset", "model", "loss", "optimizer", "training", "plugin_dirs", "sweep"}, "the experiment");
+                      {"dataset", "model", "loss", "optimizer", "scheduler", "training", "plugin_dirs", "sweep"},
+                      "the experiment");
   experiment.plugin_dirs = experiment_plugin_dirs(src);
   experiment.name = top.text("name");
   if (experiment.name.empty()) experiment.name = std::filesystem::path(src.file()).stem().string();
@@ -129,7 +131,14 @@ ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> so
   experiment.model = resolve_component(src, registry, "model");
   experiment.loss = resolve_component(src, registry, "loss");
   experiment.optimizer = resolve_component(src, registry, "optimizer");
-  experiment.training = validate_params(training_schema(), src, "training", {}, "the training section");
+  const YAML::Node scheduler = src.root()["scheduler"];
+  if (scheduler.IsDefined() && !scheduler.IsNull()) experiment.scheduler = resolve_component(src, registry, "scheduler");
+  experiment.training =
+      validate_params(training_schema(), src, "training", {"early_stopping"}, "the training section");
+  const YAML::Node early_stopping = src.root()["training"]["early_stopping"];
+  if (early_stopping.IsDefined() && !early_stopping.IsNull())
+    experiment.early_stopping = validate_params(early_stopping_schema(), src, "training.early_stopping", {},
+                                                "training.early_stopping");
   experiment.source = std::move(source);
   return experiment;
 }
@@ -145,7 +154,11 @@ LoadedExperiment load_experiment(const std::string& file, const std::vector<std:
   return loaded;
 }
 
-std::string resolved_configuration(const ResolvedExperiment& experiment) {
+namespace {
+
+// The YAML of resolved_configuration; with `inferred`, the model's input_size and output_size as the
+// data gave them instead of 0.
+std::string configuration_yaml(const ResolvedExperiment& experiment, const ModelShape* inferred) {
   YAML::Emitter out;
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << experiment.name;
@@ -153,7 +166,11 @@ std::string resolved_configuration(const ResolvedExperiment& experiment) {
   auto section = [&](const std::string& key, const std::string* plugin, const ParamValues& params) {
     out << YAML::Key << key << YAML::Value << YAML::BeginMap;
     if (plugin) out << YAML::Key << "plugin" << YAML::Value << *plugin;
-    for (const auto& [name, value] : params.all()) {
+    for (const auto& [name, stated] : params.all()) {
+      ParamValue value = stated;
+      if (inferred && key == "model" && name == "input_size") value = static_cast<std::int64_t>(inferred->input_size);
+      if (inferred && key == "model" && name == "output_size")
+        value = static_cast<std::int64_t>(inferred->output_size);
       out << YAML::Key << name << YAML::Value;
       if (const auto* list = std::get_if<std::vector<double>>(&value)) {
         out << YAML::Flow << YAML::BeginSeq;
@@ -171,17 +188,28 @@ std::string resolved_configuration(const ResolvedExperiment& experiment) {
   };
   for (const ComponentConfig* c : {&experiment.dataset, &experiment.model, &experiment.loss, &experiment.optimizer})
     section(c->section, &c->plugin->name(), c->params);
-  section("training", nullptr, experiment.training);
+  if (experiment.scheduler) section("scheduler", &experiment.scheduler->plugin->name(), experiment.scheduler->params);
+  // training, with early_stopping as its own map inside it
+  out << YAML::Key << "training" << YAML::Value << YAML::BeginMap;
+  for (const auto& [name, value] : experiment.training.all()) out << YAML::Key << name << YAML::Value << format_value(value);
+  if (experiment.early_stopping) section("early_stopping", nullptr, *experiment.early_stopping);
+  out << YAML::EndMap;
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }
 
-std::string resolved_yaml(const ResolvedExperiment& experiment) {
+}  // namespace
+
+std::string resolved_configuration(const ResolvedExperiment& experiment) {
+  return configuration_yaml(experiment, nullptr);
+}
+
+std::string resolved_yaml(const ResolvedExperiment& experiment, const ModelShape* inferred) {
   std::string text = "# The resolved experiment: every default filled in. `seqlab run` this file to rerun it.\n";
   text += "# source: " + experiment.source->file() + "\n";
   for (const auto& o : experiment.source->overrides()) text += "# override: " + o + "\n";
   for (const auto& d : experiment.plugin_dirs) text += "# plugin folder added by the experiment: " + d + "\n";
-  return text + resolved_configuration(experiment);
+  return text + configuration_yaml(experiment, inferred);
 }
 
 }  // namespace seqlab

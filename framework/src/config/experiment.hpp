@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "config/experiment_source.hpp"
@@ -11,7 +12,7 @@
 
 namespace seqlab {
 
-// One plugin section (dataset, model, loss, optimizer) after validation.
+// One plugin section (dataset, model, loss, optimizer, scheduler) after validation.
 struct ComponentConfig {
   std::string section;  // "model"
   const LoadedPlugin* plugin = nullptr;
@@ -24,7 +25,9 @@ struct ResolvedExperiment {
   std::string name;
   std::uint64_t seed = 0;
   ComponentConfig dataset, model, loss, optimizer;
+  std::optional<ComponentConfig> scheduler;  // the optional `scheduler:` section
   ParamValues training;
+  std::optional<ParamValues> early_stopping;  // the optional `training.early_stopping:` map
   std::vector<std::string> plugin_dirs;  // added by the experiment file, absolute
 };
 
@@ -48,8 +51,9 @@ struct LoadedExperiment {
 LoadedExperiment load_experiment(const std::string& file, const std::vector<std::string>& overrides,
                                  const std::vector<std::string>& plugin_dirs);
 
-// The resolved experiment as YAML, every default filled in: runnable as is.
-std::string resolved_yaml(const ResolvedExperiment& experiment);
+// The resolved experiment as YAML, every default filled in: runnable as is. With `inferred` (the
+// shape the data gave), the model's input_size and output_size are written as inferred, not 0.
+std::string resolved_yaml(const ResolvedExperiment& experiment, const ModelShape* inferred = nullptr);
 // Its YAML body alone (resolved_yaml without the comment header naming the source
 // file and overrides): equal for two experiments exactly when they train the same.
 std::string resolved_configuration(const ResolvedExperiment& experiment);

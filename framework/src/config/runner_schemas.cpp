@@ -32,6 +32,26 @@ const ParamSchema& training_schema() {
               "BLAS and compute threads, at most 4 x the cores this process may use; the same count gives "
               "bit-identical results")
           .between(1, kThreadsPerCore * usable_cores()),
+      real("clip_grad_norm", 0.0,
+           "before each step, scale the gradient down so that its global L2 norm is at most this "
+           "(torch.nn.utils.clip_grad_norm_); 0 = no clipping. metrics.csv logs the norm before clipping")
+          .at_least(0),
+      choice("keep", {"auto", "best", "last"}, "auto",
+             "the weights saved at the end: those of the best epoch (by early_stopping's metric, else the "
+             "validation loss, else the training loss) or of the last; auto: best with early_stopping, else last"),
+      integer("checkpoint_every", 0,
+              "write checkpoint.bin every N epochs, for `seqlab resume`; 0 = only at the end and when a signal "
+              "stops the run")
+          .at_least(0),
+  };
+  return schema;
+}
+
+const ParamSchema& early_stopping_schema() {
+  static const ParamSchema schema = {
+      integer("patience", 10, "stop after this many epochs without an improvement").at_least(1),
+      real("min_delta", 0.0, "an improvement must lower the metric by more than this").at_least(0),
+      choice("metric", {"val_loss", "train_loss"}, "val_loss", "the loss watched (val_loss needs a validation split)"),
   };
   return schema;
 }

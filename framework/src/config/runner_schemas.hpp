@@ -11,4 +11,7 @@ const ParamSchema& experiment_schema();
 // The `training:` section: epochs, batching, logging, threads.
 const ParamSchema& training_schema();
 
+// `training.early_stopping:`, an optional map inside the training section.
+const ParamSchema& early_stopping_schema();
+
 }  // namespace seqlab

@@ -185,4 +185,8 @@ Handle<Optimizer> create_optimizer(const LoadedPlugin& plugin, const PluginArgs&
   return create<Optimizer>(plugin, PluginKind::optimizer, plugin.info->make_optimizer, args);
 }
 
+Handle<Scheduler> create_scheduler(const LoadedPlugin& plugin, const PluginArgs& args) {
+  return create<Scheduler>(plugin, PluginKind::scheduler, plugin.info->make_scheduler, args);
+}
+
 }  // namespace seqlab

@@ -67,5 +67,6 @@ Handle<Dataset> create_dataset(const LoadedPlugin& plugin, const PluginArgs& arg
 Handle<Model> create_model(const LoadedPlugin& plugin, const PluginArgs& args);
 Handle<Loss> create_loss(const LoadedPlugin& plugin, const PluginArgs& args);
 Handle<Optimizer> create_optimizer(const LoadedPlugin& plugin, const PluginArgs& args);
+Handle<Scheduler> create_scheduler(const LoadedPlugin& plugin, const PluginArgs& args);
 
 }  // namespace seqlab

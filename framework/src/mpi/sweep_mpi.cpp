@@ -15,7 +15,7 @@
 
 #include "config/error_report.hpp"
 #include "mpi/mpi_session.hpp"
-#include "sweep/stop_signals.hpp"
+#include "util/stop_signals.hpp"
 #include "sweep/sweep_setup.hpp"
 #include "sweep/trial_scheduler.hpp"
 

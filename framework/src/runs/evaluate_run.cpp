@@ -64,7 +64,7 @@ int evaluate_run(const EvalOptions& options) {
     }
 
     RunFolder folder = RunFolder::create_under(options.out, run.dir / "eval");
-    Trainer trainer(c, e.training, e.seed);
+    Trainer trainer(c, e);
     const Readout readout = make_readout(c, e);
     const Tensor3 predicted = trainer.predict(c.data.test.inputs);
     const std::optional<LinearAutoregression> linear_ar = recorded_linear_ar(run);

@@ -46,6 +46,21 @@ std::vector<std::string> recorded_plugin_dirs(const nlohmann::json& summary) {
   return dirs;
 }
 
+void warn_about_changed_plugins(const ResolvedExperiment& e, const nlohmann::json& record,
+                                const std::string& record_name) {
+  std::vector<const ComponentConfig*> components = {&e.dataset, &e.model, &e.loss, &e.optimizer};
+  if (e.scheduler) components.push_back(&*e.scheduler);
+  for (const ComponentConfig* c : components) {
+    const std::string recorded = record.value("plugins", nlohmann::json::object())
+                                     .value(c->section, nlohmann::json::object())
+                                     .value("sha256", "");
+    if (!recorded.empty() && sha256_of_file(c->plugin->file) != recorded)
+      std::cerr << "warning: " << c->section << " plugin '" << c->plugin->name() << "' (" << c->plugin->file
+                << ") is not the build the run used (its sha256 differs from " << record_name
+                << "'s); results may differ\n";
+  }
+}
+
 void load_weights(const fs::path& weights_dir, std::vector<Parameter>& parameters) {
   std::vector<std::string> problems;
   for (auto& p : parameters) {
@@ -90,12 +105,7 @@ FinishedRun reload_finished_run(const std::string& dir, std::vector<std::string>
   run.loaded = load_experiment((run.dir / "config.yaml").string(), overrides, plugin_dirs);
   const ResolvedExperiment& e = run.loaded.experiment;
 
-  for (const ComponentConfig* c : {&e.dataset, &e.model, &e.loss, &e.optimizer}) {
-    const std::string recorded = run.summary["plugins"][c->section].value("sha256", "");
-    if (!recorded.empty() && sha256_of_file(c->plugin->file) != recorded)
-      std::cerr << "warning: " << c->section << " plugin '" << c->plugin->name() << "' (" << c->plugin->file
-                << ") is not the build the run used (its sha256 differs from summary.json's); results may differ\n";
-  }
+  warn_about_changed_plugins(e, run.summary, "summary.json");
 
   const fs::path units_file = run.dir / "data_units.json";
   DataDescription units;

@@ -24,6 +24,11 @@ struct FinishedRun {
 // added. `seqlab reproduce` starts from them too.
 std::vector<std::string> recorded_plugin_dirs(const nlohmann::json& summary);
 
+// Warns on stderr for each plugin whose file's sha256 differs from the one `record` (summary.json or
+// plugins.json, named `record_name` in the message) holds for its section.
+void warn_about_changed_plugins(const ResolvedExperiment& e, const nlohmann::json& record,
+                                const std::string& record_name);
+
 // Reloads the run in `dir`. The overrides apply on top of its config.yaml (training.threads is the recorded
 // thread count unless they say otherwise). Warns on stderr when a plugin's sha256 differs from the one the run
 // recorded. A folder that is not a completed run, or weights that do not fit the model (every mismatch

@@ -37,7 +37,7 @@ int forecast_run(const PredictOptions& options) {
         options.common);
     Components& c = run.components;
     const ResolvedExperiment& e = run.loaded.experiment;
-    Trainer trainer(c, e.training, e.seed);
+    Trainer trainer(c, e);
     const Readout readout = make_readout(c, e);
     const DataSeries& series = readout.series;
     const DataDescription& d = readout.description;

@@ -2,6 +2,7 @@
 #include "runs/run_experiment.hpp"
 
 #include <cmath>
+#include <csignal>
 #include <fmt/format.h>
 #include <iostream>
 #include <optional>
@@ -17,6 +18,8 @@
 #include "training/progress_line.hpp"
 #include "training/trainer.hpp"
 #include "util/run_error.hpp"
+#include "util/stop_signals.hpp"
+#include "util/paths.hpp"
 
 namespace seqlab {
 
@@ -70,6 +73,101 @@ std::string divergence_text(const TrainingOutcome& outcome) {
 
 }  // namespace
 
+int train_and_record(const TrainingJob& job) {
+  const ResolvedExperiment& e = job.experiment;
+  Components& c = job.components;
+  Trainer& trainer = job.trainer;
+  BatchSplit* split = job.split;
+  RunFolder* folder = job.folder;  // null in data-parallel processes other than the first
+  const int epochs = static_cast<int>(e.training.integer("epochs"));
+  const int log_every = static_cast<int>(e.training.integer("log_every"));
+  ProgressLine progress(epochs);
+  TrainingOutcome outcome;
+  {
+    const StopSignals stop_signals;  // SIGINT/SIGTERM: finish the batch, write a checkpoint, say how to resume
+    try {
+      outcome = trainer.run(
+          [&](const EpochRecord& r) {
+            if (!folder) return;
+            folder->append_metrics(r);
+            if (log_every > 0 && (r.epoch % log_every == 0 || r.epoch == epochs)) {
+              progress.clear();
+              std::cout << fmt::format("Epoch [{}/{}], Loss: {:.6f}", r.epoch, epochs, r.train_loss);
+              if (std::isfinite(r.val_loss)) std::cout << fmt::format(", Val Loss: {:.6f}", r.val_loss);
+              std::cout << "\n" << std::flush;
+            }
+            progress.update(r.epoch, r.train_loss, r.seconds);
+          },
+          [&](const TrainingState& state) {
+            if (folder) folder->write_checkpoint(state);
+          });
+    } catch (...) {
+      // Only this process failed, while the others train on: they would wait for it forever.
+      if (split) split->abandon(report_exception());
+      throw;
+    }
+  }
+  progress.clear();
+  if (outcome.stopped_by_signal) {
+    const bool interrupt = outcome.stopped_by_signal == SIGINT;
+    if (folder)
+      std::cerr << fmt::format("stopped by {} after {} whole epoch(s): checkpoint written to {}/{}\n"
+                               "resume with: seqlab resume {}\n",
+                               interrupt ? "SIGINT" : "SIGTERM", outcome.history.size(), folder->path(),
+                               kCheckpointFile, shell_quoted(folder->path()));
+    return interrupt ? 130 : 143;
+  }
+  if (!folder) return outcome.diverged ? 1 : 0;  // every process sees the same losses
+
+  // summary.json comes last: a run folder that has one is complete, whatever stopped a run (a full
+  // disk, a kill) before it.
+  std::optional<TestScore> test;
+  auto write_summary = [&] {
+    nlohmann::json summary = summarize_run(e, job.options, outcome, c);
+    summary["startup_ms"] = job.startup_ms;
+    if (split) summary["data_parallel_processes"] = split->parts();
+    if (test) summary["test"] = test_score_json(*test);
+    folder->write_json("summary.json", summary);
+  };
+  if (outcome.diverged) {
+    write_summary();
+    std::cerr << "error: " << divergence_text(outcome) << " Epochs before it are in " << folder->path()
+              << "/metrics.csv\n";
+    return 1;
+  }
+  folder->write_weights(c.model->parameters());
+  const Readout readout = make_readout(c, e);
+  const SequenceSet& set = shown_set(c.data);
+  const Tensor3 predicted = trainer.predict(set.inputs);
+  folder->write_text("predictions.csv", predictions_csv(set, predicted, readout));
+  folder->write_json("data_units.json", description_to_json(readout.description));
+  if (c.data.test.count() > 0) {
+    // Kept in the run folder, so that `seqlab eval` scores this very baseline, on any data.
+    const LinearAutoregression linear_ar = fit_linear_autoregression(c.data.train);
+    folder->write_json("linear_ar.json", linear_autoregression_to_json(linear_ar));
+    test = score_test_split(c, &set == &c.data.test ? predicted : trainer.predict(c.data.test.inputs), readout,
+                            &linear_ar);
+    folder->write_text("test_metrics.csv", test_metrics_csv(*test));
+  }
+  if (job.options.plots)
+    draw_run_plots(*folder, e.name, outcome, prediction_series(set, predicted, readout));
+  write_summary();
+  const auto& last = outcome.history.back();
+  if (outcome.stopped_early)
+    std::cout << fmt::format("early stopping after epoch {}: no {} improvement for {} epochs\n", last.epoch,
+                             outcome.kept_metric, e.early_stopping->integer("patience"));
+  std::cout << fmt::format("done: train loss {:.6g}", last.train_loss);
+  if (std::isfinite(last.val_loss)) std::cout << fmt::format(", val loss {:.6g}", last.val_loss);
+  if (readout.description.normalize != "none")
+    std::cout << fmt::format(" (losses in {}-normalised units)", readout.description.normalize);
+  if (outcome.kept == "best")
+    std::cout << fmt::format("; kept the weights of epoch {} ({} {:.6g})", outcome.kept_epoch, outcome.kept_metric,
+                             outcome.kept_metric_value);
+  if (test) std::cout << "; " << test_score_line(*test);
+  std::cout << "; run folder " << folder->path() << "\n";
+  return 0;
+}
+
 int run_experiment(const RunOptions& options, BatchSplit* split) {
   return report_errors([&] {
     SetupGate gate(split);
@@ -81,7 +179,8 @@ int run_experiment(const RunOptions& options, BatchSplit* split) {
     std::optional<RunFolder> folder;
     if (writes) {
       folder.emplace(RunFolder::create(options.out, e.name));
-      folder->write_text("config.yaml", resolved_yaml(e));
+      folder->write_text("config.yaml", resolved_yaml(e, &c.shape));
+      folder->write_json("plugins.json", plugins_record(e));  // for `seqlab resume` of a run without a summary
       std::cout << "seqlab " << kVersion << ": " << e.name << " -> " << folder->path();
       if (split) std::cout << fmt::format(" (data-parallel over {} processes)", split->parts());
       std::cout << "\n" << std::flush;
@@ -90,72 +189,9 @@ int run_experiment(const RunOptions& options, BatchSplit* split) {
     // Start-up: from main() to the first epoch (plugins, YAML, data, model).
     const double startup_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - options.started).count();
-    const int epochs = static_cast<int>(e.training.integer("epochs"));
-    const int log_every = static_cast<int>(e.training.integer("log_every"));
-    ProgressLine progress(epochs);
-    Trainer trainer(c, e.training, e.seed, split);
+    Trainer trainer(c, e, split);
     gate.pass();
-    TrainingOutcome outcome;
-    try {
-      outcome = trainer.run([&](const EpochRecord& r) {
-        if (!writes) return;
-        folder->append_metrics(r);
-        if (log_every > 0 && (r.epoch % log_every == 0 || r.epoch == epochs)) {
-          progress.clear();
-          std::cout << fmt::format("Epoch [{}/{}], Loss: {:.6f}", r.epoch, epochs, r.train_loss);
-          if (std::isfinite(r.val_loss)) std::cout << fmt::format(", Val Loss: {:.6f}", r.val_loss);
-          std::cout << "\n" << std::flush;
-        }
-        progress.update(r.epoch, r.train_loss, r.seconds);
-      });
-    } catch (...) {
-      // Only this process failed, while the others train on: they would wait for it forever.
-      if (split) split->abandon(report_exception());
-      throw;
-    }
-    progress.clear();
-    if (!writes) return outcome.diverged ? 1 : 0;  // every process sees the same losses
-
-    // summary.json comes last: a run folder that has one is complete, whatever stopped a run (a full
-    // disk, a kill) before it.
-    std::optional<TestScore> test;
-    auto write_summary = [&] {
-      nlohmann::json summary = summarize_run(e, options, outcome, c);
-      summary["startup_ms"] = startup_ms;
-      if (split) summary["data_parallel_processes"] = split->parts();
-      if (test) summary["test"] = test_score_json(*test);
-      folder->write_json("summary.json", summary);
-    };
-    if (outcome.diverged) {
-      write_summary();
-      std::cerr << "error: " << divergence_text(outcome) << " Epochs before it are in " << folder->path()
-                << "/metrics.csv\n";
-      return 1;
-    }
-    folder->write_weights(c.model->parameters());
-    const Readout readout = make_readout(c, e);
-    const SequenceSet& set = shown_set(c.data);
-    const Tensor3 predicted = trainer.predict(set.inputs);
-    folder->write_text("predictions.csv", predictions_csv(set, predicted, readout));
-    folder->write_json("data_units.json", description_to_json(readout.description));
-    if (c.data.test.count() > 0) {
-      // Kept in the run folder, so that `seqlab eval` scores this very baseline, on any data.
-      const LinearAutoregression linear_ar = fit_linear_autoregression(c.data.train);
-      folder->write_json("linear_ar.json", linear_autoregression_to_json(linear_ar));
-      test = score_test_split(c, &set == &c.data.test ? predicted : trainer.predict(c.data.test.inputs), readout,
-                              &linear_ar);
-      folder->write_text("test_metrics.csv", test_metrics_csv(*test));
-    }
-    if (options.plots) draw_run_plots(*folder, e.name, outcome, prediction_series(set, predicted, readout));
-    write_summary();
-    const auto& last = outcome.history.back();
-    std::cout << fmt::format("done: train loss {:.6g}", last.train_loss);
-    if (std::isfinite(last.val_loss)) std::cout << fmt::format(", val loss {:.6g}", last.val_loss);
-    if (readout.description.normalize != "none")
-      std::cout << fmt::format(" (losses in {}-normalised units)", readout.description.normalize);
-    if (test) std::cout << "; " << test_score_line(*test);
-    std::cout << "; run folder " << folder->path() << "\n";
-    return 0;
+    return train_and_record({e, c, trainer, folder ? &*folder : nullptr, options, split, startup_ms});
   });
 }
 

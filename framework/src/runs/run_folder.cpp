@@ -14,6 +14,7 @@
 #include "config/config_error.hpp"
 #include "util/run_error.hpp"
 #include "runs/npy.hpp"
+#include "training/checkpoint_codec.hpp"
 #include "util/paths.hpp"
 
 namespace fs = std::filesystem;
@@ -36,7 +37,7 @@ LossCurve read_loss_curve(const std::string& metrics_csv) {
   LossCurve curve;
   std::ifstream in(metrics_csv);
   std::string line;
-  std::getline(in, line);  // header: epoch,train_loss,val_loss,lr,seconds
+  std::getline(in, line);  // header: epoch,train_loss,val_loss,lr,grad_norm,seconds (older runs: no grad_norm)
   bool has_val = true;
   while (std::getline(in, line)) {
     std::stringstream row(line);
@@ -118,13 +119,47 @@ void RunFolder::write_json(const std::string& file, const nlohmann::json& json) 
   write_text(file, json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
+namespace {
+
+constexpr const char* kMetricsHeader = "epoch,train_loss,val_loss,lr,grad_norm,seconds\n";
+
+std::string metrics_line(const EpochRecord& r) {
+  return fmt::format("{},{},{},{},{},{:.6f}\n", r.epoch, format_metric(r.train_loss), format_metric(r.val_loss),
+                     format_metric(r.lr), format_metric(r.grad_norm), r.seconds);
+}
+
+}  // namespace
+
+RunFolder RunFolder::reopen(const std::string& dir) {
+  const int fd = try_lock_folder(dir);
+  if (fd < 0) {
+    SourceLocation where;
+    where.file = dir;
+    throw ConfigError(where, "", "another process is writing this run folder (it holds the folder's lock); wait for "
+                                 "it to end");
+  }
+  return RunFolder(dir, FolderLock(fd));
+}
+
+void RunFolder::restart_metrics(const std::vector<EpochRecord>& history) {
+  std::string text = kMetricsHeader;
+  for (const EpochRecord& r : history) text += metrics_line(r);
+  if (metrics_.is_open()) metrics_.close();
+  write_text("metrics.csv", text);
+  metrics_.open(fs::path(path_) / "metrics.csv", std::ios::app);
+  if (!metrics_) throw RunError(path_ + "/metrics.csv: cannot open for appending: " + std::strerror(errno));
+}
+
+void RunFolder::write_checkpoint(const TrainingState& state) const {
+  write_file_durably((fs::path(path_) / kCheckpointFile).string(), encode_checkpoint(state));
+}
+
 void RunFolder::append_metrics(const EpochRecord& r) {
   if (!metrics_.is_open()) {
     metrics_.open(fs::path(path_) / "metrics.csv", std::ios::trunc);
-    metrics_ << "epoch,train_loss,val_loss,lr,seconds\n";
+    metrics_ << kMetricsHeader;
   }
-  metrics_ << r.epoch << ',' << format_metric(r.train_loss) << ',' << format_metric(r.val_loss) << ','
-           << format_metric(r.lr) << ',' << fmt::format("{:.6f}", r.seconds) << '\n';
+  metrics_ << metrics_line(r);
   if (!metrics_.flush())
     throw RunError(path_ + "/metrics.csv: cannot write epoch " + std::to_string(r.epoch) + " (" + std::strerror(errno) +
                    "); the epochs before it are kept");

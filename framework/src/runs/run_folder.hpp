@@ -26,6 +26,10 @@ class RunFolder {
   // The same for any output folder: `out`, else <parent>/<YYYYmmdd-HHMMSS>[-N] (eval's RUN_DIR/eval/...).
   static RunFolder create_under(const std::string& out, const std::filesystem::path& parent);
 
+  // An existing run folder, to go on writing it (`seqlab resume`): locked like a new one. Throws
+  // ConfigError when another process holds it.
+  static RunFolder reopen(const std::string& dir);
+
   const std::string& path() const { return path_; }
 
   // Whole files are written to a temporary name and renamed into place.
@@ -35,6 +39,12 @@ class RunFolder {
   // metrics.csv grows one flushed line per epoch, so an interrupted or diverged
   // run keeps every finished epoch.
   void append_metrics(const EpochRecord& record);
+  // Rewrites metrics.csv as these epochs (a checkpoint's), for append_metrics to go on from: a resumed
+  // run drops the lines its interrupted run wrote after its checkpoint.
+  void restart_metrics(const std::vector<EpochRecord>& history);
+
+  // checkpoint.bin, durably (util/atomic_file.hpp): a kill at any instant leaves the previous one whole.
+  void write_checkpoint(const TrainingState& state) const;
 
   // weights/<state_dict name>.npy for each parameter, in PyTorch's shapes.
   void write_weights(const std::vector<Parameter>& parameters) const;
@@ -45,6 +55,8 @@ class RunFolder {
   FolderLock lock_;  // held while the run lives: a second run cannot write here too
   std::ofstream metrics_;
 };
+
+inline constexpr const char* kCheckpointFile = "checkpoint.bin";
 
 // Reads a run's metrics.csv back as a loss curve (val_loss empty when the run
 // had no validation set); a line cut short by a killed run ends the curve.

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "seqlab/plugin.hpp"
+#include "util/paths.hpp"
 
 namespace seqlab {
 
@@ -22,19 +23,13 @@ bool first_line(const std::string& command, std::string& line) {
   return pclose(pipe) == 0;
 }
 
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 }  // namespace
 
 nlohmann::json git_state(const std::string& path) {
   std::error_code ec;
   std::filesystem::path dir = std::filesystem::absolute(path, ec);
   if (!std::filesystem::is_directory(dir, ec)) dir = dir.parent_path();
-  const std::string git = "git -C " + quoted(dir.string()) + " ";
+  const std::string git = "git -C " + shell_quoted(dir.string()) + " ";
   std::string commit, changes;
   if (!first_line(git + "rev-parse HEAD 2>/dev/null", commit) || commit.empty()) return nullptr;
   // Any tracked change or untracked file makes the tree dirty: the commit alone would not rebuild it.

@@ -73,12 +73,22 @@ nlohmann::json summarize_run(const ResolvedExperiment& e, const RunOptions& opti
   j["command"] = options.command_line;
   j["experiment_file"] = e.source->file();
   j["overrides"] = e.source->overrides();
-  j["plugin_dirs"] = e.plugin_dirs;
-  j["plugins"] = {{"dataset", plugin_record(e.dataset)},
-                  {"model", plugin_record(e.model)},
-                  {"loss", plugin_record(e.loss)},
-                  {"optimizer", plugin_record(e.optimizer)}};
+  j.update(plugins_record(e));
+  j["weights"] = {{"kept", outcome.kept},
+                  {"epoch", outcome.kept_epoch},
+                  {"metric", outcome.kept_metric},
+                  {"value", number(outcome.kept_metric_value)}};
+  j["stopped_early"] = outcome.stopped_early;
   return j;
+}
+
+nlohmann::json plugins_record(const ResolvedExperiment& e) {
+  nlohmann::json plugins = {{"dataset", plugin_record(e.dataset)},
+                            {"model", plugin_record(e.model)},
+                            {"loss", plugin_record(e.loss)},
+                            {"optimizer", plugin_record(e.optimizer)}};
+  if (e.scheduler) plugins["scheduler"] = plugin_record(*e.scheduler);
+  return {{"plugin_dirs", e.plugin_dirs}, {"plugins", plugins}};
 }
 
 }  // namespace seqlab

@@ -15,4 +15,8 @@ namespace seqlab {
 nlohmann::json summarize_run(const ResolvedExperiment& e, const RunOptions& options, const TrainingOutcome& outcome,
                              const Components& c);
 
+// {"plugin_dirs": [...], "plugins": {"dataset": {name, file, sha256}, ...}}: where each plugin came
+// from. Part of summary.json, and written alone as plugins.json when a run starts, for `seqlab resume`.
+nlohmann::json plugins_record(const ResolvedExperiment& e);
+
 }  // namespace seqlab

@@ -6,34 +6,25 @@
 
 #include "sweep/sweep_setup.hpp"
 #include "util/atomic_file.hpp"
+#include "util/paths.hpp"
 
 namespace fs = std::filesystem;
 
 namespace seqlab {
-
-namespace {
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-}  // namespace
 
 void emit_slurm_script(const SweepOptions& options, const ResolvedExperiment& base, std::size_t trials) {
   const std::size_t shards = options.shards > 0 ? std::min<std::size_t>(options.shards, trials) : trials;
   const fs::path binary = fs::read_symlink("/proc/self/exe");
   const fs::path experiment = fs::absolute(options.run.experiment);
   const fs::path out = fs::absolute(sweep_folder(options, base)).lexically_normal();
-  std::string command = shell_quote(binary.string()) + " sweep " + shell_quote(experiment.string());
-  for (const auto& o : options.run.overrides) command += " " + shell_quote(o);
+  std::string command = shell_quoted(binary.string()) + " sweep " + shell_quoted(experiment.string());
+  for (const auto& o : options.run.overrides) command += " " + shell_quoted(o);
   for (const auto& d : options.run.common.plugin_dirs)
-    command += " --plugin-dir " + shell_quote(fs::absolute(d).string());
-  const std::string collect = command + " --collect --out " + shell_quote(out.string());
+    command += " --plugin-dir " + shell_quoted(fs::absolute(d).string());
+  const std::string collect = command + " --collect --out " + shell_quoted(out.string());
   command +=
       fmt::format(" --shard \"${{SLURM_ARRAY_TASK_ID}}/{}\" --jobs \"${{SLURM_CPUS_PER_TASK:-1}}\" --no-plots --out {}",
-                  shards, shell_quote(out.string()));
+                  shards, shell_quoted(out.string()));
   std::string script = "#!/bin/bash\n";
   script += fmt::format("# The sweep of {} as a Slurm job array: {} trials in {} array tasks.\n", experiment.string(),
                         trials, shards);

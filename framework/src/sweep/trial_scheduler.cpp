@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "config/config_error.hpp"
-#include "sweep/stop_signals.hpp"
+#include "util/stop_signals.hpp"
 #include "sweep/sweep_summary.hpp"
 #include "sweep/trial_process.hpp"
 #include "util/flock.hpp"

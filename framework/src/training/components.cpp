@@ -88,6 +88,21 @@ void check_finite(const SequenceSet& set, const std::string& split, const Compon
   }
 }
 
+// A scheduler or early stopping that watches the validation loss needs a validation split: say so
+// before training rather than watch NaN for ever.
+void check_validation_is_there(const ResolvedExperiment& experiment, const Components& c) {
+  if (c.data.validation.count() > 0) return;
+  const ExperimentSource& source = *experiment.source;
+  const std::string why = "' has no validation split; give it one (e.g. dataset.split) or watch train_loss";
+  if (experiment.early_stopping && experiment.early_stopping->text("metric") == "val_loss")
+    source.fail("training.early_stopping.metric",
+                "early stopping watches val_loss, but dataset '" + experiment.dataset.plugin->name() + why);
+  if (c.scheduler && c.scheduler->metric() == "val_loss")
+    source.fail(experiment.scheduler->params.has("metric") ? "scheduler.metric" : "scheduler.plugin",
+                "scheduler '" + experiment.scheduler->plugin->name() + "' watches val_loss, but dataset '" +
+                    experiment.dataset.plugin->name() + why);
+}
+
 }  // namespace
 
 Components instantiate(const ResolvedExperiment& experiment, const DataDescription* units) {
@@ -154,6 +169,15 @@ Components instantiate(const ResolvedExperiment& experiment, const DataDescripti
     return create_optimizer(*experiment.optimizer.plugin,
                             {experiment.optimizer.params, optimizer_random, c.shape, c.pool.get()});
   });
+
+  if (experiment.scheduler) {
+    Random scheduler_random = Random::stream(experiment.seed, "scheduler");
+    c.scheduler = construct(source, *experiment.scheduler, [&] {
+      return create_scheduler(*experiment.scheduler->plugin,
+                              {experiment.scheduler->params, scheduler_random, c.shape, c.pool.get()});
+    });
+  }
+  if (!units) check_validation_is_there(experiment, c);  // eval and predict do not train
 
   // The tutorial's bug (a (N,1) output against (N,T,1) targets) is caught here, before training.
   const std::size_t predicted = c.model->output_steps(c.shape.steps);

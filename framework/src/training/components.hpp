@@ -20,6 +20,7 @@ struct Components {
   Handle<Model> model;
   Handle<Loss> loss;
   Handle<Optimizer> optimizer;
+  Handle<Scheduler> scheduler;  // null without a `scheduler:` section
   MemoryEstimate memory;  // what the run was estimated to need before anything was made
 };
 

@@ -7,13 +7,16 @@
 #include <numeric>
 #include <vector>
 
+#include "training/checkpoint_codec.hpp"
+#include "util/stop_signals.hpp"
+
 namespace seqlab {
 
 namespace {
 
 // Copies the rows `order[first, first + count)` of `source` into `dest` (count, ...),
 // resizing it only the first time (each batch size has its own buffers).
-void gather(const Tensor3& source, const std::vector<std::size_t>& order, std::size_t first, std::size_t count,
+void gather(const Tensor3& source, const std::vector<std::uint64_t>& order, std::size_t first, std::size_t count,
             Tensor3& dest) {
   const std::size_t row = source.shape()[1] * source.shape()[2];
   if (dest.shape() != std::array<std::size_t, 3>{count, source.shape()[1], source.shape()[2]})
@@ -22,20 +25,68 @@ void gather(const Tensor3& source, const std::vector<std::size_t>& order, std::s
     std::copy_n(source.data() + order[first + i] * row, row, dest.data() + i * row);
 }
 
+std::vector<std::vector<float>> copy_weights(const std::vector<Parameter>& parameters) {
+  std::vector<std::vector<float>> weights;
+  for (const Parameter& p : parameters) weights.emplace_back(p.value.begin(), p.value.end());
+  return weights;
+}
+
+void load_weights(const std::vector<std::vector<float>>& weights, std::vector<Parameter>& parameters) {
+  if (weights.size() != parameters.size())
+    throw CheckpointError("it holds " + std::to_string(weights.size()) + " parameters, the model has " +
+                          std::to_string(parameters.size()));
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    if (weights[i].size() != parameters[i].size())
+      throw CheckpointError("its " + parameters[i].name + " has " + std::to_string(weights[i].size()) +
+                            " values, the model's " + std::to_string(parameters[i].size()));
+    std::copy(weights[i].begin(), weights[i].end(), parameters[i].value.begin());
+  }
+}
+
 }  // namespace
 
-Trainer::Trainer(Components& components, const ParamValues& training, std::uint64_t seed, BatchSplit* split)
+Trainer::Trainer(Components& components, const ResolvedExperiment& e, BatchSplit* split)
     : c_(components),
-      epochs_(static_cast<int>(training.integer("epochs"))),
-      batch_size_(static_cast<std::size_t>(training.integer("batch_size"))),
-      shuffle_(training.boolean("shuffle")),
-      random_(Random::stream(seed, "training")),
-      dropout_random_(Random::stream(seed, "dropout")),
+      epochs_(static_cast<int>(e.training.integer("epochs"))),
+      batch_size_(static_cast<std::size_t>(e.training.integer("batch_size"))),
+      shuffle_(e.training.boolean("shuffle")),
+      clip_norm_(e.training.real("clip_grad_norm")),
+      keep_best_(e.training.text("keep") == "best" || (e.training.text("keep") == "auto" && e.early_stopping)),
+      checkpoint_every_(static_cast<int>(e.training.integer("checkpoint_every"))),
+      random_(Random::stream(e.seed, "training")),
+      dropout_random_(Random::stream(e.seed, "dropout")),
       split_(split) {
+  if (e.early_stopping) {
+    best_metric_ = e.early_stopping->text("metric");
+    patience_ = static_cast<int>(e.early_stopping->integer("patience"));
+    min_delta_ = e.early_stopping->real("min_delta");
+  } else {
+    best_metric_ = c_.data.validation.count() > 0 ? "val_loss" : "train_loss";
+  }
+  state_.order.resize(c_.data.train.count());
+  std::iota(state_.order.begin(), state_.order.end(), 0);
   if (!split_) return;
   std::size_t values = 1;  // the loss
   for (const Parameter& p : c_.model->parameters()) values += p.size();
   shared_.resize(values);
+}
+
+void Trainer::restore(const TrainingState& state, int epochs) {
+  std::vector<Parameter>& parameters = c_.model->parameters();
+  load_weights(state.weights, parameters);
+  if (state.order.size() != c_.data.train.count())
+    throw CheckpointError("it trained on " + std::to_string(state.order.size()) + " sequences, the data has " +
+                          std::to_string(c_.data.train.count()));
+  try {
+    c_.optimizer->load_state(state.optimizer);
+    random_.set_state(state.shuffle_random);
+    dropout_random_.set_state(state.dropout_random);
+  } catch (const std::exception& e) {
+    throw CheckpointError(e.what());
+  }
+  state_ = state;
+  epochs_ = epochs;
+  restored_ = true;
 }
 
 Trainer::BatchWork& Trainer::work_for(std::size_t batch) {
@@ -50,28 +101,37 @@ double Trainer::train_batch(BatchWork& work, const Tensor3& inputs, const Tensor
   if (!std::isfinite(loss)) return loss;  // no step from a poisoned gradient
   c_.loss->gradient(work.outputs, targets, work.grad_outputs);
   c_.model->backward(inputs, *work.cache, work.grad_outputs);
-  if (!gradient_is_finite()) return std::nan("");  // no step from a poisoned gradient
+  if (!check_and_clip_gradient()) return std::nan("");  // no step from a poisoned gradient
   c_.optimizer->step(c_.model->parameters());
   return loss;
 }
 
-bool Trainer::gradient_is_finite() {
+bool Trainer::check_and_clip_gradient() {
+  std::vector<Parameter>& parameters = c_.model->parameters();
   double squares = 0;
-  for (const Parameter& p : c_.model->parameters())
+  for (const Parameter& p : parameters)
     for (float g : p.grad) squares += static_cast<double>(g) * g;
   const double norm = std::sqrt(squares);
-  if (!outcome_) return std::isfinite(norm);
   if (!std::isfinite(norm)) {
-    outcome_->gradient_not_finite = true;
+    if (outcome_) outcome_->gradient_not_finite = true;
     return false;
   }
-  if (epoch_ == 1) outcome_->first_gradient_norm = std::max(outcome_->first_gradient_norm, norm);
-  outcome_->last_gradient_norm = norm;
-  outcome_->last_gradient_epoch = epoch_;
+  const int epoch = state_.epochs_done + 1;
+  if (epoch == 1) state_.first_gradient_norm = std::max(state_.first_gradient_norm, norm);
+  state_.last_gradient_norm = norm;
+  state_.last_gradient_epoch = epoch;
+  state_.norm_sum += norm;
+  ++state_.steps;
+  // As torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below 1.
+  if (clip_norm_ > 0) {
+    const double scale = clip_norm_ / (norm + 1e-6);
+    if (scale < 1.0)
+      for (Parameter& p : parameters) p.grad *= static_cast<float>(scale);
+  }
   return true;
 }
 
-double Trainer::train_share(const std::vector<std::size_t>& order, std::size_t first, std::size_t rows) {
+double Trainer::train_share(std::size_t first, std::size_t rows) {
   const SequenceSet& train = c_.data.train;
   const auto [begin, end] = share_of_batch(rows, split_->part(), split_->parts());
   std::vector<Parameter>& parameters = c_.model->parameters();
@@ -81,8 +141,8 @@ double Trainer::train_share(const std::vector<std::size_t>& order, std::size_t f
   if (end > begin) {  // a batch smaller than the process count leaves some shares empty
     const std::size_t n = end - begin;
     BatchWork& work = work_for(n);
-    gather(train.inputs, order, first + begin, n, work.inputs);
-    gather(train.targets, order, first + begin, n, work.targets);
+    gather(train.inputs, state_.order, first + begin, n, work.inputs);
+    gather(train.targets, state_.order, first + begin, n, work.targets);
     c_.model->forward(work.inputs, *work.cache, work.outputs);
     const double loss = c_.loss->value(work.outputs, work.targets);
     // Even a non-finite loss is shared: every process must take part in every sum.
@@ -100,65 +160,163 @@ double Trainer::train_share(const std::vector<std::size_t>& order, std::size_t f
   std::size_t k = 0;
   for (Parameter& p : parameters)
     for (std::size_t i = 0; i < p.size(); ++i) p.grad.data()[i] = static_cast<float>(shared_[k++]);
-  if (!gradient_is_finite()) return std::nan("");  // the summed gradient: the same in every process
+  if (!check_and_clip_gradient()) return std::nan("");  // the summed gradient: the same in every process
   c_.optimizer->step(parameters);
   return loss;
 }
 
-TrainingOutcome Trainer::run(const std::function<void(const EpochRecord&)>& on_epoch) {
+bool Trainer::train_epoch_batches(std::size_t batch) {
   using clock = std::chrono::steady_clock;
-  TrainingOutcome outcome;
   const SequenceSet& train = c_.data.train;
   const std::size_t count = train.count();
+  c_.model->set_training(&dropout_random_);
+  while (state_.rows_done < count && std::isfinite(state_.loss_sum)) {
+    const auto start = clock::now();
+    const std::size_t first = state_.rows_done, n = std::min(batch, count - first);
+    double loss;
+    if (split_) {  // data-parallel: every batch, the full one too, through this process's share
+      loss = train_share(first, n);
+    } else if (n == count) {
+      loss = train_batch(work_for(count), train.inputs, train.targets);
+    } else {
+      BatchWork& work = work_for(n);
+      gather(train.inputs, state_.order, first, n, work.inputs);
+      gather(train.targets, state_.order, first, n, work.targets);
+      loss = train_batch(work, work.inputs, work.targets);
+    }
+    state_.loss_sum += loss * static_cast<double>(n);
+    state_.rows_done += n;
+    state_.seconds += std::chrono::duration<double>(clock::now() - start).count();
+    // Between two mini-batches a local run may stop; data-parallel processes agree at epoch ends.
+    if (!split_ && state_.rows_done < count && StopSignals::stop_requested()) {
+      c_.model->set_training(nullptr);
+      return false;
+    }
+  }
+  c_.model->set_training(nullptr);
+  return true;
+}
+
+bool Trainer::track_best(const EpochRecord& record) {
+  const double metric = best_metric_ == "val_loss" ? record.val_loss : record.train_loss;
+  BestEpoch& best = state_.best;
+  if (metric < best.metric - min_delta_) {
+    best.metric = metric;
+    best.epoch = record.epoch;
+    best.epochs_without_improvement = 0;
+    if (keep_best_) best.weights = copy_weights(c_.model->parameters());
+  } else {
+    ++best.epochs_without_improvement;
+  }
+  return patience_ > 0 && best.epochs_without_improvement >= patience_;
+}
+
+bool Trainer::stop_agreed() {
+  if (!split_) return StopSignals::stop_requested();
+  double asked = StopSignals::stop_requested() ? 1 : 0;  // every process takes part in every sum
+  split_->sum(&asked, 1);
+  return asked > 0;
+}
+
+TrainingState Trainer::snapshot() const {
+  TrainingState s = state_;
+  s.shuffle_random = random_.state();
+  s.dropout_random = dropout_random_.state();
+  s.lr = c_.optimizer->learning_rate();
+  s.optimizer = c_.optimizer->state();
+  s.scheduler = c_.scheduler ? c_.scheduler->state() : PluginState{};
+  s.weights = copy_weights(c_.model->parameters());
+  return s;
+}
+
+TrainingOutcome Trainer::run(const std::function<void(const EpochRecord&)>& on_epoch,
+                             const std::function<void(const TrainingState&)>& on_checkpoint) {
+  TrainingOutcome outcome;
+  const std::size_t count = c_.data.train.count();
   const std::size_t batch = batch_size_ == 0 || batch_size_ >= count ? count : batch_size_;
-  std::vector<std::size_t> order(count);
-  std::iota(order.begin(), order.end(), 0);
-  outcome.history.reserve(static_cast<std::size_t>(epochs_));
+  state_.history.reserve(static_cast<std::size_t>(epochs_));  // no allocation per epoch
   outcome_ = &outcome;
   struct Done {  // outcome_ must not outlive this call
     Trainer& t;
     ~Done() { t.outcome_ = nullptr; }
   } done{*this};
+  auto checkpoint = [&] {
+    if (on_checkpoint) on_checkpoint(snapshot());
+  };
+  auto finish = [&] {
+    outcome.history = state_.history;
+    outcome.first_gradient_norm = state_.first_gradient_norm;
+    outcome.last_gradient_norm = state_.last_gradient_norm;
+    outcome.last_gradient_epoch = state_.last_gradient_epoch;
+    outcome.kept_metric = best_metric_;
+    return outcome;
+  };
 
-  for (int epoch = 1; epoch <= epochs_; ++epoch) {
-    epoch_ = epoch;
-    const auto start = clock::now();
-    c_.model->set_training(&dropout_random_);
+  // The schedule starts from the optimizer's configured rate; a restored run goes on from its own.
+  const double base_lr = c_.optimizer->learning_rate();
+  if (c_.scheduler) {
+    const double first = c_.scheduler->start(base_lr, epochs_);
+    if (restored_)
+      c_.scheduler->load_state(state_.scheduler);
+    else
+      state_.lr = first;
+  } else if (!restored_) {
+    state_.lr = base_lr;
+  }
+  c_.optimizer->set_learning_rate(state_.lr);
+  outcome.stopped_early = state_.stopped_early;
+
+  for (int epoch = state_.epochs_done + 1; epoch <= epochs_ && !state_.stopped_early; ++epoch) {
+    if (state_.rows_done == 0) {  // a new epoch (a restored one may be half done)
+      if (shuffle_ && batch < count) random_.shuffle(state_.order);
+      state_.loss_sum = state_.norm_sum = state_.seconds = 0;
+      state_.steps = 0;
+    }
+    if (!train_epoch_batches(batch)) {
+      outcome.stopped_by_signal = StopSignals::signal_number();
+      checkpoint();
+      return finish();
+    }
     EpochRecord record;
     record.epoch = epoch;
     record.lr = c_.optimizer->learning_rate();
-    double loss_sum = 0;
-    if (split_) {  // data-parallel: every batch, the full one too, through this process's share
-      if (shuffle_ && batch < count) random_.shuffle(order);
-      for (std::size_t first = 0; first < count && std::isfinite(loss_sum); first += batch) {
-        const std::size_t n = std::min(batch, count - first);
-        loss_sum += train_share(order, first, n) * static_cast<double>(n);
-      }
-    } else if (batch == count) {
-      loss_sum = train_batch(work_for(count), train.inputs, train.targets) * static_cast<double>(count);
-    } else {
-      if (shuffle_) random_.shuffle(order);
-      for (std::size_t first = 0; first < count && std::isfinite(loss_sum); first += batch) {
-        const std::size_t n = std::min(batch, count - first);
-        BatchWork& work = work_for(n);
-        gather(train.inputs, order, first, n, work.inputs);
-        gather(train.targets, order, first, n, work.targets);
-        loss_sum += train_batch(work, work.inputs, work.targets) * static_cast<double>(n);
-      }
-    }
-    record.seconds = std::chrono::duration<double>(clock::now() - start).count();
-    c_.model->set_training(nullptr);
-    record.train_loss = loss_sum / static_cast<double>(count);
+    record.seconds = state_.seconds;
+    record.train_loss = state_.loss_sum / static_cast<double>(count);
+    record.grad_norm = state_.steps ? state_.norm_sum / static_cast<double>(state_.steps) : 0.0;
     if (!std::isfinite(record.train_loss)) {
       outcome.diverged = true;
       outcome.diverged_epoch = epoch;
-      return outcome;
+      return finish();
     }
     record.val_loss = evaluate(c_.data.validation);
-    outcome.history.push_back(record);
+    state_.history.push_back(record);
+    state_.epochs_done = epoch;
+    state_.rows_done = 0;
+    state_.stopped_early = track_best(record);
+    if (c_.scheduler) c_.optimizer->set_learning_rate(c_.scheduler->next({epoch, record.train_loss, record.val_loss}));
     on_epoch(record);
+    outcome.stopped_early = state_.stopped_early;
+    if (epoch < epochs_ && !state_.stopped_early && stop_agreed()) {
+      outcome.stopped_by_signal = StopSignals::signal_number();
+      checkpoint();
+      return finish();
+    }
+    if (checkpoint_every_ > 0 && epoch % checkpoint_every_ == 0 && epoch < epochs_ && !state_.stopped_early)
+      checkpoint();
   }
-  return outcome;
+  checkpoint();  // the last weights: `resume --epochs` can go on from them
+  if (keep_best_ && state_.best.epoch > 0) {
+    load_weights(state_.best.weights, c_.model->parameters());
+    outcome.kept = "best";
+    outcome.kept_epoch = state_.best.epoch;
+    outcome.kept_metric_value = state_.best.metric;
+  } else {
+    outcome.kept_epoch = state_.epochs_done;
+    outcome.kept_metric_value = state_.history.empty() ? 0.0
+                                : best_metric_ == "val_loss" ? state_.history.back().val_loss
+                                                             : state_.history.back().train_loss;
+  }
+  return finish();
 }
 
 const Tensor3& Trainer::predict(const Tensor3& inputs) {

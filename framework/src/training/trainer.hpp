@@ -1,24 +1,20 @@
-// The training loop: full-batch or shuffled mini-batch epochs, validation, divergence detection.
+// The training loop: epochs of full or shuffled mini-batches, validation, the schedule, clipping,
+// early stopping and the state a checkpoint saves; divergence detection.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "config/experiment.hpp"
 #include "training/batch_split.hpp"
 #include "training/components.hpp"
+#include "training/training_state.hpp"
 
 namespace seqlab {
-
-struct EpochRecord {
-  int epoch = 0;          // 1-based
-  double train_loss = 0;  // mean loss over the epoch's batches, before each batch's step
-  double val_loss = 0;    // after the epoch's steps; NaN when there is no validation set
-  double lr = 0;          // the optimizer's learning rate during the epoch
-  double seconds = 0;     // wall time of the epoch's training (not of validation)
-};
 
 struct TrainingOutcome {
   std::vector<EpochRecord> history;  // the epochs that finished with a finite loss
@@ -29,17 +25,35 @@ struct TrainingOutcome {
   double first_gradient_norm = 0, last_gradient_norm = 0;
   int last_gradient_epoch = 0;
   bool gradient_not_finite = false;  // the divergence showed first in the gradient, the loss still finite
+  int stopped_by_signal = 0;         // SIGINT or SIGTERM ended training early, at a batch boundary
+  bool stopped_early = false;        // early stopping ended it: no improvement for `patience` epochs
+  // The weights the model holds now: "best" (those of `kept_epoch`, by `kept_metric`) or "last".
+  std::string kept = "last";
+  int kept_epoch = 0;
+  std::string kept_metric;  // "val_loss" or "train_loss"
+  double kept_metric_value = 0;
 };
 
 class Trainer {
  public:
-  // The mini-batch shuffle and the model's dropout draw from the seed's "training" and
-  // "dropout" streams. With a `split`, this process trains on its share of every batch
-  // and sums gradients and losses with the other processes (data-parallel training).
-  Trainer(Components& components, const ParamValues& training, std::uint64_t seed, BatchSplit* split = nullptr);
+  // Trains `components` as the experiment's training section (and early_stopping) says. The
+  // mini-batch shuffle and the model's dropout draw from the seed's "training" and "dropout"
+  // streams. With a `split`, this process trains on its share of every batch and sums gradients
+  // and losses with the other processes (data-parallel training).
+  Trainer(Components& components, const ResolvedExperiment& experiment, BatchSplit* split = nullptr);
 
-  // Runs every epoch, calling on_epoch after each; stops at once at a non-finite loss.
-  TrainingOutcome run(const std::function<void(const EpochRecord&)>& on_epoch);
+  // Continue from a checkpoint of the same experiment instead of starting afresh: the model's
+  // weights, the optimizer's and scheduler's state, every stream, the epoch and the metrics so far.
+  // `epochs` may be more than the checkpointed run's (resume --epochs). Throws CheckpointError when
+  // the state does not fit this model.
+  void restore(const TrainingState& state, int epochs);
+
+  // Runs the remaining epochs, calling on_epoch after each and on_checkpoint whenever a checkpoint
+  // is due: every checkpoint_every epochs, at the end, and when a stop signal (util/stop_signals)
+  // ends training at a batch boundary. Stops at once at a non-finite loss. At the end the model
+  // holds the weights `keep` asks for.
+  TrainingOutcome run(const std::function<void(const EpochRecord&)>& on_epoch,
+                      const std::function<void(const TrainingState&)>& on_checkpoint = {});
 
   // The model's outputs for `inputs` (any count), in one pass. The result lives
   // until the next call with the same count.
@@ -58,23 +72,37 @@ class Trainer {
   };
   BatchWork& work_for(std::size_t batch);
   double train_batch(BatchWork& work, const Tensor3& inputs, const Tensor3& targets);
-  // Records the gradient's norm after a backward pass; false when it is not finite (no step may follow).
-  bool gradient_is_finite();
+  // After a backward pass: records the gradient's norm and clips it (clip_grad_norm); false when
+  // it is not finite (no step may follow).
+  bool check_and_clip_gradient();
   // Data-parallel: this process's share of the batch order[first, first + rows) of the
   // training set, its gradient summed with the other processes'; the batch's mean loss.
-  double train_share(const std::vector<std::size_t>& order, std::size_t first, std::size_t rows);
+  double train_share(std::size_t first, std::size_t rows);
+  // One epoch's batches from state_.rows_done on; false when a stop signal ended it between two.
+  bool train_epoch_batches(std::size_t batch);
+  // After an epoch: the best epoch and early stopping; true when training should stop.
+  bool track_best(const EpochRecord& record);
+  TrainingState snapshot() const;
+  bool stop_agreed();
 
   Components& c_;
   int epochs_;
   std::size_t batch_size_;  // 0 = full batch
   bool shuffle_;
+  double clip_norm_;        // 0 = off
+  bool keep_best_;
+  int checkpoint_every_;
+  std::string best_metric_;  // "val_loss" or "train_loss": what `best` and early stopping watch
+  int patience_ = 0;         // 0 = no early stopping
+  double min_delta_ = 0;
   Random random_;          // the mini-batch shuffle
   Random dropout_random_;  // lent to the model while it trains (Model::set_training)
   std::map<std::size_t, BatchWork> work_;  // by batch size; steps are fixed
   BatchSplit* split_;
-  std::vector<double> shared_;          // data-parallel: every gradient, then the loss, as summed over the processes
+  std::vector<double> shared_;  // data-parallel: every gradient, then the loss, as summed over the processes
+  TrainingState state_;         // where training stands (order, sums, history, best, ...)
+  bool restored_ = false;
   TrainingOutcome* outcome_ = nullptr;  // the run() in progress
-  int epoch_ = 0;
 };
 
 }  // namespace seqlab

@@ -10,4 +10,9 @@ namespace seqlab {
 // then removed and whatever `path` held before is untouched.
 void write_file_atomically(const std::string& path, const std::string& bytes);
 
+// As write_file_atomically, and durable: the temporary is fsync'ed before the rename and the folder
+// after it, so that a kill or a power cut at any instant leaves either the old file or the new one,
+// complete, at `path` (checkpoints).
+void write_file_durably(const std::string& path, const std::string& bytes);
+
 }  // namespace seqlab

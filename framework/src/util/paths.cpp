@@ -15,4 +15,10 @@ bool is_within(const std::filesystem::path& path, const std::filesystem::path& f
   return true;
 }
 
+std::string shell_quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 }  // namespace seqlab

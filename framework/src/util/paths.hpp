@@ -9,4 +9,7 @@ namespace seqlab {
 // normal forms: call it on canonical paths when symbolic links must not escape.
 bool is_within(const std::filesystem::path& path, const std::filesystem::path& folder);
 
+// `text` as one word for a POSIX shell: in single quotes, each quote inside written '\''.
+std::string shell_quoted(const std::string& text);
+
 }  // namespace seqlab

@@ -1,4 +1,5 @@
-// Ctrl-C and SIGTERM during a sweep: noted, so that the sweep stops its trials itself and summarises what finished.
+// Ctrl-C and SIGTERM noted, not obeyed at once: a sweep stops its trials and summarises what finished;
+// a run finishes its batch, writes a checkpoint and says how to resume.
 #pragma once
 
 #include <csignal>
@@ -16,6 +17,8 @@ class StopSignals {
 
   // A SIGINT or SIGTERM arrived since the newest StopSignals was made.
   static bool stop_requested();
+  // The signal that asked (SIGINT or SIGTERM), 0 if none.
+  static int signal_number();
 
  private:
   struct sigaction old_int_ {

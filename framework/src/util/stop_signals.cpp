@@ -1,5 +1,5 @@
-// The signal handler only sets a flag: everything else happens in the sweep's own loop.
-#include "sweep/stop_signals.hpp"
+// The signal handler only sets a flag: everything else happens in the sweep's or the run's own loop.
+#include "util/stop_signals.hpp"
 
 namespace seqlab {
 
@@ -25,5 +25,7 @@ StopSignals::~StopSignals() {
 }
 
 bool StopSignals::stop_requested() { return g_stop_signal != 0; }
+
+int StopSignals::signal_number() { return g_stop_signal; }
 
 }  // namespace seqlab

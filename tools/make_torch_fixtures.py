@@ -41,6 +41,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+import torch_fixtures_training as training
+
 torch.set_num_threads(1)  # reproducible reductions
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "torch")
@@ -153,11 +155,15 @@ def main():
         optimizer_case(103, "sgd_momentum", "sgd", sgd, torch_sgd(sgd)),
         optimizer_case(104, "sgd_nesterov", "sgd", sgd_nesterov, torch_sgd(sgd_nesterov)),
         optimizer_case(105, "sgd_dampening", "sgd", sgd_dampening, torch_sgd(sgd_dampening)),
-    ]
+    ] + training.optimizer_cases(optimizer_case)
+    losses = training.loss_cases(ROOT, save)
+    schedulers = training.scheduler_cases()
     with open(os.path.join(ROOT, "manifest.json"), "w") as f:
-        json.dump({"torch": torch.__version__, "models": models, "optimizers": optimizers}, f, indent=1)
+        json.dump({"torch": torch.__version__, "models": models, "optimizers": optimizers, "losses": losses,
+                   "schedulers": schedulers}, f, indent=1)
         f.write("\n")
-    print(f"wrote {len(models)} model and {len(optimizers)} optimizer cases to {os.path.normpath(ROOT)}")
+    print(f"wrote {len(models)} model, {len(optimizers)} optimizer, {len(losses)} loss and {len(schedulers)} "
+          f"scheduler cases to {os.path.normpath(ROOT)}")
 
 
 if __name__ == "__main__":

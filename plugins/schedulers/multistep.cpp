@@ -6,6 +6,11 @@
 
 namespace {
 
+seqlab::ParamSpec required(seqlab::ParamSpec spec) {
+  spec.default_value.reset();
+  return spec;
+}
+
 std::string shown(double v) {
   std::ostringstream out;
   out << v;
@@ -19,7 +24,7 @@ class MultistepScheduler : public seqlab::Scheduler {
     using namespace seqlab;
     return {"multistep",
             "multiply the rate by gamma when each milestone epoch ends (torch.optim.lr_scheduler.MultiStepLR)",
-            {real_list("milestones", {}, 0, "epochs after which the rate decays, e.g. [30, 80]"),
+            {required(real_list("milestones", {}, 0, "epochs after which the rate decays, e.g. [30, 80]")),
              real("gamma", 0.1, "the factor of each decay").above(0)}};
   }
 

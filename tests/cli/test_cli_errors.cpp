@@ -142,7 +142,7 @@ TEST_CASE("a diverging run stops at once with exit code 1 and keeps its metrics"
   CHECK(result.exit_code == 1);
   CHECK(contains(result.output, "the gradient exploded at epoch 2"));
   const std::string metrics = seqlab::test::read_file(dir / "out/metrics.csv");
-  CHECK(metrics.rfind("epoch,train_loss,val_loss,lr,seconds\n", 0) == 0);
+  CHECK(metrics.rfind("epoch,train_loss,val_loss,lr,grad_norm,seconds\n", 0) == 0);
   CHECK(contains(seqlab::test::read_file(dir / "out/summary.json"), "\"diverged\""));
 }
 

@@ -2,7 +2,7 @@
 # tests/out_of_tree/run_test.sh CMAKE BUILD_DIR SOURCE_DIR PART: plugins built outside the tree, against the installed SDK.
 #
 #   PART plugins:   installs BUILD_DIR into a temporary prefix, builds this folder's project
-#                   (lag_linear + huber) with find_package(seqlab), lists, checks and trains them.
+#                   (lag_linear + log_cosh) with find_package(seqlab), lists, checks and trains them.
 #   PART skeletons: installs likewise, writes one tools/new-plugin skeleton of each kind,
 #                   builds them all, runs `seqlab validate` on each generated experiment and
 #                   `seqlab check` on each plugin.
@@ -59,22 +59,22 @@ case $part in
     here="$source/tests/out_of_tree"
     step "build $here against the installed seqlab"
     build_project "$here" "$tmp/plugins"
-    for so in lag_linear.so huber.so; do [[ -f $tmp/plugins/$so ]] || fail "no $so in the project's build folder"; done
+    for so in lag_linear.so log_cosh.so; do [[ -f $tmp/plugins/$so ]] || fail "no $so in the project's build folder"; done
 
     step "seqlab plugins --plugin-dir $tmp/plugins"
     listing=$("$seqlab" plugins --plugin-dir "$tmp/plugins") || fail "seqlab plugins exited with $?"
     echo "$listing"
     grep -Eq '^model +lag_linear ' <<<"$listing" || fail "lag_linear is not listed as a model"
-    grep -Eq '^loss +huber ' <<<"$listing" || fail "huber is not listed as a loss"
-    "$seqlab" plugins huber --plugin-dir "$tmp/plugins" | grep -q 'delta' || fail "huber's parameters do not show delta"
+    grep -Eq '^loss +log_cosh ' <<<"$listing" || fail "log_cosh is not listed as a loss"
+    "$seqlab" plugins log_cosh --plugin-dir "$tmp/plugins" | grep -q 'scale' || fail "log_cosh's parameters do not show scale"
 
-    for plugin in lag_linear huber; do
+    for plugin in lag_linear log_cosh; do
       step "seqlab check $plugin (the conformance suite: finite-difference gradients)"
       "$seqlab" check "$plugin" --plugin-dir "$tmp/plugins" || fail "seqlab check $plugin exited with $?"
     done
 
-    step "seqlab run lag_linear_huber.yaml (3 epochs)"
-    "$seqlab" run "$here/lag_linear_huber.yaml" --plugin-dir "$tmp/plugins" --out "$tmp/run" --no-plots \
+    step "seqlab run lag_linear_log_cosh.yaml (3 epochs)"
+    "$seqlab" run "$here/lag_linear_log_cosh.yaml" --plugin-dir "$tmp/plugins" --out "$tmp/run" --no-plots \
       training.epochs=3 || fail "seqlab run exited with $?"
     [[ -f $tmp/run/metrics.csv ]] || fail "no metrics.csv in the run folder"
     epochs=$(tail -n +2 "$tmp/run/metrics.csv" | wc -l)
@@ -83,7 +83,7 @@ case $part in
     ;;
   skeletons)
     new_plugin="$tmp/prefix/bin/seqlab-new-plugin"  # the installed copy: it must work without the source tree
-    kinds=(dataset model loss optimizer)
+    kinds=(dataset model loss optimizer scheduler)
     step "tools/new-plugin: one skeleton of each kind"
     mkdir "$tmp/src"
     for kind in "${kinds[@]}"; do

@@ -83,7 +83,8 @@ TEST_CASE("a run folder holds everything the README promises") {
   INFO(result.output);
   REQUIRE(result.exit_code == 0);
   CHECK(result.output.find("Epoch [3/3], Loss: ") != std::string::npos);
-  for (const char* file : {"config.yaml", "metrics.csv", "summary.json", "predictions.csv",
+  for (const char* file : {"config.yaml", "metrics.csv", "summary.json", "predictions.csv", "checkpoint.bin",
+                           "plugins.json",
                            "weights/lstm.weight_ih_l0.npy", "weights/lstm.bias_hh_l0.npy", "weights/fc.weight.npy",
                            "weights/fc.bias.npy", "loss.dat", "loss.gp", "prediction.dat", "prediction.gp"})
     CHECK_MESSAGE(std::filesystem::exists(out + "/" + file), file);
@@ -96,9 +97,12 @@ TEST_CASE("a run folder holds everything the README promises") {
   const std::string config = read_file(out + "/config.yaml");
   CHECK(config.find("betas: [0.9, 0.999]") != std::string::npos);
   CHECK(config.find("override: training.epochs=3") != std::string::npos);
+  CHECK(config.find("input_size: 1\n") != std::string::npos);  // as inferred from the data, not 0
+  CHECK(config.find("output_size: 1\n") != std::string::npos);
+  CHECK(summary["weights"]["kept"] == "last");
   const auto rerun = run_seqlab("validate '" + out + "/config.yaml'");
   INFO(rerun.output);
   CHECK(rerun.exit_code == 0);
   // metrics.csv: a header and one row per epoch.
-  CHECK(read_file(out + "/metrics.csv").rfind("epoch,train_loss,val_loss,lr,seconds\n1,", 0) == 0);
+  CHECK(read_file(out + "/metrics.csv").rfind("epoch,train_loss,val_loss,lr,grad_norm,seconds\n1,", 0) == 0);
 }

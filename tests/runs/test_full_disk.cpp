@@ -24,14 +24,14 @@ seqlab::test::ProcessResult run_on_small_disk(const ScratchDir& dir, const std::
                    (dir / "disk/run") + "' '" + copy + "'; exit \\$code\"");
 }
 
-// Every line of metrics.csv but a last one cut short by the full disk has all five columns.
+// Every line of metrics.csv but a last one cut short by the full disk has all six columns.
 bool complete_lines_intact(const std::string& metrics) {
   std::istringstream in(metrics);
   std::string line, previous;
   int lines = 0;
   bool intact = true;
   while (std::getline(in, line)) {
-    if (!previous.empty()) intact = intact && std::count(previous.begin(), previous.end(), ',') == 4;
+    if (!previous.empty()) intact = intact && std::count(previous.begin(), previous.end(), ',') == 5;
     previous = line;
     ++lines;
   }
@@ -48,9 +48,9 @@ TEST_CASE("a full disk stops the run with the file it could not write, keeping w
   struct Case {
     std::string size, file;
   };
-  // 8 KiB: metrics.csv fills it half way; 24 KiB: the weights; 40 KiB: predictions.csv.
-  for (const Case& c : {Case{"8k", "/metrics.csv: cannot write epoch "}, Case{"24k", "/weights/"},
-                        Case{"40k", "/predictions.csv: write failed"}}) {
+  // 12 KiB: metrics.csv fills it half way; 40 KiB: the checkpoint; 76 KiB: the weights; 96 KiB: predictions.csv.
+  for (const Case& c : {Case{"12k", "/metrics.csv: cannot write epoch "}, Case{"40k", "/checkpoint.bin: cannot write"},
+                        Case{"76k", "/weights/"}, Case{"96k", "/predictions.csv: write failed"}}) {
     CAPTURE(c.size);
     ScratchDir dir("disk");
     const std::string kept = dir / "kept";

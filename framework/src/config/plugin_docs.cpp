@@ -67,6 +67,8 @@ const char* heading(PluginKind kind) {
       return "Losses";
     case PluginKind::optimizer:
       return "Optimizers";
+    case PluginKind::scheduler:
+      return "Schedulers";
   }
   return "?";
 }
@@ -91,13 +93,19 @@ std::string plugins_markdown(const PluginRegistry& registry) {
     out += fmt::format("| {} | [{}](#{}-{}) | {} |\n", kind_name(p->kind()), code(p->name()), kind_name(p->kind()),
                        p->name(), cell(p->info->meta.summary));
 
-  for (PluginKind kind : {PluginKind::dataset, PluginKind::model, PluginKind::loss, PluginKind::optimizer}) {
+  for (PluginKind kind :
+       {PluginKind::dataset, PluginKind::model, PluginKind::loss, PluginKind::optimizer, PluginKind::scheduler}) {
     if (std::none_of(sorted.begin(), sorted.end(), [&](const LoadedPlugin* p) { return p->kind() == kind; })) continue;
     out += fmt::format("\n## {}\n", heading(kind));
     if (kind == PluginKind::model)
       out +=
           "\nEvery model section also takes `input_size` and `output_size`: they are inferred from the dataset, "
           "and giving one that differs is an error.\n";
+    if (kind == PluginKind::scheduler)
+      out +=
+          "\nThe `scheduler:` section is optional: without it the optimizer's `lr` holds for every epoch. A "
+          "scheduler sets the rate between epochs, starting from the optimizer's `lr`; metrics.csv's `lr` column "
+          "shows the rate each epoch trained at.\n";
     for (const LoadedPlugin* p : sorted) {
       if (p->kind() != kind) continue;
       // The anchor the summary table links to.

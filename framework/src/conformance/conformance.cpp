@@ -106,6 +106,9 @@ ConformanceReport check_plugin(const LoadedPlugin& plugin, const std::vector<std
     case PluginKind::optimizer:
       rest = optimizer_checks(plugin, *params, with);
       break;
+    case PluginKind::scheduler:
+      rest = scheduler_checks(plugin, *params, with);
+      break;
   }
   report.checks.insert(report.checks.end(), rest.begin(), rest.end());
   return report;

@@ -18,6 +18,8 @@ std::vector<CheckResult> model_checks(const LoadedPlugin& plugin, const ParamVal
 std::vector<CheckResult> loss_checks(const LoadedPlugin& plugin, const ParamValues& params, const std::string& with);
 std::vector<CheckResult> optimizer_checks(const LoadedPlugin& plugin, const ParamValues& params,
                                           const std::string& with);
+std::vector<CheckResult> scheduler_checks(const LoadedPlugin& plugin, const ParamValues& params,
+                                          const std::string& with);
 std::vector<CheckResult> dataset_checks(const LoadedPlugin& plugin, const ParamValues& params, const std::string& with);
 
 }  // namespace seqlab::conformance

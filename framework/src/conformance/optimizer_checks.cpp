@@ -63,6 +63,54 @@ std::vector<CheckResult> optimizer_checks(const LoadedPlugin& plugin, const Para
     if (!std::isfinite(lr)) return fail(name, detail + ", which is not finite");
     return f <= kOptimizerReduction * start ? pass(name, detail) : fail(name, detail);
   }));
+  out.push_back(guarded("learning rate", [&] {
+    const double configured = optimizer->learning_rate();
+    optimizer->set_learning_rate(configured * 0.5);
+    const double after = optimizer->learning_rate();
+    optimizer->set_learning_rate(configured);
+    const std::string detail =
+        fmt::format("set_learning_rate({}) then learning_rate() gave {}", num(configured * 0.5), num(after));
+    return after == configured * 0.5 ? pass("learning rate", detail) : fail("learning rate", detail);
+  }));
+  out.push_back(guarded("state round trip", [&] {
+    // Two optimizers: one steps 6 times; the other is made afresh after 3 of them, from the first's
+    // state(), and both must then step to bit-identical parameters (what `seqlab resume` relies on).
+    const std::string check = "state round trip";
+    Random data(29);
+    std::vector<Parameter> a = {{"w", {3, 4}}, {"b", {4}}};
+    for (auto& p : a)
+      for (auto& v : p.value) v = static_cast<float>(data.uniform(-1, 1));
+    std::vector<std::vector<std::vector<float>>> grads(6);
+    for (auto& step : grads)
+      for (const auto& p : a) {
+        step.emplace_back(p.size());
+        for (float& g : step.back()) g = static_cast<float>(data.uniform(-1, 1));
+      }
+    auto set_grads = [&](std::vector<Parameter>& ps, std::size_t step) {
+      for (std::size_t i = 0; i < ps.size(); ++i) std::copy(grads[step][i].begin(), grads[step][i].end(), ps[i].grad.begin());
+    };
+    Random r1(5), r2(5);
+    auto first = create_optimizer(plugin, {params, r1, {}});
+    for (std::size_t s = 0; s < 3; ++s) {
+      set_grads(a, s);
+      first->step(a);
+    }
+    std::vector<Parameter> b = a;
+    auto second = create_optimizer(plugin, {params, r2, {}});
+    second->load_state(first->state());
+    for (std::size_t s = 3; s < 6; ++s) {
+      set_grads(a, s);
+      first->step(a);
+      set_grads(b, s);
+      second->step(b);
+    }
+    for (std::size_t i = 0; i < a.size(); ++i)
+      for (std::size_t k = 0; k < a[i].size(); ++k)
+        if (a[i].value[k] != b[i].value[k])
+          return fail(check, fmt::format("after load_state(state()) and 3 more steps {}[{}] is {}, uninterrupted {}",
+                                         a[i].name, k, num(b[i].value[k]), num(a[i].value[k])));
+    return pass(check, "3 steps, state() into a new optimizer, 3 more: bit-identical to 6 uninterrupted steps");
+  }));
   return out;
 }
 

@@ -1,0 +1,145 @@
+// Checkpoints and `seqlab resume`: a run stopped by SIGTERM, or killed between checkpoints, and resumed ends
+// byte-identical to the same run uninterrupted; a kill at any instant leaves a checkpoint that loads.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "runs/run_folder.hpp"
+#include "support/process.hpp"
+#include "training/checkpoint_codec.hpp"
+
+using seqlab::test::contains;
+using seqlab::test::read_file;
+using seqlab::test::run_seqlab;
+using seqlab::test::run_shell;
+using seqlab::test::ScratchDir;
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Everything that makes resuming hard at once: shuffled mini-batches (the shuffle stream), a warm-up and
+// cosine schedule, clipping that bites, two layers, and a checkpoint every 5 epochs.
+const std::string kExperiment =
+    "experiments/sine_lstm.yaml dataset.num_samples=300 model.hidden_size=16 model.num_layers=2 "
+    "training.epochs=60 training.batch_size=64 training.clip_grad_norm=0.05 training.checkpoint_every=5 "
+    "training.log_every=0 --no-plots";
+const std::string kCosine = " scheduler.plugin=cosine scheduler.warmup_epochs=3";
+
+// Starts the experiment into `out` in the background, waits until metrics.csv has `lines` lines
+// (header included), sends `signal`, and returns the run's exit code and output.
+seqlab::test::ProcessResult interrupt(const std::string& out, int lines, const std::string& signal) {
+  const std::string metrics = out + "/metrics.csv";
+  return run_shell("cd '" + std::string(SEQLAB_TEST_SOURCE_DIR) + "' && ('" + SEQLAB_TEST_BINARY + "' run " +
+                   kExperiment + kCosine + " --out '" + out + "' > '" + out + ".log' 2>&1 & pid=$!; for i in $(seq 3000); do " +
+                   "[ $(cat '" + metrics + "' 2>/dev/null | wc -l) -ge " + std::to_string(lines) +
+                   " ] && break; sleep 0.01; done; kill -" + signal + " $pid; wait $pid; echo \"exit=$?\"; cat '" +
+                   out + ".log')");
+}
+
+// The parts of two run folders that must be byte-identical: metrics.csv (the seconds column aside),
+// every weight file, predictions.csv.
+void check_same_results(const std::string& a, const std::string& b) {
+  CHECK(seqlab::metrics_without_seconds(read_file(a + "/metrics.csv")) ==
+        seqlab::metrics_without_seconds(read_file(b + "/metrics.csv")));
+  CHECK(read_file(a + "/predictions.csv") == read_file(b + "/predictions.csv"));
+  int weights = 0;
+  for (const auto& entry : fs::directory_iterator(a + "/weights")) {
+    CAPTURE(entry.path().filename().string());
+    CHECK(read_file(entry.path().string()) == read_file(b + "/weights/" + entry.path().filename().string()));
+    ++weights;
+  }
+  CHECK(weights == 10);  // two LSTM layers of 4 tensors, and the head's 2
+}
+
+// Sanitizer builds run several times slower (tests/CMakeLists.txt): so must the kills' delays.
+double time_scale() {
+  const char* scale = std::getenv("SEQLAB_TEST_TIMEOUT_SCALE");
+  return scale ? std::max(1.0, std::atof(scale)) : 1.0;
+}
+
+}  // namespace
+
+TEST_CASE("a run stopped by SIGTERM, or killed between checkpoints, resumes to the uninterrupted run's bytes") {
+  ScratchDir dir("resume");
+  const std::string whole = dir / "whole";
+  const auto uninterrupted = run_seqlab("run " + kExperiment + kCosine + " --out '" + whole + "'");
+  INFO(uninterrupted.output);
+  REQUIRE(uninterrupted.exit_code == 0);
+
+  SUBCASE("SIGTERM: a checkpoint at once, the resume command printed, exit 143") {
+    const std::string out = dir / "term";
+    const auto stopped = interrupt(out, 12, "TERM");
+    INFO(stopped.output);
+    CHECK(contains(stopped.output, "exit=143"));
+    CHECK(contains(stopped.output, "stopped by SIGTERM"));
+    CHECK(contains(stopped.output, "resume with: seqlab resume '" + out + "'"));
+    CHECK_FALSE(fs::exists(out + "/summary.json"));
+    const auto resumed = run_seqlab("resume '" + out + "' --no-plots");
+    INFO(resumed.output);
+    CHECK(resumed.exit_code == 0);
+    check_same_results(whole, out);
+  }
+  SUBCASE("SIGKILL after epoch 12: back to the checkpoint of epoch 10, the later lines of metrics.csv redone") {
+    const std::string out = dir / "kill";
+    const auto killed = interrupt(out, 14, "KILL");
+    INFO(killed.output);
+    CHECK(contains(killed.output, "exit=137"));
+    const auto resumed = run_seqlab("resume '" + out + "' --no-plots");
+    INFO(resumed.output);
+    CHECK(resumed.exit_code == 0);
+    CHECK(contains(resumed.output, "resumed after epoch "));
+    check_same_results(whole, out);
+  }
+  SUBCASE("a finished run trains on with --epochs, as if it had been started with that many") {
+    const std::string longer = dir / "longer";
+    REQUIRE(run_seqlab("run " + kExperiment + kCosine + " training.epochs=40 --out '" + longer + "'").exit_code == 0);
+    const auto refused = run_seqlab("resume '" + longer + "' --no-plots");
+    CHECK(refused.exit_code == 2);
+    CHECK(contains(refused.output, "give --epochs N"));
+    // The cosine's period follows the epochs, so 40 + 20 is not a 60-epoch run; plateau's schedule does
+    // not depend on the total, and its state (best loss, counters) must carry over.
+    const std::string constant = " scheduler.plugin=plateau scheduler.patience=2";
+    const std::string a = dir / "a", b = dir / "b";
+    REQUIRE(run_seqlab("run " + kExperiment + constant + " --out '" + a + "'").exit_code == 0);
+    REQUIRE(run_seqlab("run " + kExperiment + constant + " training.epochs=40 --out '" + b + "'").exit_code == 0);
+    const auto extended = run_seqlab("resume '" + b + "' --epochs 60 --no-plots");
+    INFO(extended.output);
+    CHECK(extended.exit_code == 0);
+    CHECK(contains(read_file(b + "/config.yaml"), "epochs: 60"));
+    check_same_results(a, b);
+  }
+}
+
+TEST_CASE("SIGKILL at any instant, checkpoint writes included, leaves a checkpoint that loads") {
+  ScratchDir dir("kill-anywhere");
+  // A checkpoint every epoch, and a big one (the order of 20,000 sequences): kills land in writes.
+  const std::string experiment =
+      "experiments/sine_rnn.yaml dataset.num_samples=20000 model.hidden_size=8 training.epochs=1000 "
+      "training.checkpoint_every=1 training.log_every=0 --no-plots";
+  int loaded = 0, mid_write = 0;
+  for (int k = 0; k < 16; ++k) {
+    CAPTURE(k);
+    const std::string out = dir / ("run" + std::to_string(k));
+    const std::string delay = std::to_string((0.25 + 0.037 * k) * time_scale());
+    const auto killed =
+        run_shell("cd '" + std::string(SEQLAB_TEST_SOURCE_DIR) + "' && ('" + SEQLAB_TEST_BINARY + "' run " +
+                  experiment + " --out '" + out + "' > /dev/null 2>&1 & pid=$!; sleep " + delay +
+                  "; kill -KILL $pid; wait $pid; echo exit=$?)");
+    CHECK(contains(killed.output, "exit=137"));
+    if (fs::exists(out + "/checkpoint.bin.tmp")) ++mid_write;
+    if (!fs::exists(out + "/checkpoint.bin")) continue;  // killed before the first epoch ended
+    try {
+      const seqlab::TrainingState state = seqlab::decode_checkpoint(read_file(out + "/checkpoint.bin"));
+      CHECK(state.epochs_done >= 1);
+      ++loaded;
+    } catch (const seqlab::CheckpointError& e) {
+      FAIL("checkpoint.bin does not load: ", e.what());
+    }
+  }
+  MESSAGE(loaded, " of 16 kills left a checkpoint (all loaded); ", mid_write, " landed while one was being written");
+  CHECK(loaded >= 8);
+}

@@ -33,7 +33,8 @@ TEST_CASE("every built plugin passes the conformance suite") {
   const std::map<std::string, std::vector<std::string>> settings = {
       {"csv",
        {std::string("path=") + SEQLAB_TEST_SOURCE_DIR + "/tests/plugins/csv/data/sensor.csv", "time_column=time",
-        "missing=interpolate"}}};
+        "missing=interpolate"}},
+      {"multistep", {"milestones=[10, 30]"}}};
   std::map<seqlab::PluginKind, int> checked;
   for (const auto& p : registry().plugins()) {
     const auto given = settings.find(p.name());
@@ -48,11 +49,13 @@ TEST_CASE("every built plugin passes the conformance suite") {
     }
     ++checked[p.kind()];
   }
-  // At least what ships: sine and csv; rnn and lstm; mse; adam and sgd.
+  // At least what ships: sine and csv; rnn and lstm; mse, mae and huber; adam, adamw, rmsprop and sgd; five
+  // schedulers.
   CHECK(checked[seqlab::PluginKind::dataset] >= 2);
   CHECK(checked[seqlab::PluginKind::model] >= 2);
-  CHECK(checked[seqlab::PluginKind::loss] >= 1);
-  CHECK(checked[seqlab::PluginKind::optimizer] >= 2);
+  CHECK(checked[seqlab::PluginKind::loss] >= 3);
+  CHECK(checked[seqlab::PluginKind::optimizer] >= 4);
+  CHECK(checked[seqlab::PluginKind::scheduler] >= 5);
 }
 
 TEST_CASE("the conformance suite runs the checks of each kind") {
@@ -66,7 +69,16 @@ TEST_CASE("the conformance suite runs the checks of each kind") {
   }
   CHECK(find_check(model, "gradient, target_steps = 1")->detail.find("worst lstm.") != std::string::npos);
   CHECK(find_check(seqlab::check_plugin(plugin(PluginKind::loss, "mse")), "gradient") != nullptr);
-  CHECK(find_check(seqlab::check_plugin(plugin(PluginKind::optimizer, "sgd")), "descent on a quadratic") != nullptr);
+  const auto optimizer = seqlab::check_plugin(plugin(PluginKind::optimizer, "sgd"));
+  for (const char* name : {"descent on a quadratic", "learning rate", "state round trip"}) {
+    CAPTURE(name);
+    CHECK(find_check(optimizer, name) != nullptr);
+  }
+  const auto scheduler = seqlab::check_plugin(plugin(PluginKind::scheduler, "plateau"));
+  for (const char* name : {"rates", "determinism", "state round trip"}) {
+    CAPTURE(name);
+    CHECK(find_check(scheduler, name) != nullptr);
+  }
   const auto dataset = seqlab::check_plugin(plugin(PluginKind::dataset, "sine"));
   for (const char* name : {"shapes", "finite values", "same seed, same data", "another seed, other data"}) {
     CAPTURE(name);

@@ -116,15 +116,16 @@ TEST_CASE("a run stopped by SIGTERM, or killed between checkpoints, resumes to t
 
 TEST_CASE("SIGKILL at any instant, checkpoint writes included, leaves a checkpoint that loads") {
   ScratchDir dir("kill-anywhere");
-  // A checkpoint every epoch, and a big one (the order of 20,000 sequences): kills land in writes.
+  // A checkpoint every epoch, a big one (the order of 200,000 sequences, 1.6 MB) and short epochs of
+  // tiny sequences: the writes take a good share of the time, so kills land in them.
   const std::string experiment =
-      "experiments/sine_rnn.yaml dataset.num_samples=20000 model.hidden_size=8 training.epochs=1000 "
-      "training.checkpoint_every=1 training.log_every=0 --no-plots";
+      "experiments/sine_rnn.yaml dataset.num_samples=200000 dataset.seq_length=2 model.hidden_size=4 "
+      "training.epochs=100000 training.checkpoint_every=1 training.log_every=0 --no-plots";
   int loaded = 0, mid_write = 0;
   for (int k = 0; k < 16; ++k) {
     CAPTURE(k);
     const std::string out = dir / ("run" + std::to_string(k));
-    const std::string delay = std::to_string((0.25 + 0.037 * k) * time_scale());
+    const std::string delay = std::to_string((0.45 + 0.029 * k) * time_scale());
     const auto killed =
         run_shell("cd '" + std::string(SEQLAB_TEST_SOURCE_DIR) + "' && ('" + SEQLAB_TEST_BINARY + "' run " +
                   experiment + " --out '" + out + "' > /dev/null 2>&1 & pid=$!; sleep " + delay +

@@ -31,8 +31,8 @@ TEST_CASE("seqlab check catches a model whose backward has a sign error in one p
   const auto r = run_seqlab("check '" + wrong_backward_so() + "'");
   INFO(r.output);
   CHECK(r.exit_code == 1);
-  CHECK(r.output.find("FAIL  gradient, target_steps = 1: worst fc.bias[") != std::string::npos);
-  CHECK(r.output.find("FAIL  gradient, target_steps = steps: worst fc.bias[") != std::string::npos);
+  CHECK(r.output.find("FAIL  gradient, target_steps = 1 [as given]: worst fc.bias[") != std::string::npos);
+  CHECK(r.output.find("FAIL  gradient, target_steps = steps [as given]: worst fc.bias[") != std::string::npos);
   CHECK(r.output.find("FAILED: 2 of") != std::string::npos);
   // The right parameter is not blamed.
   CHECK(r.output.find("worst fc.weight") == std::string::npos);

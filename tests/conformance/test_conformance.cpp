@@ -22,7 +22,7 @@ const seqlab::LoadedPlugin& plugin(seqlab::PluginKind kind, const std::string& n
 
 const seqlab::CheckResult* find_check(const seqlab::ConformanceReport& report, const std::string& name) {
   for (const auto& c : report.checks)
-    if (c.name == name) return &c;
+    if (c.name == name || c.name == name + " [as given]") return &c;  // models: checked at several settings
   return nullptr;
 }
 
@@ -117,6 +117,9 @@ TEST_CASE("the conformance suite reports a sign error in one parameter's gradien
     CHECK_FALSE(check->passed);
     CHECK(check->detail.find("worst fc.bias[") != std::string::npos);
   }
-  // Everything else about it is fine: only the gradient checks fail.
-  CHECK(report.failures() == 2);
+  // Everything else about it is fine: only the gradient checks fail, at every setting.
+  for (const auto& c : report.checks) {
+    CAPTURE(c.name);
+    CHECK(c.passed == (c.name.rfind("gradient, ", 0) != 0));
+  }
 }

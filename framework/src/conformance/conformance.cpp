@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -73,44 +74,80 @@ std::optional<ParamValues> resolve(const LoadedPlugin& plugin, const std::vector
 
 }  // namespace
 
-ConformanceReport check_plugin(const LoadedPlugin& plugin, const std::vector<std::string>& settings) {
-  ConformanceReport report;
-  report.plugin = std::string(kind_name(plugin.kind())) + " plugin '" + plugin.name() + "'";
-  report.file = plugin.file;
-  report.checks = schema_checks(plugin);
+namespace {
 
+constexpr std::size_t kBatch = 3;  // sequences per forward in the model checks, unless a setting says 1
+
+// A model's settings to check at, on top of the given parameters: those given, two layers, one sequence.
+// `batch=1` is the suite's own key (the batch size), not a parameter.
+std::vector<std::vector<std::string>> default_model_settings(const LoadedPlugin& plugin) {
+  std::vector<std::vector<std::string>> settings = {{}};
+  for (const ParamSpec& spec : plugin.info->meta.params)
+    if (spec.name == "num_layers" && spec.type == ParamType::integer) settings.push_back({"num_layers=2"});
+  settings.push_back({"batch=1"});
+  return settings;
+}
+
+// Checks of one kind at one setting; `settings` may hold batch=N for models.
+std::vector<CheckResult> kind_checks(const LoadedPlugin& plugin, std::vector<std::string> settings) {
+  std::size_t batch = kBatch;
+  for (auto it = settings.begin(); it != settings.end();) {
+    if (it->rfind("batch=", 0) == 0) {
+      batch = static_cast<std::size_t>(std::max(1, std::atoi(it->c_str() + 6)));
+      it = settings.erase(it);
+    } else {
+      ++it;
+    }
+  }
   std::string missing;
   const std::optional<ParamValues> params = resolve(plugin, settings, missing);
-  if (!params) {
-    report.checks.push_back(fail(
-        "construction",
-        "cannot check: parameter " + missing + " is required; give it after the plugin, e.g. " + missing + "=VALUE"));
-    return report;
-  }
+  if (!params)
+    return {fail("construction", "cannot check: parameter " + missing + " is required; give it after the plugin, e.g. " +
+                                     missing + "=VALUE")};
   std::string with = "with the defaults";
   if (!settings.empty()) {
     with = "with";
     for (const auto& s : settings) with += " " + s;
   }
-  std::vector<CheckResult> rest;
   switch (plugin.kind()) {
     case PluginKind::dataset:
-      rest = dataset_checks(plugin, *params, with);
-      break;
+      return dataset_checks(plugin, *params, with);
     case PluginKind::model:
-      rest = model_checks(plugin, *params, with);
-      break;
+      return model_checks(plugin, *params, with, batch);
     case PluginKind::loss:
-      rest = loss_checks(plugin, *params, with);
-      break;
+      return loss_checks(plugin, *params, with);
     case PluginKind::optimizer:
-      rest = optimizer_checks(plugin, *params, with);
-      break;
+      return optimizer_checks(plugin, *params, with);
     case PluginKind::scheduler:
-      rest = scheduler_checks(plugin, *params, with);
-      break;
+      return scheduler_checks(plugin, *params, with);
   }
-  report.checks.insert(report.checks.end(), rest.begin(), rest.end());
+  return {};
+}
+
+}  // namespace
+
+ConformanceReport check_plugin(const LoadedPlugin& plugin, const std::vector<std::string>& params,
+                               const std::optional<std::vector<std::vector<std::string>>>& settings) {
+  ConformanceReport report;
+  report.plugin = std::string(kind_name(plugin.kind())) + " plugin '" + plugin.name() + "'";
+  report.file = plugin.file;
+  report.checks = schema_checks(plugin);
+  std::vector<std::vector<std::string>> variants = {{}};
+  if (settings)
+    variants = *settings;
+  else if (plugin.kind() == PluginKind::model)
+    variants = default_model_settings(plugin);
+  for (const auto& variant : variants) {
+    std::vector<std::string> all = params;
+    all.insert(all.end(), variant.begin(), variant.end());
+    std::vector<CheckResult> checks = kind_checks(plugin, all);
+    if (variants.size() > 1) {  // say which setting each check ran at
+      std::string label;
+      for (const auto& v : variant) label += (label.empty() ? "" : " ") + v;
+      for (CheckResult& c : checks) c.name += " [" + (label.empty() ? std::string("as given") : label) + "]";
+    }
+    report.checks.insert(report.checks.end(), checks.begin(), checks.end());
+  }
   return report;
 }
 

@@ -14,7 +14,9 @@ std::vector<CheckResult> schema_checks(const LoadedPlugin& plugin);
 
 // Each creates the plugin with `params` (`with` says how, for the report), then
 // checks what its kind promises.
-std::vector<CheckResult> model_checks(const LoadedPlugin& plugin, const ParamValues& params, const std::string& with);
+// `batch`: sequences per forward pass.
+std::vector<CheckResult> model_checks(const LoadedPlugin& plugin, const ParamValues& params, const std::string& with,
+                                      std::size_t batch);
 std::vector<CheckResult> loss_checks(const LoadedPlugin& plugin, const ParamValues& params, const std::string& with);
 std::vector<CheckResult> optimizer_checks(const LoadedPlugin& plugin, const ParamValues& params,
                                           const std::string& with);

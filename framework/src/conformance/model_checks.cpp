@@ -20,11 +20,12 @@ double weighted_sum(const Tensor3& outputs, const Tensor3& weights) {
   return sum;
 }
 
-constexpr std::size_t kBatch = 3, kSteps = 5, kInputs = 3, kOutputs = 2;
+constexpr std::size_t kSteps = 5, kInputs = 3, kOutputs = 2;
 
 }  // namespace
 
-std::vector<CheckResult> model_checks(const LoadedPlugin& plugin, const ParamValues& params, const std::string& with) {
+std::vector<CheckResult> model_checks(const LoadedPlugin& plugin, const ParamValues& params, const std::string& with,
+                                      std::size_t kBatch) {
   std::vector<CheckResult> out;
   struct Mode {
     std::size_t target_steps;
@@ -56,7 +57,8 @@ std::vector<CheckResult> model_checks(const LoadedPlugin& plugin, const ParamVal
   }
   const bool any = std::any_of(modes.begin(), modes.end(), [](const Mode& m) { return m.model != nullptr; });
   if (problems.empty() && !any) problems.push_back("no target layout works: " + join_problems(notes));
-  const std::string shape = fmt::format("input_size {}, output_size {}, {} steps", kInputs, kOutputs, kSteps);
+  const std::string shape =
+      fmt::format("input_size {}, output_size {}, {} steps, batch {}", kInputs, kOutputs, kSteps, kBatch);
   out.push_back(
       verdict("construction", problems, with + ", " + shape + (notes.empty() ? "" : "; " + join_problems(notes))));
   if (!problems.empty()) return out;
@@ -117,11 +119,18 @@ std::vector<CheckResult> model_checks(const LoadedPlugin& plugin, const ParamVal
     }
     out.push_back(guarded(gradient_name, [&] {
       Worst worst;
+      std::size_t total = 0;
+      std::vector<std::string> sampled;  // parameters too large to check whole
       for (std::size_t i = 0; i < model.parameters().size(); ++i) {
         auto& p = model.parameters()[i];
-        // Up to 25 entries per parameter, spread over it: enough to catch a wrong term.
-        const std::size_t stride = std::max<std::size_t>(1, p.size() / 25);
-        for (std::size_t k = 0; k < p.size(); k += stride) {
+        total += p.size();
+        // Every entry of a parameter up to kMaxCheckedEntries: a single wrong entry is caught. A larger
+        // one gets that many, spread over it from a random offset, and the report says what share.
+        const std::size_t stride = p.size() <= kMaxCheckedEntries ? 1 : (p.size() + kMaxCheckedEntries - 1) / kMaxCheckedEntries;
+        const std::size_t first = stride == 1 ? 0 : static_cast<std::size_t>(random.below(stride));
+        if (stride > 1)
+          sampled.push_back(fmt::format("{}, {} of {}", p.name, (p.size() - first + stride - 1) / stride, p.size()));
+        for (std::size_t k = first; k < p.size(); k += stride) {
           const float saved = p.value[k];
           p.value[k] = static_cast<float>(saved + kFiniteDifferenceStep);
           const double up = loss();
@@ -132,8 +141,13 @@ std::vector<CheckResult> model_checks(const LoadedPlugin& plugin, const ParamVal
                       p.name + "[" + std::to_string(k) + "]");
         }
       }
-      return worst.result(gradient_name, fmt::format("of {} parameters, central differences with step {}",
-                                                     model.parameters().size(), num(kFiniteDifferenceStep)));
+      const std::string coverage =
+          sampled.empty() ? fmt::format("checked: every entry of the {} parameters", model.parameters().size())
+                          : fmt::format("checked of {} ({:.0f}%; every entry but these samples: {})", total,
+                                        100.0 * static_cast<double>(worst.entries) / static_cast<double>(total),
+                                        join_problems(sampled));
+      return worst.result(gradient_name,
+                          fmt::format("{}, central differences with step {}", coverage, num(kFiniteDifferenceStep)));
     }));
     // backward writes, it does not accumulate: a second pass gives the same gradients.
     out.push_back(guarded(repeat_name, [&] {

@@ -51,7 +51,8 @@ int list_or_describe(const CommonOptions& common, const std::string& name) {
       }
       if (p.kind() == PluginKind::model)
         std::cout << "  (every model section also takes input_size and output_size: inferred from the "
-                     "dataset, and an error if given and different)\n";
+                     "dataset, and an error if given and different; and init_from: a run folder whose weights it "
+                     "starts from)\n";
     }
     if (!found) {
       const std::string guess = closest_name(name, all_names);

@@ -24,11 +24,14 @@ PluginKind kind_of_section(const std::string& section) {
   return PluginKind::optimizer;
 }
 
-// Sizes the runner infers from the data; a model section may state them, and
-// they must then agree.
+// Sizes the runner infers from the data (a model section may state them, and they must then agree),
+// and the weights to start from.
 ParamSchema with_io_sizes(ParamSchema schema) {
   schema.push_back(integer("input_size", 0, "features per input step; 0 = inferred from the dataset").at_least(0));
   schema.push_back(integer("output_size", 0, "features per predicted step; 0 = inferred from the dataset").at_least(0));
+  schema.push_back(file_path("init_from", "",
+                             "start from these weights instead of the random initialisation: a run folder, or a folder "
+                             "of <parameter name>.npy files (tools/torch2seqlab writes one from a PyTorch state_dict)"));
   return schema;
 }
 

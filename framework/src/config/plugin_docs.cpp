@@ -100,7 +100,8 @@ std::string plugins_markdown(const PluginRegistry& registry) {
     if (kind == PluginKind::model)
       out +=
           "\nEvery model section also takes `input_size` and `output_size`: they are inferred from the dataset, "
-          "and giving one that differs is an error.\n";
+          "and giving one that differs is an error. And `init_from`: a run folder (or a folder of "
+          "`<parameter name>.npy` files) whose weights the model starts from; every name and shape must match.\n";
     if (kind == PluginKind::scheduler)
       out +=
           "\nThe `scheduler:` section is optional: without it the optimizer's `lr` holds for every epoch. A "

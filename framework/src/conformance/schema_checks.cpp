@@ -53,7 +53,7 @@ std::vector<CheckResult> schema_checks(const LoadedPlugin& plugin) {
 
   problems.clear();
   std::set<std::string> reserved = {"plugin"};
-  if (plugin.kind() == PluginKind::model) reserved.insert({"input_size", "output_size"});
+  if (plugin.kind() == PluginKind::model) reserved.insert({"input_size", "output_size", "init_from"});
   std::set<std::string> seen;
   for (const auto& spec : schema) {
     if (!is_identifier(spec.name)) problems.push_back("'" + spec.name + "' is not an identifier");

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "config/config_error.hpp"
@@ -61,7 +62,7 @@ void warn_about_changed_plugins(const ResolvedExperiment& e, const nlohmann::jso
   }
 }
 
-void load_weights(const fs::path& weights_dir, std::vector<Parameter>& parameters) {
+std::vector<std::string> read_weights(const fs::path& weights_dir, std::vector<Parameter>& parameters) {
   std::vector<std::string> problems;
   for (auto& p : parameters) {
     const fs::path file = weights_dir / (p.name + ".npy");
@@ -81,6 +82,19 @@ void load_weights(const fs::path& weights_dir, std::vector<Parameter>& parameter
       problems.push_back(p.name + ": " + e.what());
     }
   }
+  // A weight the model has no parameter for is a mismatch too (another architecture, a renamed layer).
+  std::set<std::string> names;
+  for (const auto& p : parameters) names.insert(p.name + ".npy");
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(weights_dir, ec))
+    if (entry.path().extension() == ".npy" && !names.count(entry.path().filename().string()))
+      problems.push_back(entry.path().filename().string() + ": the model has no parameter " +
+                         entry.path().stem().string());
+  return problems;
+}
+
+void load_weights(const fs::path& weights_dir, std::vector<Parameter>& parameters) {
+  const std::vector<std::string> problems = read_weights(weights_dir, parameters);
   if (!problems.empty())
     refuse(weights_dir, fmt::format("the weights do not fit the model ({} problem(s)):\n  {}", problems.size(),
                                     fmt::join(problems, "\n  ")));

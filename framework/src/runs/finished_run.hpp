@@ -36,7 +36,10 @@ void warn_about_changed_plugins(const ResolvedExperiment& e, const nlohmann::jso
 FinishedRun reload_finished_run(const std::string& dir, std::vector<std::string> overrides,
                                 const CommonOptions& common);
 
-// Reads weights/<name>.npy into each parameter; every missing file or wrong shape is listed in one ConfigError.
+// Reads <weights_dir>/<name>.npy into each parameter that has a fitting file; returns every problem: a missing
+// file, a wrong shape, an unreadable file, a file for a parameter the model does not have.
+std::vector<std::string> read_weights(const std::filesystem::path& weights_dir, std::vector<Parameter>& parameters);
+// read_weights, with every problem listed in one ConfigError at the folder.
 void load_weights(const std::filesystem::path& weights_dir, std::vector<Parameter>& parameters);
 
 }  // namespace seqlab

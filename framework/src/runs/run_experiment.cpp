@@ -9,6 +9,7 @@
 
 #include "config/error_report.hpp"
 #include "config/experiment.hpp"
+#include "runs/initial_weights.hpp"
 #include "runs/readout.hpp"
 #include "runs/run_folder.hpp"
 #include "runs/run_plots.hpp"
@@ -176,6 +177,7 @@ int run_experiment(const RunOptions& options, BatchSplit* split) {
         load_experiment(options.experiment, run_overrides(options), options.common.plugin_dirs);
     const ResolvedExperiment& e = loaded.experiment;
     Components c = instantiate(e);
+    load_initial_weights(e, c);
     std::optional<RunFolder> folder;
     if (writes) {
       folder.emplace(RunFolder::create(options.out, e.name));

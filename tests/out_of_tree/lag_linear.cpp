@@ -16,7 +16,9 @@ class LagLinearModel : public seqlab::Model {
   static seqlab::PluginMeta meta() {
     return {"lag_linear",
             "Linear autoregression on the last `window` input steps (torch.nn.Linear on a window)",
-            {seqlab::integer("window", 2, "input steps each prediction sees, the most recent first").at_least(1)}};
+            {seqlab::integer("window", 2, "input steps each prediction sees, the most recent first").at_least(1),
+             seqlab::choice("head", {"auto", "last", "sequence"}, "auto",
+                            "predict the last step or every step; auto: as the dataset's targets")}};
   }
 
   explicit LagLinearModel(const seqlab::PluginArgs& args)
@@ -24,6 +26,16 @@ class LagLinearModel : public seqlab::Model {
         inputs_(args.shape.input_size),
         outputs_(args.shape.output_size),
         every_step_(args.shape.target_steps != 1) {
+    // The head follows the data (ModelShape::target_steps: 1, or every one of `steps`). A head the user
+    // chose that cannot fit the targets is a ParamError on that parameter: seqlab reports it at the
+    // experiment's `model.head` line, before anything trains.
+    const std::string& head = args.params.text("head");
+    if (head == "last" && every_step_)
+      throw seqlab::ParamError("head", "head 'last' predicts one step, but the dataset has " +
+                                           std::to_string(args.shape.target_steps) + " target steps (use auto)");
+    if (head == "sequence" && !every_step_)
+      throw seqlab::ParamError("head", "head 'sequence' predicts every step, but the dataset has one target step "
+                                       "(use auto)");
     params_.emplace_back("fc.weight", std::vector<std::size_t>{outputs_, window_ * inputs_});
     params_.emplace_back("fc.bias", std::vector<std::size_t>{outputs_});
     // PyTorch's nn.Linear initialisation: U(-1/sqrt(fan_in), 1/sqrt(fan_in)).

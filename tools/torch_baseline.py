@@ -4,6 +4,7 @@
 It is ../shared/reference/torch_seed.py (same model classes, data generation, Adam,
 MSE, thread handling and epoch timing) plus only what the bench needs:
   --layers L          stacked layers (nn.RNN/nn.LSTM num_layers; h0/c0 get L rows)
+  --model gru         nn.GRU, built as the reference's SimpleRNN with nn.GRU in place of nn.RNN
   --eval-samples 0    skips the held-out evaluation (eval_mse is then null)
   "epoch_ms"          every epoch's time in the JSON line, so the bench can apply one
                       statistic to seqlab and PyTorch alike; "median_epoch_ms" names
@@ -43,7 +44,7 @@ import sys
 import time
 
 p = argparse.ArgumentParser()
-p.add_argument("--model", choices=["rnn", "lstm"], default="rnn")
+p.add_argument("--model", choices=["rnn", "lstm", "gru"], default="rnn")
 p.add_argument("--mode", choices=["last", "seq2seq"], default="last")
 p.add_argument("--epochs", type=int, default=100)
 p.add_argument("--hidden", type=int, default=32)
@@ -145,6 +146,14 @@ class SimpleRNN(nn.Module):
         return self.fc(out) if self.seq2seq else self.fc(out[:, -1, :])
 
 
+class SimpleGRU(SimpleRNN):
+    """SimpleRNN with nn.GRU in place of nn.RNN: the same zero h0 and head."""
+
+    def __init__(self, input_size, hidden_size, output_size, seq2seq, num_layers=1):
+        super().__init__(input_size, hidden_size, output_size, seq2seq, num_layers)
+        self.rnn = nn.GRU(input_size, hidden_size, num_layers=num_layers, batch_first=True)
+
+
 class SimpleLSTM(nn.Module):
     def __init__(self, input_size, hidden_size, output_size, seq2seq, num_layers=1):
         super().__init__()
@@ -180,7 +189,7 @@ def main():
         Xe, ye = generate_data(args.eval_samples, args.seq)  # fresh held-out set (same RNG stream, after train)
         tgte = ye if seq2seq else ye[:, -1, :]
 
-    Model = SimpleRNN if args.model == "rnn" else SimpleLSTM
+    Model = {"rnn": SimpleRNN, "lstm": SimpleLSTM, "gru": SimpleGRU}[args.model]
     model = Model(X.shape[2], args.hidden, 1, seq2seq, args.layers)
     batch = args.batch_size if 0 < args.batch_size < len(X) else len(X)
     criterion = nn.MSELoss()

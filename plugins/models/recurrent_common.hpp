@@ -1,10 +1,11 @@
-// What the `rnn` and `lstm` model plugins share: sizes, parameters, layout helpers, the kernel choice.
+// What the `rnn`, `lstm` and `gru` model plugins share: sizes, parameters, layout helpers, dropout, the kernel choice.
 //
 // A stacked recurrent network followed by a Linear head, as PyTorch's
-// nn.RNN / nn.LSTM (batch_first=True, h0 = c0 = 0) followed by nn.Linear. The
-// two plugins differ only in their cell: what one step does with its gate
-// pre-activations (forward_step) and how it turns dL/dh_t back into dL/da_t
-// (backward_step). Everything else lives here, once:
+// nn.RNN / nn.LSTM / nn.GRU (batch_first=True, h0 = c0 = 0) followed by
+// nn.Linear. The plugins differ only in their cell: what one step does with its
+// gate pre-activations (forward_step) and how it turns dL/dh_t back into dL/da_t
+// (backward_step). Everything else lives here, once (the GRU keeps the
+// recurrent part of a_t apart, see gru.cpp):
 //
 //   per layer l, with x = the inputs (l = 0) or layer l-1's h sequence, G = gates * H:
 //     a_t = x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh       (B, G), h_{-1} = 0
@@ -28,8 +29,20 @@
 // transposed into that layout once per forward, outputs and their gradients
 // once per call.
 //
+// Dropout (parameter `dropout` = p, as nn.RNN/nn.LSTM/nn.GRU's): in training mode
+// (Model::set_training with a Random), layer l+1 reads x = h^l * m^l instead of
+// h^l, for l = 0..L-2, where m^l is 1/(1-p) with probability 1-p and 0 otherwise;
+// backward multiplies layer l's dL/dh from above by the same m^l. The top layer's
+// output (the head's input) is never dropped, so with one layer dropout does
+// nothing (PyTorch warns then; seqlab accepts it silently). Evaluation mode
+// (nullptr, the initial one) drops nothing. The masks of a forward pass are drawn
+// serially before any shard runs, in this order, whatever the threads:
+//   for l in 0..L-2, for b in 0..B-1 (batch rows), for t in 0..T-1, for k in 0..H-1:
+//     keep = random.uniform() >= p          m^l[b, t, k] = keep ? float(1 / (1 - p)) : 0
+// (fill_dropout_mask below; tools/make_torch_fixtures.py reproduces it).
+//
 // Parameters, in order, with PyTorch's state_dict names and layouts
-// (prefix "rnn." or "lstm."):
+// (prefix "rnn.", "lstm." or "gru."):
 //   for l in 0..L-1: weight_ih_l<l> (G, I or H), weight_hh_l<l> (G, H),
 //                    bias_ih_l<l> (G), bias_hh_l<l> (G)
 //   fc.weight (O, H), fc.bias (O)
@@ -54,7 +67,7 @@ namespace seqlab::recurrent {
 
 enum class Head { last, sequence };
 
-// The parameters both plugins declare.
+// The parameters every recurrent plugin declares.
 inline ParamSchema schema() {
   return {
       integer("hidden_size", 32, "hidden units per layer").between(1, 65536),
@@ -63,13 +76,20 @@ inline ParamSchema schema() {
              "Linear on the last step only (last) or every step (sequence); "
              "auto: last when the dataset predicts one step, else sequence"),
       choice("kernel", {"fast", "reference"}, "fast",
-             "fast: fused, batch-parallel kernels; reference: the plain step-by-step oracle they are tested against")};
+             "fast: fused, batch-parallel kernels; reference: the plain step-by-step oracle they are tested against"),
+      real("dropout", 0.0,
+           "while training, the probability of zeroing each output of every layer but the last (the rest are "
+           "scaled by 1/(1-p)), as PyTorch's; below 1; with one layer nothing is dropped")
+          .between(0, 1)};
 }
 
 struct Sizes {
   std::size_t input = 1, hidden = 1, output = 1, layers = 1;
-  std::size_t gates = 1;  // weight blocks per layer: 1 (rnn) or 4 (lstm: i, f, g, o)
+  std::size_t gates = 1;  // weight blocks per layer: 1 (rnn), 4 (lstm: i, f, g, o) or 3 (gru: r, z, n)
   Head head = Head::last;
+  double dropout = 0;  // p, in [0, 1)
+  // Whether a training forward draws masks: with one layer there is nothing to drop.
+  bool drops() const { return dropout > 0 && layers > 1; }
   std::size_t gate_width() const { return gates * hidden; }  // G
   std::size_t layer_input(std::size_t layer) const { return layer == 0 ? input : hidden; }
 };
@@ -129,6 +149,9 @@ inline Sizes read_sizes(const PluginArgs& args, std::size_t gates) {
   s.hidden = static_cast<std::size_t>(args.params.integer("hidden_size"));
   s.layers = static_cast<std::size_t>(args.params.integer("num_layers"));
   s.gates = gates;
+  s.dropout = args.params.real("dropout");
+  if (s.dropout >= 1)
+    throw ParamError("dropout", "dropout must be below 1: at 1 every output of a layer would be zero");
   if (s.input == 0 || s.output == 0) throw std::logic_error("recurrent model: input_size and output_size must be >= 1");
   const std::string& head = args.params.text("head");
   const std::size_t target_steps = args.shape.target_steps;
@@ -168,6 +191,24 @@ inline std::vector<Parameter> make_parameters(const Sizes& s, const std::string&
   return parameters;
 }
 
+// One layer boundary's dropout mask for `rows` batch rows, drawn in the order the
+// header states (rows, then steps, then units) and stored time-major (T, rows, H)
+// like the activations it multiplies: mask[(t * rows + r) * H + k].
+inline void fill_dropout_mask(Random& random, double p, std::size_t rows, std::size_t steps, std::size_t hidden,
+                              float* mask) {
+  const float scale = static_cast<float>(1.0 / (1.0 - p));
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t t = 0; t < steps; ++t) {
+      float* m = mask + (t * rows + r) * hidden;
+      for (std::size_t k = 0; k < hidden; ++k) m[k] = random.uniform() >= p ? scale : 0.0f;
+    }
+}
+
+// out[k] = a[k] * b[k], or a[k] *= b[k] when out is a.
+inline void multiply(const float* a, const float* b, std::size_t n, float* out) {
+  xt::noalias(span(out, n)) = span(a, n) * span(b, n);
+}
+
 // The plugin classes hold one of the two implementations (reference or fast)
 // of the same network over the same parameters, and forward to it.
 class DelegatingModel : public Model {
@@ -184,6 +225,7 @@ class DelegatingModel : public Model {
   void backward(const Tensor3& inputs, ModelCache& cache, const Tensor3& grad_outputs) override {
     impl_->backward(inputs, cache, grad_outputs);
   }
+  void set_training(Random* random) override { impl_->set_training(random); }
 
  private:
   std::unique_ptr<Model> impl_;

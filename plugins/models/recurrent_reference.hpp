@@ -2,7 +2,13 @@
 //
 // It computes what recurrent_common.hpp describes in the most direct way:
 // per step one GEMM and one elementwise hook, weight gradients after the loop.
-// recurrent_fast.hpp must agree with it (tests/test_fast_kernels.cpp).
+// recurrent_fast.hpp and gru_fast.hpp must agree with it (tests/plugins/test_fast_kernels.cpp).
+//
+// A cell may keep the recurrent part apart (`split_recurrent`, the GRU, whose
+// candidate gate multiplies it by r): then a_t holds only x_t W_ih^T + b_ih and
+// cache.recurrent holds r_t = h_{t-1} W_hh^T + b_hh; backward_step writes dL/da_t
+// into grad_gates and dL/dr_t into grad_recurrent, which feed W_ih, b_ih, dx and
+// W_hh, b_hh, dh_{t-1} respectively. Without it both are the one sum a_t.
 #pragma once
 
 #include "recurrent_common.hpp"
@@ -12,15 +18,22 @@ namespace seqlab::recurrent {
 // Activations and scratch for one (batch, steps), all time-major, sized once.
 // A cell that needs more (the LSTM's c) derives from it.
 struct ReferenceCache : ModelCache {
-  ReferenceCache(const Sizes& s, std::size_t batch_, std::size_t steps_) : batch(batch_), steps(steps_) {
+  ReferenceCache(const Sizes& s, std::size_t batch_, std::size_t steps_, bool split_recurrent = false)
+      : batch(batch_), steps(steps_) {
     if (batch == 0 || steps == 0) throw std::logic_error("recurrent model: a cache needs batch >= 1 and steps >= 1");
     inputs = Tensor3::from_shape({steps, batch, s.input});
     for (std::size_t l = 0; l < s.layers; ++l) {
       gates.push_back(Tensor3::from_shape({steps, batch, s.gate_width()}));
       hidden.push_back(Tensor3::from_shape({steps, batch, s.hidden}));
+      if (split_recurrent) recurrent.push_back(Tensor3::from_shape({steps, batch, s.gate_width()}));
+      if (s.drops() && l + 1 < s.layers) {
+        masks.push_back(Tensor3::from_shape({steps, batch, s.hidden}));
+        dropped.push_back(Tensor3::from_shape({steps, batch, s.hidden}));
+      }
     }
     if (s.head == Head::sequence) head = Tensor3::from_shape({steps, batch, s.output});
     grad_gates = Tensor3::from_shape({steps, batch, s.gate_width()});
+    if (split_recurrent) grad_recurrent = Tensor3::from_shape({steps, batch, s.gate_width()});
     grad_hidden = Tensor3::from_shape({steps, batch, s.hidden});
     sums.resize(std::max(s.gate_width(), s.output));
   }
@@ -36,16 +49,28 @@ struct ReferenceCache : ModelCache {
   Tensor3 grad_gates;           // (T, B, G): dL/da_t of the layer being differentiated
   Tensor3 grad_hidden;          // (T, B, H): dL/dh_t of the layer being differentiated
   std::vector<double> sums;     // column_sums scratch
+  // With split_recurrent only:
+  std::vector<Tensor3> recurrent;  // per layer (T, B, G): h_{t-1} W_hh^T + b_hh
+  Tensor3 grad_recurrent;          // (T, B, G): its dL/d, for the layer being differentiated
+  // With dropout between layers (Sizes::drops()), per layer but the top:
+  std::vector<Tensor3> masks;    // (T, B, H): m^l, drawn by each training forward
+  std::vector<Tensor3> dropped;  // (T, B, H): h^l * m^l, layer l+1's input
+  bool dropping = false;         // whether the last forward drew masks (trained)
 };
 
 // The recurrent network and its head; a plugin supplies the cell.
 class ReferenceModel : public Model {
  public:
-  // prefix: "rnn" or "lstm"; gates: weight blocks per layer (1 or 4).
-  ReferenceModel(const PluginArgs& args, const std::string& prefix, std::size_t gates)
-      : sizes_(read_sizes(args, gates)), parameters_(make_parameters(sizes_, prefix, args.random)) {}
+  // prefix: "rnn", "lstm" or "gru"; gates: weight blocks per layer (1, 4 or 3);
+  // split_recurrent: see the top of this file (the cell's make_cache must pass it on).
+  ReferenceModel(const PluginArgs& args, const std::string& prefix, std::size_t gates, bool split_recurrent = false)
+      : sizes_(read_sizes(args, gates)),
+        split_recurrent_(split_recurrent),
+        parameters_(make_parameters(sizes_, prefix, args.random)) {}
 
   std::vector<Parameter>& parameters() override { return parameters_; }
+
+  void set_training(Random* random) override { training_ = random; }
 
   std::size_t output_steps(std::size_t steps) const override { return sizes_.head == Head::last ? 1 : steps; }
 
@@ -53,24 +78,39 @@ class ReferenceModel : public Model {
     ReferenceCache& cache = checked_cache(cache_base, inputs);
     const std::size_t b = cache.batch, t_max = cache.steps, g = sizes_.gate_width(), h = sizes_.hidden;
     to_time_major(inputs.data(), b, t_max, sizes_.input, cache.inputs.data());
+    cache.dropping = training_ && sizes_.drops();
+    if (cache.dropping)  // the masks of every boundary, in the documented order
+      for (std::size_t l = 0; l + 1 < sizes_.layers; ++l)
+        fill_dropout_mask(*training_, sizes_.dropout, b, t_max, h, cache.masks[l].data());
 
     const float* x = cache.inputs.data();
     for (std::size_t l = 0; l < sizes_.layers; ++l) {
       const std::size_t in = sizes_.layer_input(l);
       const float* w_ih = parameters_[weight_ih_index(l)].value.data();
       const float* w_hh = parameters_[weight_hh_index(l)].value.data();
+      const float* b_hh = parameters_[bias_hh_index(l)].value.data();
       float* a = cache.gates[l].data();
       // The input part of every step at once: (T*B, in) x W_ih^T -> (T*B, G).
       gemm(x, t_max * b, in, Transpose::no, w_ih, g, in, Transpose::yes, a);
       add_rows(a, t_max * b, g, parameters_[bias_ih_index(l)].value.data());
-      add_rows(a, t_max * b, g, parameters_[bias_hh_index(l)].value.data());
+      if (!split_recurrent_) add_rows(a, t_max * b, g, b_hh);
       for (std::size_t t = 0; t < t_max; ++t) {
-        if (t > 0)  // a_t += h_{t-1} W_hh^T; h_{-1} = 0 adds nothing
-          gemm(ReferenceCache::at(cache.hidden[l], t - 1), b, h, Transpose::no, w_hh, g, h, Transpose::yes,
-               ReferenceCache::at(cache.gates[l], t), 1.0f, 1.0f);
+        // The recurrent part h_{t-1} W_hh^T (+ b_hh): into a_t, or apart; h_{-1} = 0 adds nothing.
+        float* r = split_recurrent_ ? ReferenceCache::at(cache.recurrent[l], t) : ReferenceCache::at(cache.gates[l], t);
+        if (split_recurrent_) {
+          std::fill_n(r, b * g, 0.0f);
+          add_rows(r, b, g, b_hh);
+        }
+        if (t > 0)
+          gemm(ReferenceCache::at(cache.hidden[l], t - 1), b, h, Transpose::no, w_hh, g, h, Transpose::yes, r, 1.0f,
+               1.0f);
         forward_step(l, t, cache);
       }
       x = cache.hidden[l].data();
+      if (cache.dropping && l + 1 < sizes_.layers) {
+        multiply(x, cache.masks[l].data(), t_max * b * h, cache.dropped[l].data());
+        x = cache.dropped[l].data();
+      }
     }
     forward_head(cache, outputs);
   }
@@ -85,44 +125,52 @@ class ReferenceModel : public Model {
 
     for (std::size_t l = sizes_.layers; l-- > 0;) {
       const std::size_t in = sizes_.layer_input(l);
-      const float* x = l == 0 ? cache.inputs.data() : cache.hidden[l - 1].data();
+      const float* x = l == 0           ? cache.inputs.data()
+                       : cache.dropping ? cache.dropped[l - 1].data()
+                                        : cache.hidden[l - 1].data();
       Parameter& w_ih = parameters_[weight_ih_index(l)];
       Parameter& w_hh = parameters_[weight_hh_index(l)];
       float* da = cache.grad_gates.data();
+      float* dr = split_recurrent_ ? cache.grad_recurrent.data() : da;  // dL/d(recurrent part)
       for (std::size_t t = t_max; t-- > 0;) {
-        if (t + 1 < t_max)  // dh_t += da_{t+1} W_hh
-          gemm(ReferenceCache::at(cache.grad_gates, t + 1), b, g, Transpose::no, w_hh.value.data(), g, h, Transpose::no,
+        if (t + 1 < t_max)  // dh_t += dr_{t+1} W_hh
+          gemm(dr + (t + 1) * b * g, b, g, Transpose::no, w_hh.value.data(), g, h, Transpose::no,
                ReferenceCache::at(cache.grad_hidden, t), 1.0f, 1.0f);
         backward_step(l, t, cache);
       }
       // Weight gradients over all steps at once.
       gemm(da, t_max * b, g, Transpose::yes, x, t_max * b, in, Transpose::no, w_ih.grad.data());
-      if (t_max > 1)  // steps 1..T-1 of da against steps 0..T-2 of h: both contiguous
-        gemm(da + b * g, (t_max - 1) * b, g, Transpose::yes, cache.hidden[l].data(), (t_max - 1) * b, h, Transpose::no,
+      if (t_max > 1)  // steps 1..T-1 of dr against steps 0..T-2 of h: both contiguous
+        gemm(dr + b * g, (t_max - 1) * b, g, Transpose::yes, cache.hidden[l].data(), (t_max - 1) * b, h, Transpose::no,
              w_hh.grad.data());
       else
         w_hh.grad.fill(0.0f);
-      float* db_ih = parameters_[bias_ih_index(l)].grad.data();
-      column_sums(da, t_max * b, g, cache.sums.data(), db_ih);
-      std::copy(db_ih, db_ih + g, parameters_[bias_hh_index(l)].grad.data());
-      if (l > 0)  // dL/dx = da W_ih is layer l-1's dL/dh; da is done with grad_hidden
+      column_sums(da, t_max * b, g, cache.sums.data(), parameters_[bias_ih_index(l)].grad.data());
+      column_sums(dr, t_max * b, g, cache.sums.data(), parameters_[bias_hh_index(l)].grad.data());
+      if (l > 0) {  // dL/dx = da W_ih (times the mask) is layer l-1's dL/dh; da is done with grad_hidden
         gemm(da, t_max * b, g, Transpose::no, w_ih.value.data(), g, in, Transpose::no, cache.grad_hidden.data());
+        if (cache.dropping)
+          multiply(cache.grad_hidden.data(), cache.masks[l - 1].data(), t_max * b * in, cache.grad_hidden.data());
+      }
     }
   }
 
  protected:
-  // Step t of `layer`, forward: ReferenceCache::at(cache.gates[layer], t) holds a_t (B, G).
-  // Writes h_t to ReferenceCache::at(cache.hidden[layer], t) and keeps what backward_step
-  // needs (it may overwrite a_t, e.g. with the activated gates).
+  // Step t of `layer`, forward: ReferenceCache::at(cache.gates[layer], t) holds a_t (B, G)
+  // (with split_recurrent: its input part, and cache.recurrent[layer] the recurrent part). Writes h_t to
+  // ReferenceCache::at(cache.hidden[layer], t) and keeps what backward_step needs (it may overwrite a_t, e.g. with the
+  // activated gates).
   virtual void forward_step(std::size_t layer, std::size_t t, ReferenceCache& cache) const = 0;
 
   // Step t of `layer`, backward, called for t = T-1 down to 0 after forward:
-  // ReferenceCache::at(cache.grad_hidden, t) holds the full dL/dh_t (B, H). Writes dL/da_t
-  // to ReferenceCache::at(cache.grad_gates, t) (B, G); a cell with state carries its own
-  // dL/dc from step t to t-1 (starting from zero at t = T-1).
+  // ReferenceCache::at(cache.grad_hidden, t) holds dL/dh_t (B, H) from above and through
+  // W_hh. Writes dL/da_t to ReferenceCache::at(cache.grad_gates, t) (B, G) (with
+  // split_recurrent: also the recurrent part's to grad_recurrent); a cell with state carries
+  // its own dL/dc (the GRU: dL/dh_t's direct path) from step t to t-1, from zero at t = T-1.
   virtual void backward_step(std::size_t layer, std::size_t t, ReferenceCache& cache) const = 0;
 
   const Sizes sizes_;
+  const bool split_recurrent_;
 
  private:
   ReferenceCache& checked_cache(ModelCache& cache_base, const Tensor3& inputs) const {
@@ -179,6 +227,7 @@ class ReferenceModel : public Model {
   }
 
   std::vector<Parameter> parameters_;
+  Random* training_ = nullptr;  // set_training: the masks' source while training; nullptr: evaluating
 };
 
 }  // namespace seqlab::recurrent

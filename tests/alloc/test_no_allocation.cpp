@@ -31,7 +31,7 @@ void check_epochs_allocate_nothing(const std::vector<std::string>& overrides) {
 }  // namespace
 
 TEST_CASE("full-batch epochs allocate nothing after the first, at 1 and 2 threads") {
-  for (const std::string model : {"lstm", "rnn"})
+  for (const std::string model : {"lstm", "rnn", "gru"})
     for (const std::string threads : {"1", "2"}) {
       CAPTURE(model);
       CAPTURE(threads);
@@ -43,6 +43,14 @@ TEST_CASE("full-batch epochs allocate nothing after the first, at 1 and 2 thread
 TEST_CASE("mini-batch epochs with a smaller last batch allocate nothing after the first") {
   check_epochs_allocate_nothing(
       {"training.epochs=5", "dataset.num_samples=200", "training.batch_size=64", "training.threads=2"});
+}
+
+TEST_CASE("training with dropout draws its masks into buffers of the cache: nothing allocated after the first epoch") {
+  for (const std::string model : {"lstm", "rnn", "gru"}) {
+    CAPTURE(model);
+    check_epochs_allocate_nothing({"model.plugin=" + model, "model.num_layers=3", "model.dropout=0.3",
+                                   "training.epochs=5", "dataset.num_samples=200", "training.threads=2"});
+  }
 }
 
 TEST_CASE("the counter counts: an allocation is seen") {

@@ -17,7 +17,7 @@ std::string wrong_backward_so() {
 }  // namespace
 
 TEST_CASE("seqlab check passes every shipped plugin, by name") {
-  for (const char* name : {"sine", "rnn", "lstm", "mse", "adam", "sgd"}) {
+  for (const char* name : {"sine", "rnn", "lstm", "gru", "mse", "adam", "sgd"}) {
     CAPTURE(name);
     const auto r = run_seqlab(std::string("check ") + name, "-u SEQLAB_PLUGIN_PATH");
     INFO(r.output);

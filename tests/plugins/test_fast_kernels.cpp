@@ -1,4 +1,5 @@
-// The fast recurrent kernels against the plain reference ones, on random and awkward shapes.
+// The fast recurrent kernels against the plain reference ones, on random and awkward shapes, with and without
+// dropout.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -16,11 +17,13 @@ struct Shape {
   std::size_t threads;
 };
 
-seqlab::ParamValues model_params(std::size_t hidden, std::size_t layers, bool sequence, const std::string& kernel) {
+seqlab::ParamValues model_params(std::size_t hidden, std::size_t layers, bool sequence, const std::string& kernel,
+                                 double dropout) {
   return seqlab::ParamValues({{"hidden_size", std::int64_t(hidden)},
                               {"num_layers", std::int64_t(layers)},
                               {"head", std::string(sequence ? "sequence" : "last")},
-                              {"kernel", kernel}});
+                              {"kernel", kernel},
+                              {"dropout", dropout}});
 }
 
 // Largest difference relative to the largest reference value: float rounding
@@ -34,8 +37,11 @@ double relative_difference(const float* a, const float* b, std::size_t n) {
   return diff / scale;
 }
 
-void compare(const std::string& plugin_name, const Shape& s) {
+// With dropout > 0 both models train, each drawing its masks from its own Random of the same
+// seed: the masks must be the same whatever the shards, and so must the number of draws.
+void compare(const std::string& plugin_name, const Shape& s, double dropout = 0) {
   CAPTURE(plugin_name);
+  CAPTURE(dropout);
   CAPTURE(s.batch);
   CAPTURE(s.steps);
   CAPTURE(s.input);
@@ -48,8 +54,8 @@ void compare(const std::string& plugin_name, const Shape& s) {
   const std::size_t target_steps = s.sequence_head ? s.steps : 1;
   const seqlab::ModelShape shape{s.input, s.output, s.steps, target_steps};
   seqlab::ThreadPool pool(s.threads);
-  const auto fast_params = model_params(s.hidden, s.layers, s.sequence_head, "fast");
-  const auto reference_params = model_params(s.hidden, s.layers, s.sequence_head, "reference");
+  const auto fast_params = model_params(s.hidden, s.layers, s.sequence_head, "fast", dropout);
+  const auto reference_params = model_params(s.hidden, s.layers, s.sequence_head, "reference", dropout);
   seqlab::Random random_fast(3), random_reference(3);  // same seed: same initial weights
   auto fast = seqlab::create_model(plugin, {fast_params, random_fast, shape, &pool});
   auto reference = seqlab::create_model(plugin, {reference_params, random_reference, shape, nullptr});
@@ -63,10 +69,16 @@ void compare(const std::string& plugin_name, const Shape& s) {
   auto fast_cache = fast->make_cache(s.batch, s.steps);
   auto reference_cache = reference->make_cache(s.batch, s.steps);
   // Twice: the second pass checks that nothing from the first leaks into it.
-  for (int pass = 0; pass < 2; ++pass) {
+  seqlab::Random masks_fast(11), masks_reference(11);
+  if (dropout > 0) {
+    fast->set_training(&masks_fast);
+    reference->set_training(&masks_reference);
+  }
+  for (int pass = 0; pass < 2; ++pass) {  // with dropout, the second pass draws new masks
     Tensor3 fast_out, reference_out;
     fast->forward(inputs, *fast_cache, fast_out);
     reference->forward(inputs, *reference_cache, reference_out);
+    CHECK(masks_fast.next_u64() == masks_reference.next_u64());
     REQUIRE(fast_out.shape() == reference_out.shape());
     CHECK(relative_difference(fast_out.data(), reference_out.data(), fast_out.size()) < 1e-5);
     fast->backward(inputs, *fast_cache, grad_outputs);
@@ -82,7 +94,9 @@ void compare(const std::string& plugin_name, const Shape& s) {
 
 }  // namespace
 
-TEST_CASE("fast rnn and lstm kernels agree with the reference kernels") {
+const char* const kModels[] = {"rnn", "lstm", "gru"};
+
+TEST_CASE("fast rnn, lstm and gru kernels agree with the reference kernels") {
   const Shape shapes[] = {
       {1, 1, 1, 1, 1, 1, false, 1},    // the smallest of everything
       {1, 7, 2, 3, 1, 3, true, 2},     // batch 1, three layers, odd sizes
@@ -104,13 +118,26 @@ TEST_CASE("fast rnn and lstm kernels agree with the reference kernels") {
       {5, 2, 17, 48, 1, 1, false, 1},
       {33, 3, 50, 64, 1, 1, false, 1},
   };
-  for (const char* plugin : {"rnn", "lstm"})
-    for (const Shape& s : shapes) compare(plugin, s);
+  for (const char* plugin : kModels)
+    for (const Shape& s : shapes) {
+      compare(plugin, s);
+      // Dropout between layers: the same masks, drawn before the shards run, in both kernels.
+      if (s.layers > 1) compare(plugin, s, 0.3);
+    }
   // And random ones.
   seqlab::Random random(17);
   for (int i = 0; i < 6; ++i) {
     const Shape s{1 + random.below(80), 1 + random.below(8), 1 + random.below(12), 1 + random.below(40),
                   1 + random.below(3),  1 + random.below(3), random.below(2) == 1, 1 + random.below(3)};
-    for (const char* plugin : {"rnn", "lstm"}) compare(plugin, s);
+    for (const char* plugin : kModels) compare(plugin, s, i % 2 == 0 ? 0.0 : 0.5);
   }
+}
+
+TEST_CASE("dropout's masks do not depend on the thread count") {
+  // Two shards and three against one: every output and gradient of a training pass agrees.
+  for (const char* plugin : kModels)
+    for (const std::size_t threads : {2, 3}) {
+      compare(plugin, {96, 5, 2, 16, 1, 3, true, threads}, 0.4);
+      compare(plugin, {70, 4, 9, 5, 2, 2, false, threads}, 0.2);
+    }
 }

@@ -1,8 +1,11 @@
-// PyTorch parity: models, losses, optimizers and learning-rate schedulers against torch 1.13 fixtures.
+// PyTorch parity: rnn/lstm/gru models (with and without dropout), losses, optimizers and learning-rate
+// schedulers against torch 1.13 fixtures.
 //
 // The fixtures (tests/fixtures/torch, layout in tools/make_torch_fixtures.py)
 // hold PyTorch's weights, inputs, outputs, loss and gradients; the real plugins
-// are loaded from the build's plugin folder and run on the same numbers.
+// are loaded from the build's plugin folder and run on the same numbers. A
+// dropout case trains (Model::set_training) on the fixture's seed, and the
+// fixture holds the masks the model must have drawn from it.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -105,6 +108,28 @@ seqlab::ParamValues params_for(const seqlab::LoadedPlugin& p, const nlohmann::js
   return seqlab::ParamValues(values);
 }
 
+// The mask of a dropout case, drawn as recurrent_common.hpp says the models draw it: per boundary l,
+// batch row b, step t, unit k, keep = uniform() >= p, kept values scaled by 1/(1-p). It must be the
+// fixture's mask.npy (L-1, B, T, H), which the generator drew with a Python copy of seqlab::Random.
+void check_mask(const std::string& name, const nlohmann::json& c) {
+  const seqlab::NpyArray mask = fixture(name, "mask");
+  const std::size_t layers = c.at("num_layers"), hidden = c.at("hidden_size");
+  const std::size_t batch = c.at("batch"), steps = c.at("steps");
+  REQUIRE(mask.shape == std::vector<std::size_t>{layers - 1, batch, steps, hidden});
+  const double p = c.at("dropout");
+  seqlab::Random random = seqlab::Random::stream(c.at("dropout_seed"), c.at("dropout_stream").get<std::string>());
+  const auto scale = static_cast<float>(1.0 / (1.0 - p));
+  std::size_t differ = 0, kept = 0;
+  for (float expected : mask.data) {
+    const float value = random.uniform() >= p ? scale : 0.0f;
+    differ += value != expected;
+    kept += value != 0.0f;
+  }
+  CHECK(differ == 0);
+  CHECK(kept > 0);
+  CHECK(kept < mask.data.size());
+}
+
 void check_model_case(const nlohmann::json& c) {
   const std::string name = c.at("case");
   INFO("fixture case ", name);
@@ -115,8 +140,14 @@ void check_model_case(const nlohmann::json& c) {
   const seqlab::Tensor3 targets = to_tensor3(fixture(name, "targets"));
   const std::size_t batch = c.at("batch"), steps = c.at("steps");
   const std::size_t target_steps = targets.shape()[1];
-  const seqlab::ParamValues params = params_for(
-      model_plugin, {{"hidden_size", c.at("hidden_size")}, {"num_layers", c.at("num_layers")}, {"head", c.at("head")}});
+  nlohmann::json given = {
+      {"hidden_size", c.at("hidden_size")}, {"num_layers", c.at("num_layers")}, {"head", c.at("head")}};
+  const bool dropout = c.contains("dropout");
+  if (dropout) {
+    given["dropout"] = c.at("dropout");
+    check_mask(name, c);
+  }
+  const seqlab::ParamValues params = params_for(model_plugin, given);
   seqlab::Random random(0);  // the initial weights are overwritten with PyTorch's
   const seqlab::ModelShape shape{c.at("input_size"), c.at("output_size"), steps, target_steps};
   auto model = seqlab::create_model(model_plugin, {params, random, shape});
@@ -139,7 +170,13 @@ void check_model_case(const nlohmann::json& c) {
   // Twice: the second pass must not see anything left over from the first.
   for (int pass = 0; pass < 2; ++pass) {
     CAPTURE(pass);
+    // Training mode draws the masks from the fixture's stream; a fresh one each pass gives the same masks.
+    seqlab::Random masks = dropout
+                               ? seqlab::Random::stream(c.at("dropout_seed"), c.at("dropout_stream").get<std::string>())
+                               : seqlab::Random(0);
+    model->set_training(dropout ? &masks : nullptr);
     model->forward(inputs, *cache, outputs);
+    model->set_training(nullptr);
     const seqlab::NpyArray expected_outputs = fixture(name, "outputs");
     REQUIRE(std::vector<std::size_t>(outputs.shape().begin(), outputs.shape().end()) == expected_outputs.shape);
     const double outputs_diff = relative_difference(outputs.data(), expected_outputs.data.data(), outputs.size());
@@ -199,10 +236,49 @@ void check_optimizer_case(const nlohmann::json& c) {
 
 }  // namespace
 
-TEST_CASE("rnn and lstm match PyTorch: outputs, MSE loss and every gradient") {
+TEST_CASE("rnn, lstm and gru match PyTorch: outputs, MSE loss and every gradient, with and without dropout") {
   const nlohmann::json cases = manifest().at("models");
-  CHECK(cases.size() == 8);
-  for (const auto& c : cases) check_model_case(c);
+  CHECK(cases.size() == 18);  // 3 models x 2 heads x 1-2 layers, then 3 models x 2-3 layers with dropout
+  std::size_t dropout_cases = 0;
+  for (const auto& c : cases) {
+    check_model_case(c);
+    dropout_cases += c.contains("dropout");
+  }
+  CHECK(dropout_cases == 6);
+}
+
+TEST_CASE("rnn, lstm and gru with dropout do not drop in evaluation mode") {
+  // The dropout cases' weights and inputs in evaluation mode: the stacked network of the
+  // model without dropout, so the same outputs whatever p is.
+  for (const auto& c : manifest().at("models")) {
+    if (!c.contains("dropout")) continue;
+    const std::string name = c.at("case");
+    INFO("fixture case ", name);
+    const auto model_plugin = plugin(c.at("model"));
+    const seqlab::Tensor3 inputs = to_tensor3(fixture(name, "inputs"));
+    const std::size_t target_steps = c.at("head") == "last" ? 1 : std::size_t(c.at("steps"));
+    const seqlab::ModelShape shape{c.at("input_size"), c.at("output_size"), c.at("steps"), target_steps};
+    seqlab::Tensor3 with_dropout, without;
+    for (double p : {0.0, double(c.at("dropout"))}) {
+      seqlab::Random random(0);
+      auto model = seqlab::create_model(model_plugin, {params_for(model_plugin, {{"hidden_size", c.at("hidden_size")},
+                                                                                 {"num_layers", c.at("num_layers")},
+                                                                                 {"head", c.at("head")},
+                                                                                 {"dropout", p}}),
+                                                       random, shape});
+      for (auto& parameter : model->parameters()) {
+        const seqlab::NpyArray value = fixture(name, "param." + parameter.name);
+        std::copy(value.data.begin(), value.data.end(), parameter.value.data());
+      }
+      auto cache = model->make_cache(c.at("batch"), c.at("steps"));
+      seqlab::Random masks(1);
+      model->set_training(&masks);  // and back: the default and nullptr are evaluation
+      model->set_training(nullptr);
+      model->forward(inputs, *cache, p == 0.0 ? without : with_dropout);
+    }
+    REQUIRE(with_dropout.shape() == without.shape());
+    CHECK(relative_difference(with_dropout.data(), without.data(), without.size()) == 0.0);
+  }
 }
 
 TEST_CASE("adam, adamw, rmsprop (every flag) and sgd match torch.optim step for step") {

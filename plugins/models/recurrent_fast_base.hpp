@@ -1,0 +1,381 @@
+// What the fast recurrent kernels share, whatever their cell: shards, SIMD helpers, products, head, dropout.
+//
+// recurrent_fast.hpp (rnn, lstm) and gru_fast.hpp build on this; the design
+// (time-major shards, fused per-row passes, per-step register products) is
+// described at the top of recurrent_fast.hpp.
+#pragma once
+
+#include <seqlab/register_gemm.hpp>
+#include <xsimd/xsimd.hpp>
+
+#include "recurrent_common.hpp"
+
+namespace seqlab::recurrent {
+
+// Inputs at most this wide are folded into the elementwise pass (see recurrent_fast.hpp).
+inline constexpr std::size_t kFoldedInputWidth = 8;
+// Backward adds the steps' share of dW_hh in GEMMs of about this many rows
+// (sequences x steps): enough for an efficient GEMM, few enough that their
+// dL/da is still in L2. At the seed size (1000 sequences, hidden 32), per LSTM
+// epoch: with OpenBLAS one GEMM over all steps measured 10.8 ms per backward,
+// 2048-row chunks 9.2 ms; with the register kernel, whole epochs took 14.5 ms
+// with one product over all steps and 9.8-10.3 ms with chunks of 1000 to 4096 rows.
+inline constexpr std::size_t kWeightGradRows = 2048;
+// A shard gets at least this many sequences: below it the threads' hand-off
+// costs more than the work it spreads.
+inline constexpr std::size_t kMinShardRows = 32;
+
+// Elementwise maths written once for a SIMD batch and for the scalar tail.
+namespace simd {
+using Batch = xsimd::batch<float>;
+inline constexpr std::size_t kWidth = Batch::size;
+
+inline Batch load(const float* p, Batch) { return Batch::load_unaligned(p); }
+inline float load(const float* p, float) { return *p; }
+inline void store(float* p, const Batch& v) { v.store_unaligned(p); }
+inline void store(float* p, float v) { *p = v; }
+inline Batch tanh(const Batch& v) { return xsimd::tanh(v); }
+inline float tanh(float v) { return std::tanh(v); }
+inline Batch exp(const Batch& v) { return xsimd::exp(v); }
+inline float exp(float v) { return std::exp(v); }
+template <class V>
+V sigmoid(const V& v) {
+  return V(1.0f) / (V(1.0f) + exp(-v));
+}
+
+// Calls kernel(k, Batch{}) for k = 0, W, 2W, ... while a whole batch fits in
+// [0, n), then kernel(k, float{}) for the rest.
+template <class Kernel>
+inline void for_columns(std::size_t n, Kernel&& kernel) {
+  std::size_t k = 0;
+  for (; k + kWidth <= n; k += kWidth) kernel(k, Batch{});
+  for (; k < n; ++k) kernel(k, 0.0f);
+}
+}  // namespace simd
+
+// Products on seqlab/register_gemm.hpp's kernel where it applies, else on OpenBLAS;
+// each writes C, or adds to it when `accumulate`. All row-major and contiguous.
+// c (m x n) = a (m x k) w^T, for w (n x k) and w_t, the same transposed (k x n), which the register kernel reads.
+inline void product_nt(const float* a, std::size_t m, std::size_t k, const float* w, const float* w_t, std::size_t n,
+                       float* c, bool accumulate) {
+  if (register_gemm_fits(n))
+    register_gemm_nn(a, m, k, w_t, n, c, accumulate);
+  else  // with beta = 1 OpenBLAS skips its pass that zeroes the output
+    gemm(a, m, k, Transpose::no, w, n, k, Transpose::yes, c, 1.0f, accumulate ? 1.0f : 0.0f);
+}
+// c (m x n) = a (m x k) w, for w (k x n).
+inline void product_nn(const float* a, std::size_t m, std::size_t k, const float* w, std::size_t n, float* c,
+                       bool accumulate) {
+  if (register_gemm_fits(n))
+    register_gemm_nn(a, m, k, w, n, c, accumulate);
+  else
+    gemm(a, m, k, Transpose::no, w, k, n, Transpose::no, c, 1.0f, accumulate ? 1.0f : 0.0f);
+}
+// c (m x n) = a^T b, for a (rows x m) and b (rows x n).
+inline void product_tn(const float* a, std::size_t rows, std::size_t m, const float* b, std::size_t n, float* c,
+                       bool accumulate) {
+  if (register_gemm_tn_fits(m, n))
+    register_gemm_tn(a, rows, m, b, n, c, accumulate);
+  else
+    gemm(a, rows, m, Transpose::yes, b, rows, n, Transpose::no, c, 1.0f, accumulate ? 1.0f : 0.0f);
+}
+
+// out[k] += scale * row[k]
+inline void add_row(const float* row, std::size_t n, float scale, float* out) {
+  simd::for_columns(n, [&](std::size_t k, auto zero) {
+    using V = decltype(zero);
+    simd::store(out + k, simd::load(out + k, zero) + V(scale) * simd::load(row + k, zero));
+  });
+}
+
+// One shard's activations and scratch, all time-major (T, rows, F). Which of the
+// cell's fields a model uses, and how wide they are, its make_cache says.
+struct Shard {
+  std::size_t row0 = 0, rows = 0;  // the batch rows [row0, row0 + rows)
+  Tensor3 inputs;                  // (T, rows, I)
+  std::vector<Tensor3> gates;      // per layer (T, rows, G): activated gates after forward, dL/da after backward
+  std::vector<Tensor3> hidden;     // per layer (T, rows, H): h_t
+  std::vector<Tensor3> state;      // per layer (T, rows, kStateWidth * H): a cell's state; empty without one
+  Tensor3 grad_hidden;             // (T, rows, H): dL/dh_t of the layer being differentiated
+  Tensor2 grad_state;              // (rows, H): dL/dc (lstm) or dL/dh's direct path (gru) carried from step t+1 to t
+  Tensor2 scratch;                 // the GRU's (rows, G): a step's recurrent part, then its input-side dL/da
+  Tensor3 head;                    // (T, rows, O): sequence head outputs, then their gradients
+  std::vector<Tensor1> grads;      // per parameter: this shard's share of the gradient
+  std::vector<double> sums;        // double accumulators: bias gradients, then a folded input's weight gradient;
+                                   // or the head's bias gradient (O)
+  Tensor1 step_sums;               // the same sums for one step, in float
+  Tensor1 input_grad_t;            // (in x G): dW_ih^T of a layer whose input goes through per-step products
+  std::vector<Tensor3> masks;      // with dropout, per layer but the top (T, rows, H): m^l
+  std::vector<Tensor3> dropped;    // the same: h^l * m^l, layer l+1's input while training
+};
+
+struct FastCache : ModelCache {
+  std::size_t batch = 0, steps = 0;
+  std::vector<Shard> shards;
+  bool dropping = false;  // whether the last forward drew dropout masks (trained)
+};
+
+// The network, head and parameters of a fast recurrent model; a subclass adds the cell's layers.
+class FastBase : public Model {
+ public:
+  std::vector<Parameter>& parameters() override { return parameters_; }
+
+  void forward(const Tensor3& inputs, ModelCache& cache_base, Tensor3& outputs) override {
+    FastCache& cache = checked_cache(cache_base, inputs);
+    const std::array<std::size_t, 3> shape{cache.batch, output_steps(cache.steps), sizes_.output};
+    if (outputs.shape() != shape) outputs.resize(shape);
+    prepare_weights();
+    draw_masks(cache);
+    run_shards(cache, [&](Shard& shard) { forward_shard(inputs, cache.steps, cache.dropping, shard, outputs); });
+  }
+
+  // Consumes the cache's activations: call forward again before another backward.
+  void backward(const Tensor3& inputs, ModelCache& cache_base, const Tensor3& grad_outputs) override {
+    FastCache& cache = checked_cache(cache_base, inputs);
+    const std::array<std::size_t, 3> expected{cache.batch, output_steps(cache.steps), sizes_.output};
+    if (grad_outputs.shape() != expected)
+      throw std::logic_error("recurrent model: grad_outputs do not have the outputs' shape");
+    run_shards(cache, [&](Shard& shard) { backward_shard(cache.steps, cache.dropping, shard, grad_outputs); });
+    sum_shard_gradients(cache);
+  }
+
+  std::size_t output_steps(std::size_t steps) const override { return sizes_.head == Head::last ? 1 : steps; }
+
+  void set_training(Random* random) override { training_ = random; }
+
+ protected:
+  FastBase(const PluginArgs& args, const std::string& prefix, std::size_t gates)
+      : sizes_(read_sizes(args, gates)), parameters_(make_parameters(sizes_, prefix, args.random)), pool_(args.pool) {}
+
+  // The cell's part, called by forward and backward above. Per forward, before the shards run:
+  // whatever the shards read from the parameters in another layout.
+  virtual void prepare_weights() = 0;
+  // One shard's rows through every layer and the head (outputs: this shard's rows).
+  virtual void forward_shard(const Tensor3& inputs, std::size_t steps, bool dropping, Shard& sh,
+                             Tensor3& outputs) const = 0;
+  // Its gradients into sh.grads, from the head down (backward_head first).
+  virtual void backward_shard(std::size_t steps, bool dropping, Shard& sh, const Tensor3& grad_outputs) const = 0;
+
+  static float* at(Tensor3& seq, std::size_t t) { return seq.data() + t * seq.shape()[1] * seq.shape()[2]; }
+  bool folds_input(std::size_t layer) const { return sizes_.layer_input(layer) <= kFoldedInputWidth; }
+  // A wider input through the register kernel a step at a time (x_t W_ih^T, and x_t^T dL/da_t for dW_ih).
+  bool input_per_step(std::size_t layer) const {
+    return !folds_input(layer) && register_gemm_tn_fits(sizes_.layer_input(layer), sizes_.gate_width());
+  }
+
+  // A cache of one shard per thread (at least kMinShardRows sequences each), with what every
+  // cell needs: inputs, h, dL/dh, the carry, the head's buffer, gradients, their sums and
+  // dropout's buffers. bias_sums: the per-layer bias sums before a folded input's (in x G).
+  std::unique_ptr<FastCache> make_shards(std::size_t batch, std::size_t steps, std::size_t bias_sums) const {
+    if (batch == 0 || steps == 0) throw std::logic_error("recurrent model: a cache needs batch >= 1 and steps >= 1");
+    auto cache = std::make_unique<FastCache>();
+    cache->batch = batch;
+    cache->steps = steps;
+    const std::size_t threads = pool_ ? pool_->size() : 1;
+    const std::size_t count = std::max<std::size_t>(1, std::min(threads, batch / kMinShardRows));
+    const std::size_t h = sizes_.hidden, g = sizes_.gate_width();
+    std::size_t widest_fold = 0, widest_step_input = 0;
+    for (std::size_t l = 0; l < sizes_.layers; ++l) {
+      if (folds_input(l)) widest_fold = std::max(widest_fold, sizes_.layer_input(l) * g);
+      if (input_per_step(l)) widest_step_input = std::max(widest_step_input, sizes_.layer_input(l) * g);
+    }
+    const std::size_t sums = std::max(bias_sums + widest_fold, sizes_.output);
+    for (std::size_t s = 0; s < count; ++s) {
+      Shard shard;
+      shard.row0 = batch * s / count;
+      shard.rows = batch * (s + 1) / count - shard.row0;
+      const std::size_t rows = shard.rows;
+      shard.inputs = Tensor3::from_shape({steps, rows, sizes_.input});
+      for (std::size_t l = 0; l < sizes_.layers; ++l) {
+        shard.hidden.push_back(Tensor3::from_shape({steps, rows, h}));
+        if (sizes_.drops() && l + 1 < sizes_.layers) {
+          shard.masks.push_back(Tensor3::from_shape({steps, rows, h}));
+          shard.dropped.push_back(Tensor3::from_shape({steps, rows, h}));
+        }
+      }
+      shard.grad_hidden = Tensor3::from_shape({steps, rows, h});
+      shard.grad_state = Tensor2::from_shape({rows, h});
+      if (sizes_.head == Head::sequence) shard.head = Tensor3::from_shape({steps, rows, sizes_.output});
+      for (const Parameter& p : parameters_) shard.grads.push_back(Tensor1::from_shape({p.size()}));
+      shard.sums.resize(sums);
+      shard.step_sums = Tensor1::from_shape({sums});
+      shard.input_grad_t = Tensor1::from_shape({widest_step_input});
+      cache->shards.push_back(std::move(shard));
+    }
+    return cache;
+  }
+
+  template <class Work>
+  void run_shards(FastCache& cache, Work&& work) {
+    if (pool_ && cache.shards.size() > 1)
+      pool_->run(cache.shards.size(), [&](std::size_t s) { work(cache.shards[s]); });
+    else
+      for (Shard& shard : cache.shards) work(shard);
+  }
+
+  // Before a forward's shards run: in training mode, every boundary's dropout mask, serially,
+  // in the order recurrent_common.hpp states (the shards hold consecutive rows, in order).
+  void draw_masks(FastCache& cache) const {
+    cache.dropping = training_ && sizes_.drops();
+    if (!cache.dropping) return;
+    for (std::size_t l = 0; l + 1 < sizes_.layers; ++l)
+      for (Shard& sh : cache.shards)
+        fill_dropout_mask(*training_, sizes_.dropout, sh.rows, cache.steps, sizes_.hidden, sh.masks[l].data());
+  }
+
+  // What layer l reads: the inputs, or the layer below's h (times its mask while dropping).
+  static const float* layer_input(Shard& sh, std::size_t l, bool dropping) {
+    if (l == 0) return sh.inputs.data();
+    return dropping ? sh.dropped[l - 1].data() : sh.hidden[l - 1].data();
+  }
+
+  // After layer l's forward: the next layer's input, h^l * m^l, while dropping.
+  void drop_outputs(Shard& sh, std::size_t l, std::size_t steps, bool dropping) const {
+    if (dropping && l + 1 < sizes_.layers)
+      multiply(sh.hidden[l].data(), sh.masks[l].data(), steps * sh.rows * sizes_.hidden, sh.dropped[l].data());
+  }
+
+  // After layer l's dL/dx went into grad_hidden: the mask of the boundary below, while dropping.
+  void drop_gradient(Shard& sh, std::size_t l, std::size_t steps, bool dropping) const {
+    if (dropping && l > 0)
+      multiply(sh.grad_hidden.data(), sh.masks[l - 1].data(), steps * sh.rows * sizes_.hidden, sh.grad_hidden.data());
+  }
+
+  // Every parameter's gradient: the shards' shares summed in shard order, not
+  // completion order, so the sum is the same every run.
+  void sum_shard_gradients(FastCache& cache) {
+    for (std::size_t p = 0; p < parameters_.size(); ++p) {
+      float* grad = parameters_[p].grad.data();
+      const std::size_t n = parameters_[p].size();
+      std::copy_n(cache.shards[0].grads[p].data(), n, grad);
+      for (std::size_t s = 1; s < cache.shards.size(); ++s) {
+        const float* part = cache.shards[s].grads[p].data();
+        for (std::size_t k = 0; k < n; ++k) grad[k] += part[k];
+      }
+    }
+  }
+
+  void forward_head(std::size_t steps, Shard& sh, Tensor3& outputs) const {
+    const std::size_t b = sh.rows, h = sizes_.hidden, o = sizes_.output;
+    const float* w = parameters_[fc_weight_index(sizes_)].value.data();
+    const float* bias = parameters_[fc_bias_index(sizes_)].value.data();
+    if (sizes_.head == Head::last) {
+      float* y = outputs.data() + sh.row0 * o;  // (b, 1, O): this shard's rows
+      gemm(at(sh.hidden.back(), steps - 1), b, h, Transpose::no, w, o, h, Transpose::yes, y);
+      add_rows(y, b, o, bias);
+    } else {
+      gemm(sh.hidden.back().data(), steps * b, h, Transpose::no, w, o, h, Transpose::yes, sh.head.data());
+      add_rows(sh.head.data(), steps * b, o, bias);
+      to_batch_major(sh.head.data(), b, steps, o, outputs.data() + sh.row0 * steps * o);
+    }
+  }
+
+  // The head's gradients into the shard's grads, and dL/dh of the top layer into
+  // grad_hidden. Returns the first step whose dL/dh it set (earlier ones are zero).
+  std::size_t backward_head(std::size_t steps, Shard& sh, const Tensor3& grad_outputs) const {
+    const std::size_t b = sh.rows, h = sizes_.hidden, o = sizes_.output;
+    const float* w = parameters_[fc_weight_index(sizes_)].value.data();
+    float* dw = sh.grads[fc_weight_index(sizes_)].data();
+    float* db = sh.grads[fc_bias_index(sizes_)].data();
+    const bool last = sizes_.head == Head::last;
+    const std::size_t rows = last ? b : steps * b;
+    const float* top = last ? at(sh.hidden.back(), steps - 1) : sh.hidden.back().data();
+    const float* dy = grad_outputs.data() + sh.row0 * o;  // last: (b, 1, O), this shard's rows
+    if (!last) {
+      to_time_major(grad_outputs.data() + sh.row0 * steps * o, b, steps, o, sh.head.data());
+      dy = sh.head.data();
+    }
+    gemm(dy, rows, o, Transpose::yes, top, rows, h, Transpose::no, dw);
+    std::fill_n(sh.sums.begin(), o, 0.0);
+    accumulate_step_sums(dy, rows, o, sh.sums.data(), sh.step_sums.data());
+    for (std::size_t k = 0; k < o; ++k) db[k] = static_cast<float>(sh.sums[k]);
+    gemm(dy, rows, o, Transpose::no, w, o, h, Transpose::no,
+         last ? at(sh.grad_hidden, steps - 1) : sh.grad_hidden.data());
+    return last ? steps - 1 : 0;
+  }
+
+  // sums[k] += sum over rows of m[r][k]: each step in float (few rows), steps
+  // added in double, so a sum over T*B rows keeps its digits.
+  static void accumulate_step_sums(const float* m, std::size_t rows, std::size_t cols, double* sums, float* step) {
+    std::fill_n(step, cols, 0.0f);
+    for (std::size_t r = 0; r < rows; ++r) {
+      const float* row = m + r * cols;
+      for (std::size_t k = 0; k < cols; ++k) step[k] += row[k];
+    }
+    for (std::size_t k = 0; k < cols; ++k) sums[k] += step[k];
+  }
+
+  FastCache& checked_cache(ModelCache& cache_base, const Tensor3& inputs) const {
+    auto* cache = dynamic_cast<FastCache*>(&cache_base);
+    if (!cache) throw std::logic_error("recurrent model: the cache was not made by this model");
+    const auto& shape = inputs.shape();
+    if (shape[0] != cache->batch || shape[1] != cache->steps || shape[2] != sizes_.input)
+      throw std::logic_error("recurrent model: inputs of shape (" + std::to_string(shape[0]) + ", " +
+                             std::to_string(shape[1]) + ", " + std::to_string(shape[2]) +
+                             ") do not fit the cache, made for (" + std::to_string(cache->batch) + ", " +
+                             std::to_string(cache->steps) + ", " + std::to_string(sizes_.input) + ")");
+    return *cache;
+  }
+
+  const Sizes sizes_;
+  std::vector<Parameter> parameters_;
+  ThreadPool* pool_;
+  Random* training_ = nullptr;  // set_training: the masks' source while training; nullptr: evaluating
+};
+
+// The memory plan's share of dropout: per sequence and step, a mask and a dropped copy of h
+// at every boundary, when the settings drop anything.
+inline double dropout_bytes_per_sequence_step(const PlanArgs& args) {
+  const double layers = static_cast<double>(args.params.integer("num_layers"));
+  if (args.params.real("dropout") <= 0 || layers < 2) return 0;
+  return 2 * sizeof(float) * (layers - 1) * static_cast<double>(args.params.integer("hidden_size"));
+}
+
+// The memory plan (seqlab/memory.hpp) of the implementation `kernel` selects, counted from what the
+// constructors and make_cache() here, in recurrent_fast.hpp, gru_fast.hpp and recurrent_reference.hpp allocate.
+// gates: weight blocks per layer; state_width: the fast cell's per-layer state in units of H;
+// reference_state: the reference cell's (the LSTM keeps c and tanh(c): 2); split_recurrent: the
+// reference keeps the recurrent part apart (the GRU). A GRU shard's (rows, G) step scratch is left
+// out: it is under 1/T of its activations.
+inline ModelPlan plan_memory(const PlanArgs& args, std::size_t gates, double state_width, double reference_state,
+                             bool split_recurrent) {
+  const double input = static_cast<double>(args.shape.input_size), output = static_cast<double>(args.shape.output_size);
+  const double h = static_cast<double>(args.params.integer("hidden_size"));
+  const double layers = static_cast<double>(args.params.integer("num_layers"));
+  const double g = static_cast<double>(gates) * h;
+  const std::string& head = args.params.text("head");
+  const double sequence_head = head == "sequence" || (head == "auto" && args.shape.target_steps != 1) ? 1 : 0;
+  const double f = sizeof(float);
+  ModelPlan plan;
+  double layer_inputs = 0;  // sum over layers of each layer's input width
+  for (double l = 0; l < layers; ++l) layer_inputs += l == 0 ? input : h;
+  plan.parameters = g * layer_inputs + layers * (g * h + 2 * g) + output * h + output;
+  if (args.params.text("kernel") == "reference") {
+    const double split = split_recurrent ? 1 : 0;  // r_t per layer, and its gradient
+    plan.fixed_bytes = 2 * f * plan.parameters;    // values and gradients
+    plan.cache_bytes = sizeof(double) * std::max(g, output);
+    plan.bytes_per_sequence_step =
+        f * (input + layers * (g + h + reference_state * h + split * g) + sequence_head * output + g + h + split * g) +
+        dropout_bytes_per_sequence_step(args);
+    return plan;
+  }
+  // Values, gradients, and per layer the summed bias, W_ih^T and W_hh^T.
+  plan.fixed_bytes = f * (2 * plan.parameters + layers * g + g * layer_inputs + layers * h * g);
+  // At most one shard per thread, each with a gradient of every parameter and its sums, and the transposed
+  // input weight gradient of the widest layer input that goes through per-step products.
+  const double widest_fold = input <= kFoldedInputWidth ? input * g : 0;
+  double widest_step_input = 0;
+  for (double l = 0; l < layers; ++l) {
+    const double in = l == 0 ? input : h;
+    if (in > kFoldedInputWidth && register_gemm_tn_fits(static_cast<std::size_t>(in), static_cast<std::size_t>(g)))
+      widest_step_input = std::max(widest_step_input, in * g);
+  }
+  const double threads = static_cast<double>(std::max<std::size_t>(1, args.threads));
+  plan.cache_bytes = threads * (f * plan.parameters + (sizeof(double) + f) * std::max(g + h + widest_fold, output) +
+                                f * widest_step_input);
+  plan.bytes_per_sequence_step = f * (input + layers * (g + h + state_width * h) + h + sequence_head * output) +
+                                 dropout_bytes_per_sequence_step(args);
+  return plan;
+}
+
+}  // namespace seqlab::recurrent

@@ -21,10 +21,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Everything that makes resuming hard at once: shuffled mini-batches (the shuffle stream), a warm-up and
-// cosine schedule, clipping that bites, two layers, and a checkpoint every 5 epochs.
+// Everything that makes resuming hard at once: shuffled mini-batches (the shuffle stream), dropout between
+// two layers (the dropout stream), a warm-up and cosine schedule, clipping that bites, a checkpoint every 5 epochs.
 const std::string kExperiment =
-    "experiments/sine_lstm.yaml dataset.num_samples=300 model.hidden_size=16 model.num_layers=2 "
+    "experiments/sine_lstm.yaml dataset.num_samples=300 model.hidden_size=16 model.num_layers=2 model.dropout=0.2 "
     "training.epochs=60 training.batch_size=64 training.clip_grad_norm=0.05 training.checkpoint_every=5 "
     "training.log_every=0 --no-plots";
 const std::string kCosine = " scheduler.plugin=cosine scheduler.warmup_epochs=3";

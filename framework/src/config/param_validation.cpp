@@ -128,6 +128,9 @@ ParamValue convert(const ParamSpec& spec, const YAML::Node& node, const Experime
     case ParamType::text:
       return utf8_text(node);
     case ParamType::path: {
+      // An optional path (default "") may be written empty: config.yaml writes it so.
+      const auto* fallback = spec.default_value ? std::get_if<std::string>(&*spec.default_value) : nullptr;
+      if (text.empty() && fallback && fallback->empty()) return std::string();
       if (text.empty()) return fail("a file name");
       // Relative to the experiment file, wherever seqlab runs from; absolute in config.yaml, so a run folder's
       // copy of the experiment finds the same file.

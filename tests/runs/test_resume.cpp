@@ -144,3 +144,34 @@ TEST_CASE("SIGKILL at any instant, checkpoint writes included, leaves a checkpoi
   MESSAGE(loaded, " of 16 kills left a checkpoint (all loaded); ", mid_write, " landed while one was being written");
   CHECK(loaded >= 8);
 }
+
+TEST_CASE("a damaged or foreign checkpoint is refused with what is wrong, and nothing is trained") {
+  ScratchDir dir("bad-checkpoint");
+  const std::string base = "run experiments/sine_rnn.yaml dataset.num_samples=100 training.epochs=3 --no-plots ";
+  REQUIRE(run_seqlab(base + "--out '" + dir / "a" + "'").exit_code == 0);
+  REQUIRE(run_seqlab(base + "model.hidden_size=8 --out '" + dir / "b" + "'").exit_code == 0);
+  const std::string checkpoint = dir / "a/checkpoint.bin";
+  const std::string good = read_file(checkpoint);
+
+  std::string flipped = good;
+  flipped[flipped.size() / 2] ^= 0x10;
+  seqlab::test::write_file(checkpoint, flipped);
+  auto r = run_seqlab("resume '" + dir / "a" + "' --epochs 6");
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.output, "checkpoint.bin: error: cannot be resumed from: its digest does not match"));
+
+  seqlab::test::write_file(checkpoint, good.substr(0, good.size() / 3));
+  r = run_seqlab("resume '" + dir / "a" + "' --epochs 6");
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.output, "cannot be resumed from"));
+
+  // The hidden-8 run's checkpoint in the hidden-32 run's folder.
+  seqlab::test::write_file(checkpoint, read_file(dir / "b/checkpoint.bin"));
+  r = run_seqlab("resume '" + dir / "a" + "' --epochs 6");
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.output, "does not fit this experiment: its rnn.weight_ih_l0 has 8 values, the model's 32"));
+  CHECK(seqlab::metrics_without_seconds(read_file(dir / "a/metrics.csv")).size() > 0);
+  CHECK(fs::exists(dir / "a/summary.json"));  // the finished run is left as it was
+}

@@ -32,7 +32,8 @@ class CosineScheduler : public seqlab::Scheduler {
 
   double start(double base_lr, int epochs) override {
     base_ = base_lr;
-    period_ = t_max_ > 0 ? static_cast<double>(t_max_) : static_cast<double>(std::max<std::int64_t>(1, epochs - warmup_));
+    period_ =
+        t_max_ > 0 ? static_cast<double>(t_max_) : static_cast<double>(std::max<std::int64_t>(1, epochs - warmup_));
     return rate(0);
   }
   double next(const seqlab::EpochLosses& ended) override { return rate(ended.epoch); }

@@ -34,8 +34,9 @@ class LagLinearModel : public seqlab::Model {
       throw seqlab::ParamError("head", "head 'last' predicts one step, but the dataset has " +
                                            std::to_string(args.shape.target_steps) + " target steps (use auto)");
     if (head == "sequence" && !every_step_)
-      throw seqlab::ParamError("head", "head 'sequence' predicts every step, but the dataset has one target step "
-                                       "(use auto)");
+      throw seqlab::ParamError("head",
+                               "head 'sequence' predicts every step, but the dataset has one target step "
+                               "(use auto)");
     params_.emplace_back("fc.weight", std::vector<std::size_t>{outputs_, window_ * inputs_});
     params_.emplace_back("fc.bias", std::vector<std::size_t>{outputs_});
     // PyTorch's nn.Linear initialisation: U(-1/sqrt(fan_in), 1/sqrt(fan_in)).

@@ -37,7 +37,10 @@ step "install $build into $tmp/prefix"
 }
 seqlab=$tmp/prefix/bin/seqlab
 for f in bin/seqlab bin/seqlab-new-plugin include/seqlab/plugin.hpp lib/cmake/seqlab/seqlabConfig.cmake \
-  lib/cmake/seqlab/seqlabConfigVersion.cmake lib/cmake/seqlab/SeqlabPlugin.cmake lib/seqlab/plugins/sine.so; do
+  lib/cmake/seqlab/seqlabConfigVersion.cmake lib/cmake/seqlab/SeqlabPlugin.cmake lib/seqlab/plugins/sine.so \
+  lib/seqlab/plugins/gru.so lib/seqlab/plugins/plateau.so include/seqlab/scheduler.hpp include/seqlab/state.hpp \
+  bin/torch2seqlab bin/seqlab2torch share/seqlab/examples/out_of_tree/CMakeLists.txt \
+  share/seqlab/examples/out_of_tree/lag_linear.cpp share/seqlab/examples/out_of_tree/log_cosh.cpp; do
   [[ -e $tmp/prefix/$f ]] || fail "the install has no $f"
 done
 
@@ -83,6 +86,9 @@ case $part in
     ;;
   skeletons)
     new_plugin="$tmp/prefix/bin/seqlab-new-plugin"  # the installed copy: it must work without the source tree
+    # It names itself as installed, not as tools/new-plugin.
+    "$new_plugin" loss named_right "$tmp/named_right" | grep -q '^seqlab-new-plugin: wrote loss plugin' ||
+      fail "the installed seqlab-new-plugin does not call itself seqlab-new-plugin"
     kinds=(dataset model loss optimizer scheduler)
     step "tools/new-plugin: one skeleton of each kind"
     mkdir "$tmp/src"

@@ -92,10 +92,10 @@ TEST_CASE("a run folder holds everything the README promises") {
   INFO(result.output);
   REQUIRE(result.exit_code == 0);
   CHECK(result.output.find("Epoch [3/3], Loss: ") != std::string::npos);
-  for (const char* file : {"config.yaml", "metrics.csv", "summary.json", "predictions.csv", "checkpoint.bin",
-                           "plugins.json",
-                           "weights/lstm.weight_ih_l0.npy", "weights/lstm.bias_hh_l0.npy", "weights/fc.weight.npy",
-                           "weights/fc.bias.npy", "loss.dat", "loss.gp", "prediction.dat", "prediction.gp"})
+  for (const char* file :
+       {"config.yaml", "metrics.csv", "summary.json", "predictions.csv", "checkpoint.bin", "plugins.json",
+        "weights/lstm.weight_ih_l0.npy", "weights/lstm.bias_hh_l0.npy", "weights/fc.weight.npy", "weights/fc.bias.npy",
+        "loss.dat", "loss.gp", "prediction.dat", "prediction.gp"})
     CHECK_MESSAGE(std::filesystem::exists(out + "/" + file), file);
   const auto summary = nlohmann::json::parse(read_file(out + "/summary.json"));
   for (const char* key : {"final_train_loss", "final_val_loss", "epochs", "train_seconds", "median_epoch_ms",

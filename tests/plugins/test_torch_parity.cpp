@@ -320,7 +320,8 @@ TEST_CASE("every scheduler's rates match torch.optim.lr_scheduler epoch for epoc
     INFO("fixture case ", name);
     const auto scheduler_plugin = plugin(c.at("plugin"));
     seqlab::Random random(0);
-    auto scheduler = seqlab::create_scheduler(scheduler_plugin, {params_for(scheduler_plugin, c.at("params")), random, {}});
+    auto scheduler =
+        seqlab::create_scheduler(scheduler_plugin, {params_for(scheduler_plugin, c.at("params")), random, {}});
     const std::vector<double> expected = c.at("rates");
     const std::vector<double> train = c.at("losses").at("train_loss"), val = c.at("losses").at("val_loss");
     const int epochs = c.at("epochs");

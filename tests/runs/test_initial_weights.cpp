@@ -43,8 +43,8 @@ TEST_CASE("a model starts from a run's weights with model.init_from") {
   CHECK(contains(read_file(dir / "b/config.yaml"), "init_from: " + dir / "a"));
 
   // Weights of another shape: every mismatch listed, at the setting, nothing trained.
-  const auto wrong = run_seqlab(kRun + "model.hidden_size=16 model.init_from='" + dir / "a" + "' --out '" +
-                                dir / "c" + "'");
+  const auto wrong =
+      run_seqlab(kRun + "model.hidden_size=16 model.init_from='" + dir / "a" + "' --out '" + dir / "c" + "'");
   INFO(wrong.output);
   CHECK(wrong.exit_code == 2);
   CHECK(contains(wrong.output, "model.init_from"));
@@ -52,7 +52,8 @@ TEST_CASE("a model starts from a run's weights with model.init_from") {
   CHECK(contains(wrong.output, "lstm.weight_hh_l0: the file has shape (128, 32), the model needs (64, 16)"));
   CHECK_FALSE(std::filesystem::exists(dir / "c"));
   // A weight the model lacks is a mismatch too.
-  const auto extra = run_seqlab(kRun + "model.num_layers=2 model.init_from='" + dir / "a" + "' --out '" + dir / "d" + "'");
+  const auto extra =
+      run_seqlab(kRun + "model.num_layers=2 model.init_from='" + dir / "a" + "' --out '" + dir / "d" + "'");
   CHECK(extra.exit_code == 2);
   CHECK(contains(extra.output, "lstm.weight_ih_l1: no lstm.weight_ih_l1.npy"));
 }
@@ -74,7 +75,8 @@ TEST_CASE("seqlab2torch and torch2seqlab carry weights to PyTorch's modules and 
       "class Net(nn.Module):\n"
       "    def __init__(self):\n"
       "        super().__init__(); self.lstm = nn.LSTM(1, 32, batch_first=True); self.fc = nn.Linear(32, 1)\n"
-      "Net().load_state_dict(torch.load('" + dir / "model.pt" + "'), strict=True); print('loaded')\"");
+      "Net().load_state_dict(torch.load('" +
+      dir / "model.pt" + "'), strict=True); print('loaded')\"");
   INFO(loads.output);
   CHECK(contains(loads.output, "loaded"));
   const auto back = run_shell(tools + "torch2seqlab '" + dir / "model.pt" + "' '" + dir / "back" + "'");
@@ -88,8 +90,8 @@ TEST_CASE("seqlab2torch and torch2seqlab carry weights to PyTorch's modules and 
   }
   CHECK(files == 6);
   // And seqlab trains on from them.
-  const auto tuned = run_seqlab(kRun + "training.epochs=2 model.init_from='" + dir / "back" + "' --out '" +
-                                dir / "tuned" + "'");
+  const auto tuned =
+      run_seqlab(kRun + "training.epochs=2 model.init_from='" + dir / "back" + "' --out '" + dir / "tuned" + "'");
   INFO(tuned.output);
   CHECK(tuned.exit_code == 0);
 }

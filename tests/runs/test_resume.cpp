@@ -34,10 +34,10 @@ const std::string kCosine = " scheduler.plugin=cosine scheduler.warmup_epochs=3"
 seqlab::test::ProcessResult interrupt(const std::string& out, int lines, const std::string& signal) {
   const std::string metrics = out + "/metrics.csv";
   return run_shell("cd '" + std::string(SEQLAB_TEST_SOURCE_DIR) + "' && ('" + SEQLAB_TEST_BINARY + "' run " +
-                   kExperiment + kCosine + " --out '" + out + "' > '" + out + ".log' 2>&1 & pid=$!; for i in $(seq 3000); do " +
-                   "[ $(cat '" + metrics + "' 2>/dev/null | wc -l) -ge " + std::to_string(lines) +
-                   " ] && break; sleep 0.01; done; kill -" + signal + " $pid; wait $pid; echo \"exit=$?\"; cat '" +
-                   out + ".log')");
+                   kExperiment + kCosine + " --out '" + out + "' > '" + out +
+                   ".log' 2>&1 & pid=$!; for i in $(seq 3000); do " + "[ $(cat '" + metrics +
+                   "' 2>/dev/null | wc -l) -ge " + std::to_string(lines) + " ] && break; sleep 0.01; done; kill -" +
+                   signal + " $pid; wait $pid; echo \"exit=$?\"; cat '" + out + ".log')");
 }
 
 // The parts of two run folders that must be byte-identical: metrics.csv (the seconds column aside),
@@ -126,10 +126,9 @@ TEST_CASE("SIGKILL at any instant, checkpoint writes included, leaves a checkpoi
     CAPTURE(k);
     const std::string out = dir / ("run" + std::to_string(k));
     const std::string delay = std::to_string((0.45 + 0.029 * k) * time_scale());
-    const auto killed =
-        run_shell("cd '" + std::string(SEQLAB_TEST_SOURCE_DIR) + "' && ('" + SEQLAB_TEST_BINARY + "' run " +
-                  experiment + " --out '" + out + "' > /dev/null 2>&1 & pid=$!; sleep " + delay +
-                  "; kill -KILL $pid; wait $pid; echo exit=$?)");
+    const auto killed = run_shell("cd '" + std::string(SEQLAB_TEST_SOURCE_DIR) + "' && ('" + SEQLAB_TEST_BINARY +
+                                  "' run " + experiment + " --out '" + out + "' > /dev/null 2>&1 & pid=$!; sleep " +
+                                  delay + "; kill -KILL $pid; wait $pid; echo exit=$?)");
     CHECK(contains(killed.output, "exit=137"));
     if (fs::exists(out + "/checkpoint.bin.tmp")) ++mid_write;
     if (!fs::exists(out + "/checkpoint.bin")) continue;  // killed before the first epoch ended

@@ -23,8 +23,8 @@ std::pair<double, double> one_sgd_step(const std::string& clip) {
   seqlab::PluginRegistry registry({SEQLAB_TEST_PLUGIN_DIR});
   auto source = std::make_shared<const seqlab::ExperimentSource>(
       seqlab::test::experiment_path("sine_rnn.yaml"),
-      std::vector<std::string>{"training.epochs=1", "dataset.num_samples=200", "optimizer.plugin=sgd",
-                               "optimizer.lr=1", "training.clip_grad_norm=" + clip});
+      std::vector<std::string>{"training.epochs=1", "dataset.num_samples=200", "optimizer.plugin=sgd", "optimizer.lr=1",
+                               "training.clip_grad_norm=" + clip});
   const auto experiment = seqlab::resolve_experiment(source, registry);
   seqlab::Components components = seqlab::instantiate(experiment);
   std::vector<std::vector<float>> before;
@@ -74,8 +74,10 @@ TEST_CASE("clip_grad_norm scales the gradient to the norm given, as torch.nn.uti
 TEST_CASE("early stopping ends the run and keeps the best epoch's weights, which a shorter run reproduces") {
   ScratchDir dir("early-stopping");
   const std::string base = "run experiments/sine_rnn.yaml dataset.num_samples=200 training.epochs=300 --no-plots ";
-  const auto stopped = run_seqlab(base + "training.early_stopping.patience=4 training.early_stopping.min_delta=1e-4 "
-                                         "--out '" + dir / "stopped" + "'");
+  const auto stopped = run_seqlab(base +
+                                  "training.early_stopping.patience=4 training.early_stopping.min_delta=1e-4 "
+                                  "--out '" +
+                                  dir / "stopped" + "'");
   INFO(stopped.output);
   REQUIRE(stopped.exit_code == 0);
   CHECK(contains(stopped.output, "early stopping after epoch "));
@@ -97,8 +99,10 @@ TEST_CASE("early stopping ends the run and keeps the best epoch's weights, which
     CHECK(read_file(entry.path().string()) == read_file(dir / "stopped/weights/" + entry.path().filename().string()));
   }
   // keep: last keeps the last epoch's weights instead, and says so.
-  const auto last = run_seqlab(base + "training.early_stopping.patience=4 training.early_stopping.min_delta=1e-4 "
-                                      "training.keep=last --out '" + dir / "last" + "'");
+  const auto last = run_seqlab(base +
+                               "training.early_stopping.patience=4 training.early_stopping.min_delta=1e-4 "
+                               "training.keep=last --out '" +
+                               dir / "last" + "'");
   REQUIRE(last.exit_code == 0);
   const auto last_summary = nlohmann::json::parse(read_file(dir / "last/summary.json"));
   CHECK(last_summary["weights"]["kept"] == "last");
@@ -106,14 +110,16 @@ TEST_CASE("early stopping ends the run and keeps the best epoch's weights, which
 }
 
 TEST_CASE("watching val_loss without a validation split is refused before training, at the setting") {
-  const auto early = run_seqlab("run experiments/sine_rnn.yaml dataset.val_samples=0 training.early_stopping.patience=3 "
-                                "--out /nonexistent/never");
+  const auto early = run_seqlab(
+      "run experiments/sine_rnn.yaml dataset.val_samples=0 training.early_stopping.patience=3 "
+      "--out /nonexistent/never");
   INFO(early.output);
   CHECK(early.exit_code == 2);
   CHECK(contains(early.output, "training.early_stopping.metric"));
   CHECK(contains(early.output, "watch train_loss"));
-  const auto plateau = run_seqlab("run experiments/sine_rnn.yaml dataset.val_samples=0 scheduler.plugin=plateau "
-                                  "--out /nonexistent/never");
+  const auto plateau = run_seqlab(
+      "run experiments/sine_rnn.yaml dataset.val_samples=0 scheduler.plugin=plateau "
+      "--out /nonexistent/never");
   INFO(plateau.output);
   CHECK(plateau.exit_code == 2);
   CHECK(contains(plateau.output, "scheduler 'plateau' watches val_loss"));
@@ -123,7 +129,8 @@ TEST_CASE("metrics.csv's lr column is the rate each epoch trained at") {
   ScratchDir dir("schedule");
   const auto run = run_seqlab(
       "run experiments/sine_rnn.yaml dataset.num_samples=100 training.epochs=6 scheduler.plugin=step "
-      "scheduler.step_size=2 scheduler.gamma=0.5 --no-plots --out '" + dir / "run" + "'");
+      "scheduler.step_size=2 scheduler.gamma=0.5 --no-plots --out '" +
+      dir / "run" + "'");
   INFO(run.output);
   REQUIRE(run.exit_code == 0);
   CHECK(column(read_file(dir / "run/metrics.csv"), 3) ==

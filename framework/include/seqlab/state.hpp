@@ -24,8 +24,8 @@ inline const std::vector<double>& state_entry(const PluginState& state, const st
   for (const StateEntry& e : state) {
     if (e.name != name) continue;
     if (size >= 0 && e.values.size() != static_cast<std::size_t>(size))
-      throw std::runtime_error("saved state '" + name + "' has " + std::to_string(e.values.size()) +
-                               " values where " + std::to_string(size) + " were expected");
+      throw std::runtime_error("saved state '" + name + "' has " + std::to_string(e.values.size()) + " values where " +
+                               std::to_string(size) + " were expected");
     return e.values;
   }
   throw std::runtime_error("saved state has no entry '" + name + "'");

@@ -92,8 +92,7 @@ Subcommand add_check_command(CLI::App& app, const Invocation&) {
                    "parameters, \"\" for them alone; repeat the option for several")
       ->type_name("\"key=value ...\"");
   add_plugin_dir_option(*command, options->common);
-  return {command,
-          [options] { return check(options->common, options->plugin, options->params, options->settings); }};
+  return {command, [options] { return check(options->common, options->plugin, options->params, options->settings); }};
 }
 
 }  // namespace seqlab

@@ -29,9 +29,10 @@ PluginKind kind_of_section(const std::string& section) {
 ParamSchema with_io_sizes(ParamSchema schema) {
   schema.push_back(integer("input_size", 0, "features per input step; 0 = inferred from the dataset").at_least(0));
   schema.push_back(integer("output_size", 0, "features per predicted step; 0 = inferred from the dataset").at_least(0));
-  schema.push_back(file_path("init_from", "",
-                             "start from these weights instead of the random initialisation: a run folder, or a folder "
-                             "of <parameter name>.npy files (tools/torch2seqlab writes one from a PyTorch state_dict)"));
+  schema.push_back(
+      file_path("init_from", "",
+                "start from these weights instead of the random initialisation: a run folder, or a folder "
+                "of <parameter name>.npy files (tools/torch2seqlab writes one from a PyTorch state_dict)"));
   return schema;
 }
 
@@ -121,10 +122,9 @@ std::vector<std::string> experiment_plugin_dirs(const ExperimentSource& source) 
 ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> source, const PluginRegistry& registry) {
   ResolvedExperiment experiment;
   const ExperimentSource& src = *source;
-  const ParamValues top =
-      validate_params(experiment_schema(), src, "",
-                      {"dataset", "model", "loss", "optimizer", "scheduler", "training", "plugin_dirs", "sweep"},
-                      "the experiment");
+  const ParamValues top = validate_params(
+      experiment_schema(), src, "",
+      {"dataset", "model", "loss", "optimizer", "scheduler", "training", "plugin_dirs", "sweep"}, "the experiment");
   experiment.plugin_dirs = experiment_plugin_dirs(src);
   experiment.name = top.text("name");
   if (experiment.name.empty()) experiment.name = std::filesystem::path(src.file()).stem().string();
@@ -135,13 +135,13 @@ ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> so
   experiment.loss = resolve_component(src, registry, "loss");
   experiment.optimizer = resolve_component(src, registry, "optimizer");
   const YAML::Node scheduler = src.root()["scheduler"];
-  if (scheduler.IsDefined() && !scheduler.IsNull()) experiment.scheduler = resolve_component(src, registry, "scheduler");
-  experiment.training =
-      validate_params(training_schema(), src, "training", {"early_stopping"}, "the training section");
+  if (scheduler.IsDefined() && !scheduler.IsNull())
+    experiment.scheduler = resolve_component(src, registry, "scheduler");
+  experiment.training = validate_params(training_schema(), src, "training", {"early_stopping"}, "the training section");
   const YAML::Node early_stopping = src.root()["training"]["early_stopping"];
   if (early_stopping.IsDefined() && !early_stopping.IsNull())
-    experiment.early_stopping = validate_params(early_stopping_schema(), src, "training.early_stopping", {},
-                                                "training.early_stopping");
+    experiment.early_stopping =
+        validate_params(early_stopping_schema(), src, "training.early_stopping", {}, "training.early_stopping");
   experiment.source = std::move(source);
   return experiment;
 }
@@ -172,8 +172,7 @@ std::string configuration_yaml(const ResolvedExperiment& experiment, const Model
     for (const auto& [name, stated] : params.all()) {
       ParamValue value = stated;
       if (inferred && key == "model" && name == "input_size") value = static_cast<std::int64_t>(inferred->input_size);
-      if (inferred && key == "model" && name == "output_size")
-        value = static_cast<std::int64_t>(inferred->output_size);
+      if (inferred && key == "model" && name == "output_size") value = static_cast<std::int64_t>(inferred->output_size);
       out << YAML::Key << name << YAML::Value;
       if (const auto* list = std::get_if<std::vector<double>>(&value)) {
         out << YAML::Flow << YAML::BeginSeq;
@@ -194,7 +193,8 @@ std::string configuration_yaml(const ResolvedExperiment& experiment, const Model
   if (experiment.scheduler) section("scheduler", &experiment.scheduler->plugin->name(), experiment.scheduler->params);
   // training, with early_stopping as its own map inside it
   out << YAML::Key << "training" << YAML::Value << YAML::BeginMap;
-  for (const auto& [name, value] : experiment.training.all()) out << YAML::Key << name << YAML::Value << format_value(value);
+  for (const auto& [name, value] : experiment.training.all())
+    out << YAML::Key << name << YAML::Value << format_value(value);
   if (experiment.early_stopping) section("early_stopping", nullptr, *experiment.early_stopping);
   out << YAML::EndMap;
   out << YAML::EndMap;

@@ -28,7 +28,7 @@ struct ResolvedExperiment {
   std::optional<ComponentConfig> scheduler;  // the optional `scheduler:` section
   ParamValues training;
   std::optional<ParamValues> early_stopping;  // the optional `training.early_stopping:` map
-  std::vector<std::string> plugin_dirs;  // added by the experiment file, absolute
+  std::vector<std::string> plugin_dirs;       // added by the experiment file, absolute
 };
 
 // The plugin folders the experiment itself adds (`plugin_dirs:`), absolute. An

@@ -102,8 +102,8 @@ std::vector<CheckResult> kind_checks(const LoadedPlugin& plugin, std::vector<std
   std::string missing;
   const std::optional<ParamValues> params = resolve(plugin, settings, missing);
   if (!params)
-    return {fail("construction", "cannot check: parameter " + missing + " is required; give it after the plugin, e.g. " +
-                                     missing + "=VALUE")};
+    return {fail("construction", "cannot check: parameter " + missing +
+                                     " is required; give it after the plugin, e.g. " + missing + "=VALUE")};
   std::string with = "with the defaults";
   if (!settings.empty()) {
     with = "with";

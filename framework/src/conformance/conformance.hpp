@@ -31,7 +31,7 @@ namespace conformance {
 inline constexpr double kFiniteDifferenceStep = 5e-3;  // float32: smaller steps drown in rounding
 inline constexpr double kGradientTolerance = 2e-2;     // a wrong gradient is off by O(1); rounding stays far below
 inline constexpr int kOptimizerSteps = 1000;
-inline constexpr double kOptimizerReduction = 1e-2;  // the quadratic must fall to at most this fraction
+inline constexpr double kOptimizerReduction = 1e-2;      // the quadratic must fall to at most this fraction
 inline constexpr std::size_t kMaxCheckedEntries = 4096;  // a model parameter up to this size is checked whole
 }  // namespace conformance
 

@@ -126,7 +126,8 @@ std::vector<CheckResult> model_checks(const LoadedPlugin& plugin, const ParamVal
         total += p.size();
         // Every entry of a parameter up to kMaxCheckedEntries: a single wrong entry is caught. A larger
         // one gets that many, spread over it from a random offset, and the report says what share.
-        const std::size_t stride = p.size() <= kMaxCheckedEntries ? 1 : (p.size() + kMaxCheckedEntries - 1) / kMaxCheckedEntries;
+        const std::size_t stride =
+            p.size() <= kMaxCheckedEntries ? 1 : (p.size() + kMaxCheckedEntries - 1) / kMaxCheckedEntries;
         const std::size_t first = stride == 1 ? 0 : static_cast<std::size_t>(random.below(stride));
         if (stride > 1)
           sampled.push_back(fmt::format("{}, {} of {}", p.name, (p.size() - first + stride - 1) / stride, p.size()));

@@ -87,7 +87,8 @@ std::vector<CheckResult> optimizer_checks(const LoadedPlugin& plugin, const Para
         for (float& g : step.back()) g = static_cast<float>(data.uniform(-1, 1));
       }
     auto set_grads = [&](std::vector<Parameter>& ps, std::size_t step) {
-      for (std::size_t i = 0; i < ps.size(); ++i) std::copy(grads[step][i].begin(), grads[step][i].end(), ps[i].grad.begin());
+      for (std::size_t i = 0; i < ps.size(); ++i)
+        std::copy(grads[step][i].begin(), grads[step][i].end(), ps[i].grad.begin());
     };
     Random r1(5), r2(5);
     auto first = create_optimizer(plugin, {params, r1, {}});

@@ -40,8 +40,8 @@ std::vector<CheckResult> scheduler_checks(const LoadedPlugin& plugin, const Para
     for (int e = 1; e < kEpochs; ++e) rates.push_back(scheduler->next(losses_of(e)));
     for (std::size_t e = 0; e < rates.size(); ++e)
       if (!std::isfinite(rates[e]) || rates[e] < 0)
-        return fail("rates", fmt::format("epoch {}'s rate is {}; every rate must be finite and >= 0", e + 1,
-                                         num(rates[e])));
+        return fail("rates",
+                    fmt::format("epoch {}'s rate is {}; every rate must be finite and >= 0", e + 1, num(rates[e])));
     return pass("rates", fmt::format("{} epochs from rate {}: first {}, last {}", kEpochs, num(kBaseRate),
                                      num(rates.front()), num(rates.back())));
   }));
@@ -69,8 +69,9 @@ std::vector<CheckResult> scheduler_checks(const LoadedPlugin& plugin, const Para
     for (int e = half; e < kEpochs; ++e) {
       const double expected = rates[static_cast<std::size_t>(e)], got = resumed->next(losses_of(e));
       if (got != expected)
-        return fail("state round trip", fmt::format("resumed after epoch {}, it gave epoch {} the rate {} instead of {}",
-                                                    half - 1, e + 1, num(got), num(expected)));
+        return fail("state round trip",
+                    fmt::format("resumed after epoch {}, it gave epoch {} the rate {} instead of {}", half - 1, e + 1,
+                                num(got), num(expected)));
     }
     return pass("state round trip", fmt::format("resumed from state() after epoch {}: the same rates", half - 1));
   }));

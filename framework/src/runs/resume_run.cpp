@@ -78,8 +78,8 @@ int resume_run(const ResumeOptions& options) {
 
     const int epochs = static_cast<int>(e.training.integer("epochs"));
     if (epochs < state.epochs_done)
-      refuse(checkpoint_file, fmt::format("the checkpoint is after epoch {}: --epochs must be at least that",
-                                          state.epochs_done));
+      refuse(checkpoint_file,
+             fmt::format("the checkpoint is after epoch {}: --epochs must be at least that", state.epochs_done));
     if (state.stopped_early)
       refuse(checkpoint_file, fmt::format("early stopping ended this run after epoch {}: there is nothing to resume "
                                           "(raise training.early_stopping.patience and run it again)",
@@ -102,12 +102,12 @@ int resume_run(const ResumeOptions& options) {
     fs::remove(dir / "summary.json", ignored);
     if (options.epochs > 0) folder.write_text("config.yaml", resolved_yaml(e, &c.shape));
     folder.restart_metrics(state.history);
-    std::cout << fmt::format("seqlab {}: {} resumed after epoch {}{} of {} -> {}\n", kVersion, e.name,
-                             state.epochs_done,
-                             state.rows_done ? fmt::format(" (and {} sequences of epoch {})", state.rows_done,
-                                                           state.epochs_done + 1)
-                                             : "",
-                             epochs, folder.path())
+    std::cout << fmt::format(
+                     "seqlab {}: {} resumed after epoch {}{} of {} -> {}\n", kVersion, e.name, state.epochs_done,
+                     state.rows_done
+                         ? fmt::format(" (and {} sequences of epoch {})", state.rows_done, state.epochs_done + 1)
+                         : "",
+                     epochs, folder.path())
               << std::flush;
 
     RunOptions run_options;

@@ -112,10 +112,11 @@ int train_and_record(const TrainingJob& job) {
   if (outcome.stopped_by_signal) {
     const bool interrupt = outcome.stopped_by_signal == SIGINT;
     if (folder)
-      std::cerr << fmt::format("stopped by {} after {} whole epoch(s): checkpoint written to {}/{}\n"
-                               "resume with: seqlab resume {}\n",
-                               interrupt ? "SIGINT" : "SIGTERM", outcome.history.size(), folder->path(),
-                               kCheckpointFile, shell_quoted(folder->path()));
+      std::cerr << fmt::format(
+          "stopped by {} after {} whole epoch(s): checkpoint written to {}/{}\n"
+          "resume with: seqlab resume {}\n",
+          interrupt ? "SIGINT" : "SIGTERM", outcome.history.size(), folder->path(), kCheckpointFile,
+          shell_quoted(folder->path()));
     return interrupt ? 130 : 143;
   }
   if (!folder) return outcome.diverged ? 1 : 0;  // every process sees the same losses
@@ -150,8 +151,7 @@ int train_and_record(const TrainingJob& job) {
                             &linear_ar);
     folder->write_text("test_metrics.csv", test_metrics_csv(*test));
   }
-  if (job.options.plots)
-    draw_run_plots(*folder, e.name, outcome, prediction_series(set, predicted, readout));
+  if (job.options.plots) draw_run_plots(*folder, e.name, outcome, prediction_series(set, predicted, readout));
   write_summary();
   const auto& last = outcome.history.back();
   if (outcome.stopped_early)

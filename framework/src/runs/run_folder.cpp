@@ -135,8 +135,9 @@ RunFolder RunFolder::reopen(const std::string& dir) {
   if (fd < 0) {
     SourceLocation where;
     where.file = dir;
-    throw ConfigError(where, "", "another process is writing this run folder (it holds the folder's lock); wait for "
-                                 "it to end");
+    throw ConfigError(where, "",
+                      "another process is writing this run folder (it holds the folder's lock); wait for "
+                      "it to end");
   }
   return RunFolder(dir, FolderLock(fd));
 }

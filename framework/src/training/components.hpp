@@ -21,7 +21,7 @@ struct Components {
   Handle<Loss> loss;
   Handle<Optimizer> optimizer;
   Handle<Scheduler> scheduler;  // null without a `scheduler:` section
-  MemoryEstimate memory;  // what the run was estimated to need before anything was made
+  MemoryEstimate memory;        // what the run was estimated to need before anything was made
 };
 
 // Creates the components, each plugin from its own stream of the seed, after

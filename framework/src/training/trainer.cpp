@@ -312,7 +312,7 @@ TrainingOutcome Trainer::run(const std::function<void(const EpochRecord&)>& on_e
     outcome.kept_metric_value = state_.best.metric;
   } else {
     outcome.kept_epoch = state_.epochs_done;
-    outcome.kept_metric_value = state_.history.empty() ? 0.0
+    outcome.kept_metric_value = state_.history.empty()       ? 0.0
                                 : best_metric_ == "val_loss" ? state_.history.back().val_loss
                                                              : state_.history.back().train_loss;
   }

@@ -89,14 +89,14 @@ class Trainer {
   int epochs_;
   std::size_t batch_size_;  // 0 = full batch
   bool shuffle_;
-  double clip_norm_;        // 0 = off
+  double clip_norm_;  // 0 = off
   bool keep_best_;
   int checkpoint_every_;
   std::string best_metric_;  // "val_loss" or "train_loss": what `best` and early stopping watch
   int patience_ = 0;         // 0 = no early stopping
   double min_delta_ = 0;
-  Random random_;          // the mini-batch shuffle
-  Random dropout_random_;  // lent to the model while it trains (Model::set_training)
+  Random random_;                          // the mini-batch shuffle
+  Random dropout_random_;                  // lent to the model while it trains (Model::set_training)
   std::map<std::size_t, BatchWork> work_;  // by batch size; steps are fixed
   BatchSplit* split_;
   std::vector<double> shared_;  // data-parallel: every gradient, then the loss, as summed over the processes

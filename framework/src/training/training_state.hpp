@@ -23,8 +23,8 @@ struct EpochRecord {
 // The best epoch so far, for early stopping and `keep: best`.
 struct BestEpoch {
   double metric = std::numeric_limits<double>::infinity();
-  int epoch = 0;                         // 0: none yet
-  int epochs_without_improvement = 0;    // early stopping's count against its patience
+  int epoch = 0;                            // 0: none yet
+  int epochs_without_improvement = 0;       // early stopping's count against its patience
   std::vector<std::vector<float>> weights;  // the parameters after that epoch (empty unless kept)
 };
 
@@ -36,7 +36,7 @@ struct TrainingState {
   std::size_t rows_done = 0;  // rows of `order` already trained this epoch; 0 at an epoch boundary
   double loss_sum = 0, norm_sum = 0, seconds = 0;
   std::size_t steps = 0;
-  std::vector<std::uint64_t> order;  // the training rows' order (reshuffled in place every epoch)
+  std::vector<std::uint64_t> order;            // the training rows' order (reshuffled in place every epoch)
   std::string shuffle_random, dropout_random;  // the streams' engines (Random::state)
   double lr = 0;                               // the optimizer's rate now
   PluginState optimizer, scheduler;

@@ -54,7 +54,10 @@ Trainer::Trainer(Components& components, const ResolvedExperiment& e, BatchSplit
       keep_best_(e.training.text("keep") == "best" || (e.training.text("keep") == "auto" && e.early_stopping)),
       checkpoint_every_(static_cast<int>(e.training.integer("checkpoint_every"))),
       random_(Random::stream(e.seed, "training")),
-      dropout_random_(Random::stream(e.seed, "dropout")),
+      // Data-parallel processes each draw their own share's masks: one stream each, or every share would
+      // get the same masks for its rows. (So dropout's draws depend on the process count.)
+      dropout_random_(Random::stream(e.seed, split && split->parts() > 1 ? "dropout." + std::to_string(split->part())
+                                                                           : std::string("dropout"))),
       split_(split) {
   if (e.early_stopping) {
     best_metric_ = e.early_stopping->text("metric");

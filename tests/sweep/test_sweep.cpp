@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <vector>
 
@@ -95,6 +96,22 @@ TEST_CASE("sweep --dry-run lists the grid: product of the lists x repeats") {
   CHECK(contains(range.output, "training.epochs=5\n"));
   CHECK(contains(range.output, "training.epochs=8\n"));
   CHECK(count_of(range.output, "  seed=") == 3);
+  // A float range is written to the precision of its start and step: 0.009, not 0.009000000000000001.
+  write_file(dir / "exp.yaml",
+             std::string(kTiny) + "sweep: {parameters: {optimizer.lr: {range: [0.001, 0.01, 0.001]}}}\n");
+  const auto floats = run_seqlab(sweep(dir, "--dry-run"));
+  INFO(floats.output);
+  CHECK(floats.exit_code == 0);
+  CHECK(count_of(floats.output, "  seed=") == 10);
+  for (const char* v : {"optimizer.lr=0.001\n", "optimizer.lr=0.003\n", "optimizer.lr=0.009\n", "optimizer.lr=0.01\n"})
+    CHECK(contains(floats.output, v));
+  CHECK_FALSE(contains(floats.output, "00000001"));
+  write_file(dir / "exp.yaml",
+             std::string(kTiny) + "sweep: {parameters: {optimizer.lr: {range: [1.5e-3, 3e-3, 5e-4]}}}\n");
+  const auto exponents = run_seqlab(sweep(dir, "--dry-run"));
+  CHECK(contains(exponents.output, "optimizer.lr=0.0015\n"));
+  CHECK(contains(exponents.output, "optimizer.lr=0.0025\n"));
+  CHECK(contains(exponents.output, "optimizer.lr=0.003\n"));
 }
 
 TEST_CASE("sweep --dry-run draws the random trials from the experiment's seed, deterministically") {
@@ -183,6 +200,15 @@ TEST_CASE("a failing trial is recorded with its error tail while the others comp
   CHECK(count_of(md, "the gradient exploded at epoch 2") == 2);
   CHECK(contains(md, "| 1 | 3 | 0.01 |"));  // ranked by val_loss: hidden 3 ends lower
   CHECK(contains(md, "| 2 | 2 | 0.01 |"));
+  CHECK(contains(md, " ± n/a | 1 | "));  // one seed: no spread to show, rather than ± 0
+  // The best configuration, beside the summary: its settings and trials, and its config runnable as is.
+  const auto best = nlohmann::json::parse(read_file(out + "/best.json"));
+  CHECK(best["settings"]["model.hidden_size"] == "3");
+  CHECK(best["settings"]["optimizer.lr"] == "0.01");
+  REQUIRE(best["trials"].size() == 1);
+  CHECK(std::filesystem::exists(best["trials"][0]["run_folder"].get<std::string>() + "/summary.json"));
+  CHECK(contains(read_file(out + "/best_config.yaml"), "hidden_size: 3\n"));
+  CHECK(run_seqlab("validate '" + out + "/best_config.yaml'").exit_code == 0);
 
   // Without --retry-failed the failures stay failed; with it they run again.
   const auto kept = run_seqlab(sweep(dir, "--jobs 2 --out '" + out + "'"));
@@ -396,6 +422,16 @@ TEST_CASE("--emit-slurm writes an sbatch job array of shards into one absolute s
   // Without --shards, one array task per trial; without --max-concurrent, no %K.
   REQUIRE(run_seqlab(sweep(dir, "--emit-slurm '" + script + "'")).exit_code == 0);
   CHECK(contains(read_file(script), "#SBATCH --array=1-6\n"));
+  // Never more tasks than Slurm's array holds: trials share tasks (here 6 trials, at most 4 tasks).
+  const auto capped = run_seqlab(sweep(dir, "--emit-slurm '" + script + "' --max-array-size 4"));
+  CHECK(contains(capped.output, "4 array tasks for 6 trials (at most 4 tasks: --max-array-size)"));
+  CHECK(contains(read_file(script), "#SBATCH --array=1-4\n"));
+  CHECK(contains(read_file(script), "--shard \"${SLURM_ARRAY_TASK_ID}/4\""));
+  // A name Slurm's option parser (and the shell) would cut short is made safe.
+  write_file(dir / "named.yaml", "name: 'my grid #1'\n" + std::string(kTiny).substr(std::string(kTiny).find('\n') + 1) +
+                                     "sweep: {parameters: {model.hidden_size: [2, 3]}}\n");
+  REQUIRE(run_seqlab("sweep '" + dir / "named.yaml" + "' --emit-slurm '" + script + "'").exit_code == 0);
+  CHECK(contains(read_file(script), "#SBATCH --job-name=my_grid__1-sweep\n"));
 }
 
 TEST_CASE("a sweep SIGKILLed half way resumes: no finished trial reruns, a trial still running is waited for") {
@@ -466,4 +502,22 @@ TEST_CASE("a trial whose plugin segfaults is recorded as crashed, with the signa
   CHECK(contains(md, ": crashed (signal 11 (Segmentation fault))"));
   CHECK(contains(md, "crash_on_value: value() is about to segfault"));
   CHECK(contains(md, "| 1 | false |"));
+}
+
+TEST_CASE("an override of a swept setting is refused at the sweep's line, not silently replaced") {
+  ScratchDir dir("sweep");
+  write_file(dir / "exp.yaml", std::string(kTiny) + "sweep:\n  parameters:\n    model.hidden_size: [2, 3]\n");
+  for (const std::string override : {"model.hidden_size=128", "model={plugin: rnn, hidden_size: 128}"}) {
+    CAPTURE(override);
+    const auto r = run_seqlab(sweep(dir, "--dry-run '" + override + "'"));
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.output, "exp.yaml:10:5: error: sweep.parameters.model.hidden_size: is swept here"));
+    CHECK(contains(r.output, "override '" + override + "' would be replaced"));
+  }
+  // Other settings, and the sweep itself, may be overridden.
+  CHECK(run_seqlab(sweep(dir, "--dry-run optimizer.lr=0.1")).exit_code == 0);
+  const auto swept = run_seqlab(sweep(dir, "--dry-run 'sweep.parameters={model.hidden_size: [5]}'"));
+  CHECK(swept.exit_code == 0);
+  CHECK(contains(swept.output, "model.hidden_size=5"));
 }

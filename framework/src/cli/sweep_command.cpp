@@ -100,6 +100,13 @@ Subcommand add_sweep_command(CLI::App& app, const Invocation&) {
       ->check(CLI::PositiveNumber)
       ->type_name("N")
       ->needs(slurm_opt);
+  command
+      ->add_option("--max-array-size", options->max_array_size,
+                   "at most this many array tasks for --emit-slurm (Slurm's MaxArraySize; default 1000): more trials "
+                   "than that share tasks")
+      ->check(CLI::PositiveNumber)
+      ->type_name("N")
+      ->needs(slurm_opt);
   command->add_option("--max-concurrent", options->max_concurrent, "array tasks at a time for --emit-slurm (%K)")
       ->check(CLI::PositiveNumber)
       ->type_name("K")

@@ -15,7 +15,9 @@ struct SourceLocation {
   std::string override;  // the override's text, when the setting came from the command line
 
   std::string describe() const {
-    if (!override.empty()) return "command line override '" + override + "'";
+    if (!override.empty())  // an option (--out DIR) or a key.path=value override
+      return std::string(override.rfind("--", 0) == 0 ? "command line option '" : "command line override '") +
+             override + "'";
     if (line == 0) return file;
     return file + ":" + std::to_string(line) + ":" + std::to_string(column);
   }

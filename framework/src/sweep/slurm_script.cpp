@@ -1,6 +1,7 @@
 // The sbatch script for a sweep as a Slurm job array: each array task one --shard of the trials.
 #include "sweep/slurm_script.hpp"
 
+#include <cctype>
 #include <fmt/format.h>
 #include <iostream>
 
@@ -12,8 +13,22 @@ namespace fs = std::filesystem;
 
 namespace seqlab {
 
+namespace {
+
+// A job name Slurm and the shell keep whole: letters, digits, '.', '-' and '_' only ("my grid #1" -> "my_grid__1").
+std::string job_name(const std::string& name) {
+  std::string out;
+  for (const char c : name)
+    out += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ? c : '_';
+  return out;
+}
+
+}  // namespace
+
 void emit_slurm_script(const SweepOptions& options, const ResolvedExperiment& base, std::size_t trials) {
-  const std::size_t shards = options.shards > 0 ? std::min<std::size_t>(options.shards, trials) : trials;
+  // One task per trial by default; never more tasks than Slurm's array may hold: trials then share tasks.
+  const std::size_t wanted = options.shards > 0 ? std::min<std::size_t>(options.shards, trials) : trials;
+  const std::size_t shards = std::min<std::size_t>(wanted, static_cast<std::size_t>(options.max_array_size));
   const fs::path binary = fs::read_symlink("/proc/self/exe");
   const fs::path experiment = fs::absolute(options.run.experiment);
   const fs::path out = fs::absolute(sweep_folder(options, base)).lexically_normal();
@@ -33,7 +48,7 @@ void emit_slurm_script(const SweepOptions& options, const ResolvedExperiment& ba
   script += "# Submit:  sbatch " + options.emit_slurm + "\n";
   script += "# After every task has finished, write summary.csv, summary.md and the plots with:\n#   " + collect + "\n";
   script += "# A task that fails or is cancelled can be resubmitted: finished trials are skipped.\n";
-  script += "#SBATCH --job-name=" + base.name + "-sweep\n";
+  script += "#SBATCH --job-name=" + job_name(base.name + "-sweep") + "\n";
   script += fmt::format("#SBATCH --array=1-{}{}\n", shards,
                         options.max_concurrent > 0 ? "%" + std::to_string(options.max_concurrent) : "");
   script += "#SBATCH --cpus-per-task=1\n";
@@ -41,8 +56,10 @@ void emit_slurm_script(const SweepOptions& options, const ResolvedExperiment& ba
   script += "exec " + command + "\n";
   write_file_atomically(options.emit_slurm, script);
   fs::permissions(options.emit_slurm, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add);
-  std::cout << fmt::format("wrote {}: {} array tasks for {} trials; submit it with `sbatch {}`, then run\n  {}\n",
-                           options.emit_slurm, shards, trials, options.emit_slurm, collect);
+  std::cout << fmt::format("wrote {}: {} array tasks for {} trials{}; submit it with `sbatch {}`, then run\n  {}\n",
+                           options.emit_slurm, shards, trials,
+                           shards < wanted ? fmt::format(" (at most {} tasks: --max-array-size)", shards) : "",
+                           options.emit_slurm, collect);
 }
 
 }  // namespace seqlab

@@ -18,6 +18,8 @@ struct SweepOptions {
   std::string emit_slurm;     // --emit-slurm FILE: write an sbatch job-array script and exit
   int shards = 0;             // --shards N for --emit-slurm; 0 = one array task per trial
   int max_concurrent = 0;     // --max-concurrent K for --emit-slurm (the array's %K); 0 = no limit
+  int max_array_size = 1000;  // --max-array-size for --emit-slurm: at most this many array tasks (Slurm's
+                              // MaxArraySize is 1001 by default: task ids up to 1000)
   std::string backend;        // --backend: local (also when empty) | mpi (mpi/sweep_mpi.hpp)
   double rank_timeout = 60;   // --rank-timeout (mpi): seconds of silence after which a rank counts as dead
 };

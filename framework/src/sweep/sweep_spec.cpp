@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <regex>
 #include <set>
@@ -60,6 +61,27 @@ bool number_of(const YAML::Node& node, double& out) {
 
 std::string format_number(double v) { return fmt::format("{}", v); }
 
+// Decimal places a number written as `text` has: "0.001" 3, "1.5e-3" 4, "50" and "2e2" 0.
+int decimals_of(const std::string& text) {
+  const std::size_t e = text.find_first_of("eE");
+  const std::string mantissa = text.substr(0, e);
+  const std::size_t dot = mantissa.find('.');
+  const int places = dot == std::string::npos ? 0 : static_cast<int>(mantissa.size() - dot - 1);
+  const int exponent = e == std::string::npos ? 0 : std::atoi(text.c_str() + e + 1);
+  return std::max(0, places - exponent);
+}
+
+// A range's value rounded to the precision its start and step were written with, so that
+// start + i * step reads 0.009, not 0.009000000000000001.
+std::string format_range_value(double v, int decimals) {
+  std::string text = fmt::format("{:.{}f}", v, decimals);
+  if (text.find('.') != std::string::npos) {
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.') text.pop_back();
+  }
+  return text == "-0" ? "0" : text;
+}
+
 SweepParameter parse_parameter(const ExperimentSource& source, const std::string& method, const YAML::Node& key,
                                const YAML::Node& value) {
   SweepParameter p;
@@ -103,10 +125,12 @@ SweepParameter parse_parameter(const ExperimentSource& source, const std::string
       fail_at(kind_at, "the range gives more than " + std::to_string(kMaxRangeValues) + " values; use a larger step");
     const bool integers =
         is_integer_text(args[0].Scalar()) && is_integer_text(args[1].Scalar()) && is_integer_text(args[2].Scalar());
+    const int decimals = std::max(decimals_of(args[0].Scalar()), decimals_of(args[2].Scalar()));
     for (std::size_t i = 0;; ++i) {
       const double v = start + static_cast<double>(i) * step;
       if (v > stop + 1e-9 * step) break;
-      p.values.push_back(integers ? std::to_string(static_cast<long long>(std::llround(v))) : format_number(v));
+      p.values.push_back(integers ? std::to_string(static_cast<long long>(std::llround(v)))
+                                  : format_range_value(v, decimals));
       p.value_at.push_back(p.spec_at);
     }
     return p;
@@ -137,6 +161,24 @@ SweepParameter parse_parameter(const ExperimentSource& source, const std::string
   return p;
 }
 
+// A command-line override of a swept setting (or of its section) would be replaced by every trial's value:
+// refuse it at the sweep's line instead of ignoring it.
+void refuse_overrides_of_swept(const ExperimentSource& source, const SweepSpec& spec) {
+  for (const std::string& override : source.overrides()) {
+    const std::string path = override.substr(0, override.find('='));
+    if (path == "sweep" || path.rfind("sweep.", 0) == 0) continue;  // changes the sweep itself
+    for (const SweepParameter& p : spec.parameters) {
+      const bool same = path == p.path || p.path.rfind(path + ".", 0) == 0 || path.rfind(p.path + ".", 0) == 0;
+      if (!same) continue;
+      throw ConfigError(p.key_at, "sweep.parameters." + p.path,
+                        "is swept here, so the command line override '" + override +
+                            "' would be replaced by every trial's value; remove the override, or sweep the values "
+                            "you want (e.g. 'sweep.parameters={" +
+                            p.path + ": [...]}')");
+    }
+  }
+}
+
 }  // namespace
 
 SweepSpec parse_sweep(const ExperimentSource& source) {
@@ -165,6 +207,7 @@ SweepSpec parse_sweep(const ExperimentSource& source) {
                 "expected a mapping of setting paths to values, e.g. parameters: {model.hidden_size: [16, 32]}");
   for (const auto& pair : params)
     spec.parameters.push_back(parse_parameter(source, spec.method, pair.first, pair.second));
+  refuse_overrides_of_swept(source, spec);
   return spec;
 }
 

@@ -5,6 +5,9 @@
 #include <cctype>
 #include <cmath>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -73,6 +76,32 @@ void write_plots(const SweepSummaryInput& in) {
   }
   // One line is enough: the causes (no gnuplot, say) are the same for every plot.
   if (!notes.empty()) std::cerr << "note: " << notes.front() << "\n";
+}
+
+// best.json (the best configuration: its settings, trials, mean metric and run folders) and best_config.yaml (its
+// first trial's config.yaml, runnable as is), beside the summary.
+void write_best(const SweepSummaryInput& in, const std::vector<std::string>& ids, double mean) {
+  nlohmann::json best;
+  best["metric"] = in.spec.metric;
+  best["mean"] = mean;
+  std::string config_of_first;
+  for (const std::string& id : ids)
+    for (std::size_t i = 0; i < in.trials.size(); ++i) {
+      if (in.trials[i].id != id) continue;
+      const std::string folder = trial_folder(in.out, in.trials[i]).string();
+      if (best["trials"].empty()) {
+        for (std::size_t p = 0; p < in.spec.parameters.size(); ++p)
+          best["settings"][in.spec.parameters[p].path] = in.trials[i].values[p];
+        config_of_first = folder + "/config.yaml";
+      }
+      best["trials"].push_back({{"id", id}, {"seed", in.trials[i].seed}, {"run_folder", folder}});
+    }
+  write_file_atomically((in.out / "best.json").string(), best.dump(2) + "\n");
+  std::ifstream config(config_of_first);
+  if (!config) return;
+  std::ostringstream text;
+  text << config.rdbuf();
+  write_file_atomically((in.out / "best_config.yaml").string(), text.str());
 }
 
 }  // namespace
@@ -147,7 +176,9 @@ void write_sweep_summary(const SweepSummaryInput& in) {
     for (const auto& v : rows[k].group->values) md += " " + v + " |";
     std::string ids;
     for (const auto& id : rows[k].group->ids) ids += (ids.empty() ? "" : " ") + id;
-    md += fmt::format(" {:.6g} ± {:.2g} | {} | {} |\n", rows[k].mean, rows[k].std, rows[k].group->metric.size(), ids);
+    // One seed has no spread to show.
+    const std::string spread = rows[k].group->metric.size() > 1 ? fmt::format("{:.2g}", rows[k].std) : "n/a";
+    md += fmt::format(" {:.6g} ± {} | {} | {} |\n", rows[k].mean, spread, rows[k].group->metric.size(), ids);
   }
   if (failed) {
     md += "\n## Failed trials\n";
@@ -161,6 +192,7 @@ void write_sweep_summary(const SweepSummaryInput& in) {
     }
   }
   write_file_atomically((in.out / "summary.md").string(), md);
+  if (!rows.empty()) write_best(in, rows.front().group->ids, rows.front().mean);
   if (in.plots) write_plots(in);
 }
 

@@ -281,16 +281,17 @@ bool TrialScheduler::start(std::size_t i) {
   if (fs::exists(dir)) {
     const nlohmann::json record = read_json(dir / kTrialRecord);
     const bool done = run_status(dir) == "completed";
+    // Finished meanwhile by the process that held it: counted as done, so the counter keeps its total.
     if (record.is_object() && (done || !options_.retry_failed)) {
       results_[i] = result_from_record(record, dir, done ? "completed" : "failed");
       close(lock);
-      --total_to_run_;  // finished by the process that held it
+      announce(i, results_[i], " (finished by another process)", false);
       return true;
     }
     if (done) {
       adopt(i);
       close(lock);
-      --total_to_run_;
+      announce(i, results_[i], " (finished by another process)", false);
       return true;
     }
     fs::remove_all(dir);
@@ -371,10 +372,10 @@ void TrialScheduler::finish(const Running& run, int status, double seconds) {
   if (announce_) announce(i, r, "");
 }
 
-void TrialScheduler::announce(std::size_t i, const TrialResult& r, const std::string& where) {
+void TrialScheduler::announce(std::size_t i, const TrialResult& r, const std::string& where, bool ran_here) {
   ++finished_;
   if (r.status != "completed") ++failed_;
-  finished_seconds_ += r.seconds;
+  if (ran_here) ++run_here_;
   const SweepTrial& t = setup_.trials[i];
   const std::string line = fmt::format("[{}/{}] {} {} in {}{}: {} seed={}{}", finished_, total_to_run_, t.id, r.status,
                                        format_seconds(r.seconds), r.detail.empty() ? "" : " (" + r.detail + ")",
@@ -390,10 +391,11 @@ void TrialScheduler::progress(std::chrono::steady_clock::time_point started) {
   if (!tty_) return;
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::string left = "?";
-  if (finished_ > 0) {
-    const double per_trial = finished_seconds_ / finished_;
+  // The pace so far, wall clock per trial this process finished (start-up, waits and uneven trials
+  // included, parallel jobs counted by what they achieved), times the trials still to finish.
+  if (run_here_ > 0) {
     const std::size_t remaining = total_to_run_ - finished_;
-    left = format_seconds(per_trial * static_cast<double>(remaining) / std::max(1, jobs_));
+    left = format_seconds(elapsed / static_cast<double>(run_here_) * static_cast<double>(remaining));
   }
   std::fprintf(stderr, "\r\033[Ksweep: %zu/%zu done, %zu running, %zu failed, %s elapsed, ~%s left", finished_,
                total_to_run_, running_.size(), failed_, format_seconds(elapsed).c_str(), left.c_str());

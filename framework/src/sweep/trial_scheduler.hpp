@@ -76,7 +76,8 @@ class TrialScheduler {
   void adopt(std::size_t i);
   void finish(const Running& run, int status, double seconds);
   void poll();
-  void announce(std::size_t i, const TrialResult& r, const std::string& where);
+  // ran_here: this process ran it (false: another process finished it meanwhile), for the ETA's pace.
+  void announce(std::size_t i, const TrialResult& r, const std::string& where, bool ran_here = true);
   void progress(std::chrono::steady_clock::time_point started);
   void stop_all();
   void write_summaries() const;
@@ -93,7 +94,7 @@ class TrialScheduler {
   std::size_t mine_ = 0;  // trials in this shard
   std::vector<Running> running_;
   std::size_t total_to_run_ = 0, finished_ = 0, failed_ = 0;
-  double finished_seconds_ = 0;
+  std::size_t run_here_ = 0;  // of the finished, those this process ran (the ETA's pace)
 };
 
 }  // namespace seqlab

@@ -521,3 +521,15 @@ TEST_CASE("an override of a swept setting is refused at the sweep's line, not si
   CHECK(swept.exit_code == 0);
   CHECK(contains(swept.output, "model.hidden_size=5"));
 }
+
+TEST_CASE("a large sweep shows how far its validation has got") {
+  ScratchDir dir("sweep");
+  write_file(dir / "exp.yaml", std::string(kTiny) +
+                                   "sweep:\n  parameters:\n    model.hidden_size: {range: [1, 50, 1]}\n"
+                                   "    optimizer.lr: {range: [0.001, 0.02, 0.001]}\n");
+  const auto r = run_seqlab(sweep(dir, "--dry-run"));
+  CHECK(r.exit_code == 0);
+  CHECK(count_of(r.output, "  seed=") == 1000);
+  CHECK(contains(r.output, "validating the trials: 1000/1000"));
+  CHECK(contains(r.output, "validated 1000 trials"));
+}

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fmt/format.h>
+#include <iostream>
 #include <regex>
 #include <set>
 
@@ -19,6 +20,7 @@ namespace seqlab {
 namespace {
 
 constexpr std::size_t kMaxRangeValues = 10000;
+constexpr std::size_t kProgressTrials = 1000;  // validation shows its progress every this many trials, from this many
 
 const ParamSchema& sweep_schema() {
   static const ParamSchema schema = {
@@ -271,7 +273,12 @@ void resolve_trials(std::vector<SweepTrial>& trials, const std::string& file,
                     const std::vector<std::string>& base_overrides, const PluginRegistry& registry) {
   std::vector<SweepTrial> distinct;
   std::set<std::string> seen;
+  // A large sweep takes a while to validate (about 0.3 ms a trial here): say how far it has got.
+  const bool show_progress = trials.size() >= kProgressTrials;
+  std::size_t checked = 0;
   for (SweepTrial& trial : trials) {
+    if (show_progress && ++checked % kProgressTrials == 0)
+      std::cerr << fmt::format("\rvalidating the trials: {}/{}", checked, trials.size()) << std::flush;
     std::vector<std::string> overrides = base_overrides;
     overrides.insert(overrides.end(), trial.overrides.begin(), trial.overrides.end());
     overrides.push_back("seed=" + std::to_string(trial.seed));
@@ -299,6 +306,7 @@ void resolve_trials(std::vector<SweepTrial>& trials, const std::string& file,
       throw;
     }
   }
+  if (show_progress) std::cerr << fmt::format("\rvalidated {} trials{:20}\n", trials.size(), "");
   trials = std::move(distinct);
 }
 

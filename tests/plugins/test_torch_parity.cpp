@@ -250,7 +250,8 @@ TEST_CASE("rnn, lstm and gru match PyTorch: outputs, MSE loss and every gradient
 TEST_CASE("rnn, lstm and gru with dropout do not drop in evaluation mode") {
   // The dropout cases' weights and inputs in evaluation mode: the stacked network of the
   // model without dropout, so the same outputs whatever p is.
-  for (const auto& c : manifest().at("models")) {
+  const nlohmann::json cases = manifest().at("models");  // kept: a range-for over manifest().at() would dangle
+  for (const auto& c : cases) {
     if (!c.contains("dropout")) continue;
     const std::string name = c.at("case");
     INFO("fixture case ", name);

@@ -407,6 +407,12 @@ void TrialScheduler::stop_all() {
   for (const auto& run : running_) {
     int status = 0;
     waitpid(run.pid, &status, 0);
+    // A trial in its last epoch finishes it (SIGTERM stops a run between batches): keep it as finished.
+    if (run_status(trial_dir(run.index)) == "completed") {
+      adopt(run.index);
+      close(run.lock);
+      continue;
+    }
     std::error_code ec;
     fs::remove(log_file(run.index, "stdout"), ec);
     fs::remove(log_file(run.index, "stderr"), ec);

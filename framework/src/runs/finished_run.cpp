@@ -16,8 +16,6 @@ namespace fs = std::filesystem;
 
 namespace seqlab {
 
-namespace {
-
 [[noreturn]] void refuse(const fs::path& file, const std::string& message) {
   SourceLocation where;
   where.file = file.string();
@@ -33,6 +31,8 @@ nlohmann::json read_json(const fs::path& file, const std::string& what) {
     refuse(file, std::string("is not valid JSON (") + e.what() + "): " + what);
   }
 }
+
+namespace {
 
 std::string shape_text(const std::vector<std::size_t>& shape) { return fmt::format("({})", fmt::join(shape, ", ")); }
 

@@ -20,6 +20,12 @@ struct FinishedRun {
   Components components;    // data read in the run's units (data_units.json), the run's weights loaded
 };
 
+// A ConfigError at `file` (a run folder's file or the folder): what `eval`, `predict` and `resume` refuse with.
+[[noreturn]] void refuse(const std::filesystem::path& file, const std::string& message);
+
+// `file` parsed as JSON; a missing or malformed one is refused, saying what the file should be (`what`).
+nlohmann::json read_json(const std::filesystem::path& file, const std::string& what);
+
 // The plugin folders a run's summary.json records: where each plugin was found, then those the experiment
 // added. `seqlab reproduce` starts from them too.
 std::vector<std::string> recorded_plugin_dirs(const nlohmann::json& summary);

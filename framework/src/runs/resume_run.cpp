@@ -22,12 +22,6 @@ namespace seqlab {
 
 namespace {
 
-[[noreturn]] void refuse(const fs::path& file, const std::string& message) {
-  SourceLocation where;
-  where.file = file.string();
-  throw ConfigError(where, "", message);
-}
-
 std::string read_bytes(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   std::ostringstream bytes;
@@ -37,14 +31,8 @@ std::string read_bytes(const fs::path& file) {
 }
 
 nlohmann::json read_record(const fs::path& dir) {
-  for (const char* name : {"plugins.json", "summary.json"}) {
-    if (!fs::exists(dir / name)) continue;
-    try {
-      return nlohmann::json::parse(read_bytes(dir / name));
-    } catch (const nlohmann::json::exception& e) {
-      refuse(dir / name, std::string("is not valid JSON: ") + e.what());
-    }
-  }
+  for (const char* name : {"plugins.json", "summary.json"})
+    if (fs::exists(dir / name)) return read_json(dir / name, "the run's record of its plugins");
   return nlohmann::json::object();  // plugins are then looked for in the usual places only
 }
 

@@ -165,12 +165,12 @@ def check_mt19937_64():
 
 
 def dropout_mask(seed, layers, p):
-    """(layers - 1, BATCH, STEPS, HIDDEN) float32, drawn in seqlab's order: boundary, batch row, step, unit."""
+    """(layers - 1, BATCH, STEPS, HIDDEN) float32, drawn in seqlab's order: batch row, boundary, step, unit."""
     random = SeqlabRandom.stream(seed, DROPOUT_STREAM)
     scale = np.float32(1.0 / (1.0 - p))
     mask = np.zeros((layers - 1, BATCH, STEPS, HIDDEN), dtype=np.float32)
-    for index in np.ndindex(mask.shape):
-        mask[index] = scale if random.uniform() >= p else np.float32(0)
+    for b, l, t, k in np.ndindex(BATCH, layers - 1, STEPS, HIDDEN):
+        mask[l, b, t, k] = scale if random.uniform() >= p else np.float32(0)
     return mask
 
 

@@ -37,9 +37,12 @@
 // nothing (PyTorch warns then; seqlab accepts it silently). Evaluation mode
 // (nullptr, the initial one) drops nothing. The masks of a forward pass are drawn
 // serially before any shard runs, in this order, whatever the threads:
-//   for l in 0..L-2, for b in 0..B-1 (batch rows), for t in 0..T-1, for k in 0..H-1:
+//   for b in 0..B-1 (batch rows), for l in 0..L-2, for t in 0..T-1, for k in 0..H-1:
 //     keep = random.uniform() >= p          m^l[b, t, k] = keep ? float(1 / (1 - p)) : 0
-// (fill_dropout_mask below; tools/make_torch_fixtures.py reproduces it).
+// (fill_dropout_masks below; tools/make_torch_fixtures.py reproduces it). Row by
+// row, so that a sequence's draws sit at a fixed place in the stream: the
+// data-parallel runner starts each process at its first row's draws
+// (Model::draws_per_sequence), and the masks do not depend on the process count.
 //
 // Parameters, in order, with PyTorch's state_dict names and layouts
 // (prefix "rnn.", "lstm." or "gru."):
@@ -90,6 +93,8 @@ struct Sizes {
   double dropout = 0;  // p, in [0, 1)
   // Whether a training forward draws masks: with one layer there is nothing to drop.
   bool drops() const { return dropout > 0 && layers > 1; }
+  // What a training forward draws per sequence of `steps` (fill_dropout_masks).
+  std::size_t draws_per_sequence(std::size_t steps) const { return drops() ? (layers - 1) * steps * hidden : 0; }
   std::size_t gate_width() const { return gates * hidden; }  // G
   std::size_t layer_input(std::size_t layer) const { return layer == 0 ? input : hidden; }
 };
@@ -191,17 +196,18 @@ inline std::vector<Parameter> make_parameters(const Sizes& s, const std::string&
   return parameters;
 }
 
-// One layer boundary's dropout mask for `rows` batch rows, drawn in the order the
-// header states (rows, then steps, then units) and stored time-major (T, rows, H)
-// like the activations it multiplies: mask[(t * rows + r) * H + k].
-inline void fill_dropout_mask(Random& random, double p, std::size_t rows, std::size_t steps, std::size_t hidden,
-                              float* mask) {
+// Every boundary's dropout mask for `rows` batch rows, drawn in the order the
+// header states (rows, then boundaries, steps, units), each stored time-major
+// (T, rows, H) like the activations it multiplies: masks[l][(t * rows + r) * H + k].
+inline void fill_dropout_masks(Random& random, double p, std::size_t rows, std::size_t steps, std::size_t hidden,
+                               const std::vector<float*>& masks) {
   const float scale = static_cast<float>(1.0 / (1.0 - p));
   for (std::size_t r = 0; r < rows; ++r)
-    for (std::size_t t = 0; t < steps; ++t) {
-      float* m = mask + (t * rows + r) * hidden;
-      for (std::size_t k = 0; k < hidden; ++k) m[k] = random.uniform() >= p ? scale : 0.0f;
-    }
+    for (float* mask : masks)
+      for (std::size_t t = 0; t < steps; ++t) {
+        float* m = mask + (t * rows + r) * hidden;
+        for (std::size_t k = 0; k < hidden; ++k) m[k] = random.uniform() >= p ? scale : 0.0f;
+      }
 }
 
 // out[k] = a[k] * b[k], or a[k] *= b[k] when out is a.
@@ -226,6 +232,7 @@ class DelegatingModel : public Model {
     impl_->backward(inputs, cache, grad_outputs);
   }
   void set_training(Random* random) override { impl_->set_training(random); }
+  std::size_t draws_per_sequence(std::size_t steps) const override { return impl_->draws_per_sequence(steps); }
 
  private:
   std::unique_ptr<Model> impl_;

@@ -2,11 +2,12 @@
 //
 // Same network and parameters as recurrent_reference.hpp (which the tests hold
 // it to), computed with less memory traffic:
-//  - The batch is split into shards of whole sequences, one per thread of the
-//    run's pool; each shard runs every layer and step on its own rows with
-//    single-threaded BLAS, so threads never wait on each other inside an epoch.
-//    Shard gradients are summed in shard order: results depend on the thread
-//    count, never on scheduling.
+//  - The batch is split into shards of whole sequences: seqlab/parallel.hpp's
+//    reduction blocks (at most 512 rows, fixed by the batch size), halved from
+//    64 rows on, which the run's pool spreads over its threads; each shard runs every layer and step
+//    on its own rows with single-threaded BLAS, so threads never wait on each
+//    other inside an epoch. Shard gradients are summed in shard order: results
+//    depend neither on the thread count nor on scheduling.
 //  - Per step, one GEMM gives all gates' recurrent part (B, G); one fused pass
 //    per row then adds the biases and the input part, applies the cell's
 //    activations and writes the cell's outputs. When the layer's input is

@@ -14,6 +14,8 @@ namespace seqlab::recurrent {
 
 // Inputs at most this wide are folded into the elementwise pass (see recurrent_fast.hpp).
 inline constexpr std::size_t kFoldedInputWidth = 8;
+// A shard gets at least this many sequences (a reduction block is halved from twice this on).
+inline constexpr std::size_t kMinShardRows = 32;
 // Backward adds the steps' share of dW_hh in GEMMs of about this many rows
 // (sequences x steps): enough for an efficient GEMM, few enough that their
 // dL/da is still in L2. At the seed size (1000 sequences, hidden 32), per LSTM
@@ -21,9 +23,6 @@ inline constexpr std::size_t kFoldedInputWidth = 8;
 // 2048-row chunks 9.2 ms; with the register kernel, whole epochs took 14.5 ms
 // with one product over all steps and 9.8-10.3 ms with chunks of 1000 to 4096 rows.
 inline constexpr std::size_t kWeightGradRows = 2048;
-// A shard gets at least this many sequences: below it the threads' hand-off
-// costs more than the work it spreads.
-inline constexpr std::size_t kMinShardRows = 32;
 
 // Elementwise maths written once for a SIMD batch and for the scalar tail.
 namespace simd {
@@ -91,6 +90,7 @@ inline void add_row(const float* row, std::size_t n, float scale, float* out) {
 // One shard's activations and scratch, all time-major (T, rows, F). Which of the
 // cell's fields a model uses, and how wide they are, its make_cache says.
 struct Shard {
+  std::size_t block = 0;           // the reduction block it belongs to (seqlab/parallel.hpp)
   std::size_t row0 = 0, rows = 0;  // the batch rows [row0, row0 + rows)
   Tensor3 inputs;                  // (T, rows, I)
   std::vector<Tensor3> gates;      // per layer (T, rows, G): activated gates after forward, dL/da after backward
@@ -112,7 +112,8 @@ struct Shard {
 struct FastCache : ModelCache {
   std::size_t batch = 0, steps = 0;
   std::vector<Shard> shards;
-  bool dropping = false;  // whether the last forward drew dropout masks (trained)
+  std::vector<float*> mask_pointers;  // draw_masks' list of one shard's masks
+  bool dropping = false;              // whether the last forward drew dropout masks (trained)
 };
 
 // The network, head and parameters of a fast recurrent model; a subclass adds the cell's layers.
@@ -140,6 +141,7 @@ class FastBase : public Model {
   }
 
   std::size_t output_steps(std::size_t steps) const override { return sizes_.head == Head::last ? 1 : steps; }
+  std::size_t draws_per_sequence(std::size_t steps) const override { return sizes_.draws_per_sequence(steps); }
 
   void set_training(Random* random) override { training_ = random; }
 
@@ -163,7 +165,8 @@ class FastBase : public Model {
     return !folds_input(layer) && register_gemm_tn_fits(sizes_.layer_input(layer), sizes_.gate_width());
   }
 
-  // A cache of one shard per thread (at least kMinShardRows sequences each), with what every
+  // A cache of one or two shards per reduction block (seqlab/parallel.hpp: fixed by the batch size,
+  // not the thread count, so the gradient's sum is the same at any thread count), with what every
   // cell needs: inputs, h, dL/dh, the carry, the head's buffer, gradients, their sums and
   // dropout's buffers. bias_sums: the per-layer bias sums before a folded input's (in x G).
   std::unique_ptr<FastCache> make_shards(std::size_t batch, std::size_t steps, std::size_t bias_sums) const {
@@ -171,8 +174,18 @@ class FastBase : public Model {
     auto cache = std::make_unique<FastCache>();
     cache->batch = batch;
     cache->steps = steps;
-    const std::size_t threads = pool_ ? pool_->size() : 1;
-    const std::size_t count = std::max<std::size_t>(1, std::min(threads, batch / kMinShardRows));
+    // Each reduction block whole, or in two halves from 2 * kMinShardRows rows on: more
+    // shards than that cost more in per-step overheads than they give (an RNN of hidden 32 on
+    // 1000 sequences: 16 shards of 62 took about 1.3x the time of one), fewer leave a thread idle.
+    std::vector<std::array<std::size_t, 3>> spans;  // (block, first row, rows)
+    for (std::size_t b = 0; b < reduction_blocks(batch); ++b) {
+      const auto [first, last] = reduction_block(batch, b);
+      const std::size_t parts = last - first >= 2 * kMinShardRows ? 2 : 1;
+      for (std::size_t j = 0; j < parts; ++j) {
+        const std::size_t row0 = first + (last - first) * j / parts;
+        spans.push_back({b, row0, first + (last - first) * (j + 1) / parts - row0});
+      }
+    }
     const std::size_t h = sizes_.hidden, g = sizes_.gate_width();
     std::size_t widest_fold = 0, widest_step_input = 0;
     for (std::size_t l = 0; l < sizes_.layers; ++l) {
@@ -180,10 +193,11 @@ class FastBase : public Model {
       if (input_per_step(l)) widest_step_input = std::max(widest_step_input, sizes_.layer_input(l) * g);
     }
     const std::size_t sums = std::max(bias_sums + widest_fold, sizes_.output);
-    for (std::size_t s = 0; s < count; ++s) {
+    for (const auto& [block, row0, shard_rows] : spans) {
       Shard shard;
-      shard.row0 = batch * s / count;
-      shard.rows = batch * (s + 1) / count - shard.row0;
+      shard.block = block;
+      shard.row0 = row0;
+      shard.rows = shard_rows;
       const std::size_t rows = shard.rows;
       shard.inputs = Tensor3::from_shape({steps, rows, sizes_.input});
       for (std::size_t l = 0; l < sizes_.layers; ++l) {
@@ -202,6 +216,7 @@ class FastBase : public Model {
       shard.input_grad_t = Tensor1::from_shape({widest_step_input});
       cache->shards.push_back(std::move(shard));
     }
+    cache->mask_pointers.reserve(sizes_.layers);
     return cache;
   }
 
@@ -218,9 +233,11 @@ class FastBase : public Model {
   void draw_masks(FastCache& cache) const {
     cache.dropping = training_ && sizes_.drops();
     if (!cache.dropping) return;
-    for (std::size_t l = 0; l + 1 < sizes_.layers; ++l)
-      for (Shard& sh : cache.shards)
-        fill_dropout_mask(*training_, sizes_.dropout, sh.rows, cache.steps, sizes_.hidden, sh.masks[l].data());
+    for (Shard& sh : cache.shards) {
+      cache.mask_pointers.clear();  // reserved in make_shards: no allocation here
+      for (Tensor3& m : sh.masks) cache.mask_pointers.push_back(m.data());
+      fill_dropout_masks(*training_, sizes_.dropout, sh.rows, cache.steps, sizes_.hidden, cache.mask_pointers);
+    }
   }
 
   // What layer l reads: the inputs, or the layer below's h (times its mask while dropping).
@@ -241,15 +258,24 @@ class FastBase : public Model {
       multiply(sh.grad_hidden.data(), sh.masks[l - 1].data(), steps * sh.rows * sizes_.hidden, sh.grad_hidden.data());
   }
 
-  // Every parameter's gradient: the shards' shares summed in shard order, not
-  // completion order, so the sum is the same every run.
+  // Every parameter's gradient, in an order fixed by the batch size alone (seqlab/parallel.hpp):
+  // each reduction block's shards added into its first, then the blocks added in block order.
+  // A block trained as a batch of its own gives its part of this sum bit for bit.
   void sum_shard_gradients(FastCache& cache) {
+    std::vector<Shard>& shards = cache.shards;
     for (std::size_t p = 0; p < parameters_.size(); ++p) {
-      float* grad = parameters_[p].grad.data();
       const std::size_t n = parameters_[p].size();
-      std::copy_n(cache.shards[0].grads[p].data(), n, grad);
-      for (std::size_t s = 1; s < cache.shards.size(); ++s) {
-        const float* part = cache.shards[s].grads[p].data();
+      for (std::size_t s = 1; s < shards.size(); ++s) {
+        if (shards[s].block != shards[s - 1].block) continue;
+        float* block_sum = shards[s - 1].grads[p].data();  // a block has at most two shards
+        const float* part = shards[s].grads[p].data();
+        for (std::size_t k = 0; k < n; ++k) block_sum[k] += part[k];
+      }
+      float* grad = parameters_[p].grad.data();
+      std::copy_n(shards[0].grads[p].data(), n, grad);
+      for (std::size_t s = 1; s < shards.size(); ++s) {
+        if (shards[s].block == shards[s - 1].block) continue;
+        const float* part = shards[s].grads[p].data();
         for (std::size_t k = 0; k < n; ++k) grad[k] += part[k];
       }
     }
@@ -361,8 +387,9 @@ inline ModelPlan plan_memory(const PlanArgs& args, std::size_t gates, double sta
   }
   // Values, gradients, and per layer the summed bias, W_ih^T and W_hh^T.
   plan.fixed_bytes = f * (2 * plan.parameters + layers * g + g * layer_inputs + layers * h * g);
-  // At most one shard per thread, each with a gradient of every parameter and its sums, and the transposed
-  // input weight gradient of the widest layer input that goes through per-step products.
+  // Up to two shards per reduction block (of up to kReductionRows sequences), each with a gradient of every
+  // parameter and its sums, and the transposed input weight gradient of the widest layer input that goes
+  // through per-step products: two shards' worth per cache, and the rest spread over the sequences.
   const double widest_fold = input <= kFoldedInputWidth ? input * g : 0;
   double widest_step_input = 0;
   for (double l = 0; l < layers; ++l) {
@@ -370,11 +397,13 @@ inline ModelPlan plan_memory(const PlanArgs& args, std::size_t gates, double sta
     if (in > kFoldedInputWidth && register_gemm_tn_fits(static_cast<std::size_t>(in), static_cast<std::size_t>(g)))
       widest_step_input = std::max(widest_step_input, in * g);
   }
-  const double threads = static_cast<double>(std::max<std::size_t>(1, args.threads));
-  plan.cache_bytes = threads * (f * plan.parameters + (sizeof(double) + f) * std::max(g + h + widest_fold, output) +
-                                f * widest_step_input);
+  const double shard_bytes =
+      f * plan.parameters + (sizeof(double) + f) * std::max(g + h + widest_fold, output) + f * widest_step_input;
+  const double steps = static_cast<double>(std::max<std::size_t>(1, args.shape.steps));
+  plan.cache_bytes = 2 * shard_bytes;
   plan.bytes_per_sequence_step = f * (input + layers * (g + h + state_width * h) + h + sequence_head * output) +
-                                 dropout_bytes_per_sequence_step(args);
+                                 dropout_bytes_per_sequence_step(args) +
+                                 2 * shard_bytes / (static_cast<double>(kReductionRows) * steps);
   return plan;
 }
 

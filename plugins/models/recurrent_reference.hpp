@@ -73,15 +73,18 @@ class ReferenceModel : public Model {
   void set_training(Random* random) override { training_ = random; }
 
   std::size_t output_steps(std::size_t steps) const override { return sizes_.head == Head::last ? 1 : steps; }
+  std::size_t draws_per_sequence(std::size_t steps) const override { return sizes_.draws_per_sequence(steps); }
 
   void forward(const Tensor3& inputs, ModelCache& cache_base, Tensor3& outputs) override {
     ReferenceCache& cache = checked_cache(cache_base, inputs);
     const std::size_t b = cache.batch, t_max = cache.steps, g = sizes_.gate_width(), h = sizes_.hidden;
     to_time_major(inputs.data(), b, t_max, sizes_.input, cache.inputs.data());
     cache.dropping = training_ && sizes_.drops();
-    if (cache.dropping)  // the masks of every boundary, in the documented order
-      for (std::size_t l = 0; l + 1 < sizes_.layers; ++l)
-        fill_dropout_mask(*training_, sizes_.dropout, b, t_max, h, cache.masks[l].data());
+    if (cache.dropping) {  // the masks of every boundary, in the documented order
+      std::vector<float*> masks;
+      for (Tensor3& m : cache.masks) masks.push_back(m.data());
+      fill_dropout_masks(*training_, sizes_.dropout, b, t_max, h, masks);
+    }
 
     const float* x = cache.inputs.data();
     for (std::size_t l = 0; l < sizes_.layers; ++l) {

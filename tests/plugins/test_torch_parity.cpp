@@ -108,8 +108,8 @@ seqlab::ParamValues params_for(const seqlab::LoadedPlugin& p, const nlohmann::js
   return seqlab::ParamValues(values);
 }
 
-// The mask of a dropout case, drawn as recurrent_common.hpp says the models draw it: per boundary l,
-// batch row b, step t, unit k, keep = uniform() >= p, kept values scaled by 1/(1-p). It must be the
+// The mask of a dropout case, drawn as recurrent_common.hpp says the models draw it: per batch row b,
+// boundary l, step t, unit k, keep = uniform() >= p, kept values scaled by 1/(1-p). It must be the
 // fixture's mask.npy (L-1, B, T, H), which the generator drew with a Python copy of seqlab::Random.
 void check_mask(const std::string& name, const nlohmann::json& c) {
   const seqlab::NpyArray mask = fixture(name, "mask");
@@ -120,11 +120,13 @@ void check_mask(const std::string& name, const nlohmann::json& c) {
   seqlab::Random random = seqlab::Random::stream(c.at("dropout_seed"), c.at("dropout_stream").get<std::string>());
   const auto scale = static_cast<float>(1.0 / (1.0 - p));
   std::size_t differ = 0, kept = 0;
-  for (float expected : mask.data) {
-    const float value = random.uniform() >= p ? scale : 0.0f;
-    differ += value != expected;
-    kept += value != 0.0f;
-  }
+  for (std::size_t b = 0; b < batch; ++b)
+    for (std::size_t l = 0; l + 1 < layers; ++l)
+      for (std::size_t i = 0; i < steps * hidden; ++i) {
+        const float value = random.uniform() >= p ? scale : 0.0f;
+        differ += value != mask.data[(l * batch + b) * steps * hidden + i];
+        kept += value != 0.0f;
+      }
   CHECK(differ == 0);
   CHECK(kept > 0);
   CHECK(kept < mask.data.size());

@@ -54,6 +54,15 @@ class Model {
   // saved in checkpoints) and switches modes between training batches and validation or
   // prediction. A new model starts in evaluation mode; one without dropout may ignore this.
   virtual void set_training(Random* random) { (void)random; }
+
+  // How many values a training forward draws from that stream for each sequence of `steps` steps,
+  // if it draws them sequence by sequence in batch order (all of row 0's, then row 1's, ...): the
+  // data-parallel runner then starts each process's stream at its first row's draws, so the masks,
+  // and the numbers, do not depend on the process count. 0: draws nothing (the default).
+  virtual std::size_t draws_per_sequence(std::size_t steps) const {
+    (void)steps;
+    return 0;
+  }
 };
 
 }  // namespace seqlab

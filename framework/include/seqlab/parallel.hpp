@@ -7,9 +7,32 @@
 #include <mutex>
 #include <thread>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace seqlab {
+
+// Row blocks fixed by the data, never by the thread or process count: a batch of
+// `rows` sequences splits into reduction_blocks(rows) contiguous blocks of at most
+// kReductionRows rows, sizes differing by at most one. A model whose gradient for a
+// batch is its blocks' gradients added in block order (in float), each block's the
+// same whether the block is part of the batch or a batch of its own, gets the same
+// bits at any thread count; the runner's data-parallel backend hands each process
+// whole blocks, trains each as a batch of its own and adds them in the same order,
+// so the rank count changes nothing either. Inside a block the model may split the
+// work further by any rule of the block's rows alone (seqlab's recurrent models
+// halve a block of 64 rows or more, so that a mini-batch of 64 still fills two
+// threads). See README, "Same numbers at any thread or rank count".
+inline constexpr std::size_t kReductionRows = 512;
+inline std::size_t reduction_blocks(std::size_t rows) {
+  return rows <= kReductionRows ? 1 : (rows + kReductionRows - 1) / kReductionRows;
+}
+// Block `block` of a batch of `rows`: its rows [first, last). A block is at most
+// kReductionRows rows, so a block trained as a batch of its own is one block.
+inline std::pair<std::size_t, std::size_t> reduction_block(std::size_t rows, std::size_t block) {
+  const std::size_t blocks = reduction_blocks(rows);
+  return {rows * block / blocks, rows * (block + 1) / blocks};
+}
 
 // A fixed set of workers that run the tasks of one parallel loop at a time.
 // The caller takes part, so a pool of size 1 has no threads and runs inline.

@@ -28,6 +28,8 @@ class Random {
   }
 
   std::uint64_t next_u64() { return engine_(); }
+  // Skips n draws of next_u64 (or uniform): as if they had been drawn.
+  void discard(std::uint64_t n) { engine_.discard(n); }
 
   // Uniform in [0, 1), 53 random bits.
   double uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }

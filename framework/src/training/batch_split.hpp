@@ -23,8 +23,9 @@ class BatchSplit {
   [[noreturn]] virtual void abandon(int code) = 0;
 };
 
-// The rows [first, last) of a batch of `rows` that process `part` of `parts` trains on:
-// contiguous, in order, sizes differing by at most one.
+// The items [first, last) of `rows` items that process `part` of `parts` takes: contiguous,
+// in order, counts differing by at most one. (DataParallelBatch shares a batch's reduction
+// blocks this way.)
 inline std::pair<std::size_t, std::size_t> share_of_batch(std::size_t rows, std::size_t part, std::size_t parts) {
   return {rows * part / parts, rows * (part + 1) / parts};
 }

@@ -54,10 +54,8 @@ Trainer::Trainer(Components& components, const ResolvedExperiment& e, BatchSplit
       keep_best_(e.training.text("keep") == "best" || (e.training.text("keep") == "auto" && e.early_stopping)),
       checkpoint_every_(static_cast<int>(e.training.integer("checkpoint_every"))),
       random_(Random::stream(e.seed, "training")),
-      // Data-parallel processes each draw their own share's masks: one stream each, or every share would
-      // get the same masks for its rows. (So dropout's draws depend on the process count.)
-      dropout_random_(Random::stream(e.seed, split && split->parts() > 1 ? "dropout." + std::to_string(split->part())
-                                                                           : std::string("dropout"))),
+      // Data-parallel processes share it: each starts at its rows' draws (DataParallelBatch).
+      dropout_random_(Random::stream(e.seed, "dropout")),
       split_(split) {
   if (e.early_stopping) {
     best_metric_ = e.early_stopping->text("metric");
@@ -68,10 +66,7 @@ Trainer::Trainer(Components& components, const ResolvedExperiment& e, BatchSplit
   }
   state_.order.resize(c_.data.train.count());
   std::iota(state_.order.begin(), state_.order.end(), 0);
-  if (!split_) return;
-  std::size_t values = 1;  // the loss
-  for (const Parameter& p : c_.model->parameters()) values += p.size();
-  shared_.resize(values);
+  if (split_) data_parallel_ = std::make_unique<DataParallelBatch>(*c_.model, *c_.loss, *split_, c_.shape.steps);
 }
 
 void Trainer::restore(const TrainingState& state, int epochs) {
@@ -136,35 +131,19 @@ bool Trainer::check_and_clip_gradient() {
 
 double Trainer::train_share(std::size_t first, std::size_t rows) {
   const SequenceSet& train = c_.data.train;
-  const auto [begin, end] = share_of_batch(rows, split_->part(), split_->parts());
-  std::vector<Parameter>& parameters = c_.model->parameters();
-  // Losses are means over a batch's sequences: the batch's gradient is the shares'
-  // gradients weighted by their row counts, and likewise its loss.
-  std::fill(shared_.begin(), shared_.end(), 0.0);
-  if (end > begin) {  // a batch smaller than the process count leaves some shares empty
-    const std::size_t n = end - begin;
-    BatchWork& work = work_for(n);
-    gather(train.inputs, state_.order, first + begin, n, work.inputs);
-    gather(train.targets, state_.order, first + begin, n, work.targets);
-    c_.model->forward(work.inputs, *work.cache, work.outputs);
-    const double loss = c_.loss->value(work.outputs, work.targets);
-    // Even a non-finite loss is shared: every process must take part in every sum.
-    c_.loss->gradient(work.outputs, work.targets, work.grad_outputs);
-    c_.model->backward(work.inputs, *work.cache, work.grad_outputs);
-    const double weight = static_cast<double>(n) / static_cast<double>(rows);
-    std::size_t k = 0;
-    for (const Parameter& p : parameters)
-      for (std::size_t i = 0; i < p.size(); ++i) shared_[k++] = weight * p.grad.data()[i];
-    shared_.back() = loss * static_cast<double>(n);
+  const Tensor3* inputs = &train.inputs;
+  const Tensor3* targets = &train.targets;
+  if (rows < train.count()) {  // a mini-batch: gathered as one process gathers it (no model cache)
+    BatchWork& work = work_[rows];
+    gather(train.inputs, state_.order, first, rows, work.inputs);
+    gather(train.targets, state_.order, first, rows, work.targets);
+    inputs = &work.inputs;
+    targets = &work.targets;
   }
-  split_->sum(shared_.data(), shared_.size());
-  const double loss = shared_.back() / static_cast<double>(rows);
-  if (!std::isfinite(loss)) return loss;  // the same verdict in every process: no step
-  std::size_t k = 0;
-  for (Parameter& p : parameters)
-    for (std::size_t i = 0; i < p.size(); ++i) p.grad.data()[i] = static_cast<float>(shared_[k++]);
+  const double loss = data_parallel_->compute(*inputs, *targets, &dropout_random_);
+  if (!std::isfinite(loss)) return loss;                // the same verdict in every process: no step
   if (!check_and_clip_gradient()) return std::nan("");  // the summed gradient: the same in every process
-  c_.optimizer->step(parameters);
+  c_.optimizer->step(c_.model->parameters());
   return loss;
 }
 

@@ -12,6 +12,7 @@
 #include "config/experiment.hpp"
 #include "training/batch_split.hpp"
 #include "training/components.hpp"
+#include "training/data_parallel_batch.hpp"
 #include "training/training_state.hpp"
 
 namespace seqlab {
@@ -75,8 +76,8 @@ class Trainer {
   // After a backward pass: records the gradient's norm and clips it (clip_grad_norm); false when
   // it is not finite (no step may follow).
   bool check_and_clip_gradient();
-  // Data-parallel: this process's share of the batch order[first, first + rows) of the
-  // training set, its gradient summed with the other processes'; the batch's mean loss.
+  // Data-parallel: the batch order[first, first + rows) of the training set, this process
+  // training its blocks of it (DataParallelBatch); the batch's mean loss.
   double train_share(std::size_t first, std::size_t rows);
   // One epoch's batches from state_.rows_done on; false when a stop signal ended it between two.
   bool train_epoch_batches(std::size_t batch);
@@ -99,8 +100,8 @@ class Trainer {
   Random dropout_random_;                  // lent to the model while it trains (Model::set_training)
   std::map<std::size_t, BatchWork> work_;  // by batch size; steps are fixed
   BatchSplit* split_;
-  std::vector<double> shared_;  // data-parallel: every gradient, then the loss, as summed over the processes
-  TrainingState state_;         // where training stands (order, sums, history, best, ...)
+  std::unique_ptr<DataParallelBatch> data_parallel_;  // with a split: the batches' gradients and losses
+  TrainingState state_;                               // where training stands (order, sums, history, best, ...)
   bool restored_ = false;
   TrainingOutcome* outcome_ = nullptr;  // the run() in progress
 };

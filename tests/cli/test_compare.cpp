@@ -34,3 +34,35 @@ TEST_CASE("compare refuses a folder that is not a run, naming it") {
   CHECK(result.exit_code == 2);
   CHECK(contains(result.output, "not a seqlab run folder"));
 }
+
+TEST_CASE("compare --top N ranks the runs, groups them by sweep and plots only the N best, labelled by settings") {
+  ScratchDir dir("compare");
+  seqlab::test::write_file(dir / "exp.yaml", seqlab::test::kTinyLrSweep);
+  REQUIRE(run_seqlab("sweep '" + (dir / "exp.yaml") + "' --jobs 2 --no-plots --out '" + (dir / "sw") + "'").exit_code ==
+          0);
+  REQUIRE(run_seqlab("run '" + (dir / "exp.yaml") + "' --no-plots optimizer.lr=0.05 --out '" + (dir / "lone") + "'")
+              .exit_code == 0);
+  const auto result =
+      run_seqlab("compare '" + (dir / "sw") + "' '" + (dir / "lone") + "' --top 2 --out '" + (dir / "cmp") + "'");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  CHECK(contains(result.output, "The 2 best of 4 runs by final val_loss (lower is better)."));
+  CHECK(contains(result.output, "| rank | run | sweep | optimizer.lr |"));  // two groups: a sweep column
+  CHECK(seqlab::test::count_of(result.output, "| completed |") == 2);
+  // The overlay: two curves, best first, named by their learning rate, never by a folder or a 17-digit number.
+  const std::string gp = seqlab::test::read_file(dir / "cmp/loss_overlay.gp");
+  CHECK(seqlab::test::count_of(gp, " index ") == 2);
+  CHECK(contains(gp, "title '1. "));
+  CHECK(contains(gp, "lr="));
+  CHECK_FALSE(contains(gp, dir.path()));
+  CHECK((contains(gp, "set key outside") || contains(gp, "set key at screen")));
+
+  // Ranked by another number of summary.json, and an unknown one refused with the ones there are.
+  const auto by_time = run_seqlab("compare '" + (dir / "sw") + "' --metric median_epoch_ms --top 1");
+  CHECK(by_time.exit_code == 0);
+  CHECK(contains(by_time.output, "The 1 best of 3 runs by median_epoch_ms"));
+  const auto unknown = run_seqlab("compare '" + (dir / "sw") + "' --metric accuracy");
+  CHECK(unknown.exit_code == 2);
+  CHECK(contains(unknown.output, "--metric accuracy: no run's summary.json has it (known: "));
+  CHECK(contains(unknown.output, "final_val_loss"));
+}

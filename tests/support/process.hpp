@@ -70,6 +70,26 @@ inline void write_file(const std::string& path, const std::string& text) {
 
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+// How many times `part` occurs in `text` (overlaps included).
+inline std::size_t count_of(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+// A sweep of three trials of a few milliseconds each (a tiny rnn, three epochs), over optimizer.lr.
+inline const char* const kTinyLrSweep = R"(name: tiny
+seed: 0
+dataset:   {plugin: sine, num_samples: 20, val_samples: 5, seq_length: 5, shift: 0.1, target: last}
+model:     {plugin: rnn, hidden_size: 2, num_layers: 1}
+loss:      {plugin: mse}
+optimizer: {plugin: sgd, lr: 0.01}
+training:  {epochs: 3, batch_size: 0, log_every: 1}
+sweep:
+  parameters:
+    optimizer.lr: [0.001, 0.01, 0.1]
+)";
+
 // The experiment file of the seed workload, for tests that edit it.
 inline std::string experiment_path(const std::string& name) {
   return std::string(SEQLAB_TEST_SOURCE_DIR) + "/experiments/" + name;

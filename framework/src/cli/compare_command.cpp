@@ -1,5 +1,7 @@
 // `seqlab compare RUN_DIR...`: how runs differ in configuration and what each reached, from their records.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -9,9 +11,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-#include <yaml-cpp/yaml.h>
 
 #include "cli/subcommand.hpp"
+#include "report/run_entries.hpp"
+#include "runs/curve_labels.hpp"
 #include "runs/plots.hpp"
 #include "runs/run_folder.hpp"
 
@@ -24,40 +27,9 @@ namespace {
 struct CompareOptions {
   std::vector<std::string> runs;  // run folders, or sweep folders (their trials/* are compared)
   std::string out;                // if set: compare.md and the overlaid loss curves are written here
+  std::string metric;             // empty: val_loss, or train_loss when no run has a validation loss
+  std::size_t top = 0;            // 0: every run
 };
-
-struct RunRecord {
-  std::string label;                          // the folder, as given or relative to its sweep
-  std::map<std::string, std::string> config;  // "optimizer.lr" -> "0.01"
-  nlohmann::json summary;
-  LossCurve curve;
-};
-
-void flatten(const YAML::Node& node, const std::string& prefix, std::map<std::string, std::string>& out) {
-  if (node.IsMap()) {
-    for (const auto& pair : node)
-      flatten(pair.second, prefix.empty() ? pair.first.Scalar() : prefix + "." + pair.first.Scalar(), out);
-  } else if (node.IsSequence()) {
-    std::string text = "[";
-    for (std::size_t i = 0; i < node.size(); ++i) text += (i ? ", " : "") + node[i].Scalar();
-    out[prefix] = text + "]";
-  } else {
-    out[prefix] = node.Scalar();
-  }
-}
-
-// Throws std::runtime_error naming the folder when it holds no run record.
-RunRecord read_run(const fs::path& dir, const std::string& label) {
-  RunRecord run;
-  run.label = label;
-  std::ifstream summary(dir / "summary.json");
-  if (!summary || !fs::exists(dir / "config.yaml"))
-    throw std::runtime_error(dir.string() + ": not a seqlab run folder (it needs config.yaml and summary.json)");
-  run.summary = nlohmann::json::parse(summary);
-  flatten(YAML::LoadFile((dir / "config.yaml").string()), "", run.config);
-  if (fs::exists(dir / "metrics.csv")) run.curve = read_loss_curve((dir / "metrics.csv").string());
-  return run;
-}
 
 std::string metric(const nlohmann::json& summary, const char* key) {
   if (!summary.contains(key) || summary[key].is_null()) return "";
@@ -66,56 +38,102 @@ std::string metric(const nlohmann::json& summary, const char* key) {
   return summary[key].dump();
 }
 
+std::string setting(const RunEntry& run, const std::string& key) {
+  const auto at = run.settings.find(key);
+  return at == run.settings.end() ? "(unset)" : at->second;
+}
+
+// The shown runs in table order: grouped by sweep (groups in the order given, runs given alone together),
+// each group best first.
+std::vector<std::size_t> grouped(const std::vector<RunEntry>& runs, const std::vector<std::size_t>& shown) {
+  std::vector<std::string> groups;
+  for (const auto& run : runs)
+    if (std::find(groups.begin(), groups.end(), run.group) == groups.end()) groups.push_back(run.group);
+  std::vector<std::size_t> order;
+  for (const auto& group : groups)
+    for (std::size_t i : shown)
+      if (runs[i].group == group) order.push_back(i);
+  return order;
+}
+
+// The shown runs' loss curves, best first, labelled by the settings that tell them apart (and their sweep's
+// folder name when they come from several).
+void write_overlay(const CompareOptions& options, const std::vector<RunEntry>& runs,
+                   const std::vector<std::size_t>& shown, const std::string& title) {
+  std::vector<LabelledCurve> curves;
+  std::vector<Settings> settings;
+  std::vector<std::string> fallbacks, groups;
+  for (std::size_t i : shown) {
+    const fs::path metrics = runs[i].folder / "metrics.csv";
+    if (!fs::exists(metrics)) continue;
+    curves.push_back({"", read_loss_curve(metrics.string())});
+    if (curves.back().curve.epochs.empty()) {
+      curves.pop_back();
+      continue;
+    }
+    settings.push_back(runs[i].settings);
+    fallbacks.push_back(runs[i].label);
+    groups.push_back(runs[i].group.empty() ? "" : fs::path(runs[i].group).filename().string());
+  }
+  const bool several_groups = std::set<std::string>(groups.begin(), groups.end()).size() > 1;
+  const std::vector<std::string> labels = curve_labels(settings, differing_keys(settings), fallbacks);
+  for (std::size_t k = 0; k < curves.size(); ++k)
+    curves[k].label =
+        fmt::format("{}. {}{}", k + 1, several_groups && !groups[k].empty() ? groups[k] + ": " : "", labels[k]);
+  const PlotOutcome plot = plot_loss_overlay(options.out, "loss_overlay", curves, title);
+  if (!plot.drawn) std::cerr << "note: " << plot.note << "\n";
+}
+
 // Prints a Markdown table: one row per run, a column for every setting whose
 // value differs between the runs, then the metrics. Exit 0, or 2 when a folder
-// is not a run.
+// is not a run or no run has the metric.
 int compare(const CompareOptions& options) {
-  std::vector<RunRecord> runs;
+  std::vector<RunEntry> runs;
+  std::string by;  // the metric
   try {
-    for (const auto& given : options.runs) {
-      const fs::path dir = given;
-      if (fs::is_directory(dir / "trials")) {  // a sweep: every trial in it, in name order
-        std::set<fs::path> trials;
-        for (const auto& entry : fs::directory_iterator(dir / "trials"))
-          if (fs::exists(entry.path() / "summary.json")) trials.insert(entry.path());
-        for (const auto& trial : trials)
-          runs.push_back(read_run(trial, given + "/trials/" + trial.filename().string()));
-      } else {
-        runs.push_back(read_run(dir, given));
-      }
-    }
+    runs = read_run_entries(options.runs);
+    if (runs.empty()) throw std::runtime_error("no runs to compare");
+    by = choose_metric(runs, options.metric);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;
   }
-  if (runs.empty()) {
-    std::cerr << "error: no runs to compare\n";
-    return 2;
-  }
+  std::vector<std::size_t> ranked = rank_entries(runs, by);
+  std::vector<std::size_t> rank_of(runs.size());
+  for (std::size_t k = 0; k < ranked.size(); ++k) rank_of[ranked[k]] = k + 1;
+  const std::size_t total = ranked.size();
+  if (options.top > 0 && ranked.size() > options.top) ranked.resize(options.top);
+  const std::vector<std::size_t> rows = grouped(runs, ranked);
 
-  // The settings that differ: present in some runs only, or with other values.
-  std::set<std::string> keys;
-  for (const auto& run : runs)
-    for (const auto& [key, value] : run.config) keys.insert(key);
-  std::vector<std::string> differing;
-  for (const auto& key : keys) {
-    std::set<std::string> values;
-    for (const auto& run : runs) values.insert(run.config.count(key) ? run.config.at(key) : "(unset)");
-    if (values.size() > 1) differing.push_back(key);
-  }
+  std::vector<Settings> shown_settings;
+  for (std::size_t i : rows) shown_settings.push_back(runs[i].settings);
+  const std::vector<std::string> differing = differing_keys(shown_settings);
+  std::set<std::string> groups;
+  for (std::size_t i : rows) groups.insert(runs[i].group);
+  const bool group_column = groups.size() > 1;
 
   const char* metrics[] = {"status",         "epochs",        "final_train_loss",
                            "final_val_loss", "best_val_loss", "median_epoch_ms"};
   std::ostringstream table;
-  table << "| run |";
+  const bool own_key = std::any_of(runs.begin(), runs.end(), [&](const RunEntry& run) {
+    return run.summary.is_object() && run.summary.contains(by);
+  });
+  const std::string ranked_by = own_key ? by : "final " + by;  // "median_epoch_ms", "final val_loss"
+  if (rows.size() < total)
+    table << fmt::format("The {} best of {} runs by {} (lower is better).\n\n", rows.size(), total, ranked_by);
+  else
+    table << fmt::format("{} runs, ranked by {} (lower is better).\n\n", total, ranked_by);
+  table << "| rank | run |" << (group_column ? " sweep |" : "");
   for (const auto& key : differing) table << " " << key << " |";
   for (const char* m : metrics) table << " " << m << " |";
-  table << "\n|---|";
+  table << "\n|---|---|" << (group_column ? "---|" : "");
   for (std::size_t i = 0; i < differing.size() + std::size(metrics); ++i) table << "---|";
   table << "\n";
-  for (const auto& run : runs) {
-    table << "| " << run.label << " |";
-    for (const auto& key : differing) table << " " << (run.config.count(key) ? run.config.at(key) : "(unset)") << " |";
+  for (std::size_t i : rows) {
+    const RunEntry& run = runs[i];
+    table << "| " << rank_of[i] << " | " << run.label << " |";
+    if (group_column) table << " " << (run.group.empty() ? "-" : run.group) << " |";
+    for (const auto& key : differing) table << " " << setting(run, key) << " |";
     for (const char* m : metrics) table << " " << metric(run.summary, m) << " |";
     table << "\n";
   }
@@ -125,11 +143,9 @@ int compare(const CompareOptions& options) {
   if (!options.out.empty()) {
     fs::create_directories(options.out);
     std::ofstream(fs::path(options.out) / "compare.md") << "# seqlab compare\n\n" << table.str();
-    std::vector<LabelledCurve> curves;
-    for (const auto& run : runs)
-      if (!run.curve.epochs.empty()) curves.push_back({run.label, run.curve});
-    const PlotOutcome plot = plot_loss_overlay(options.out, "loss_overlay", curves, "loss curves");
-    if (!plot.drawn) std::cerr << "note: " << plot.note << "\n";
+    write_overlay(options, runs, ranked,  // the curves in rank order, whatever their group
+                  rows.size() < total ? fmt::format("the {} best of {} runs by {}", rows.size(), total, ranked_by)
+                                      : fmt::format("loss curves, ranked by {}", ranked_by));
     std::cout << "wrote " << (fs::path(options.out) / "compare.md").string() << " and loss_overlay.png\n";
   }
   return 0;
@@ -143,6 +159,14 @@ Subcommand add_compare_command(CLI::App& app, const Invocation&) {
       "compare", "compare runs (or sweeps): the settings that differ, the metrics, and overlaid loss curves");
   command->add_option("runs", options->runs, "run folders, or sweep folders")->required()->type_name("RUN_DIR...");
   command->add_option("--out", options->out, "also write compare.md and loss_overlay.png into DIR")->type_name("DIR");
+  command
+      ->add_option("--metric", options->metric,
+                   "rank by this summary.json number, lower first: val_loss (final_val_loss), train_loss, "
+                   "best_val_loss, median_epoch_ms, ... (default: val_loss, or train_loss without validation)")
+      ->type_name("NAME");
+  command->add_option("--top", options->top, "show only the N best runs, in the table and the plot")
+      ->check(CLI::PositiveNumber)
+      ->type_name("N");
   return {command, [options] { return compare(*options); }};
 }
 

@@ -18,8 +18,9 @@ int main(int argc, char** argv) {
       seqlab::add_run_command(app, invocation),       seqlab::add_validate_command(app, invocation),
       seqlab::add_plugins_command(app, invocation),   seqlab::add_check_command(app, invocation),
       seqlab::add_reproduce_command(app, invocation), seqlab::add_compare_command(app, invocation),
-      seqlab::add_sweep_command(app, invocation),     seqlab::add_eval_command(app, invocation),
-      seqlab::add_predict_command(app, invocation),   seqlab::add_resume_command(app, invocation),
+      seqlab::add_report_command(app, invocation),    seqlab::add_sweep_command(app, invocation),
+      seqlab::add_eval_command(app, invocation),      seqlab::add_predict_command(app, invocation),
+      seqlab::add_resume_command(app, invocation),
   };
 
   try {

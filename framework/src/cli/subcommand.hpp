@@ -32,6 +32,7 @@ Subcommand add_plugins_command(CLI::App& app, const Invocation& invocation);
 Subcommand add_check_command(CLI::App& app, const Invocation& invocation);
 Subcommand add_reproduce_command(CLI::App& app, const Invocation& invocation);
 Subcommand add_compare_command(CLI::App& app, const Invocation& invocation);
+Subcommand add_report_command(CLI::App& app, const Invocation& invocation);
 Subcommand add_sweep_command(CLI::App& app, const Invocation& invocation);
 Subcommand add_eval_command(CLI::App& app, const Invocation& invocation);
 Subcommand add_predict_command(CLI::App& app, const Invocation& invocation);

@@ -57,6 +57,22 @@ bool valid_png(const fs::path& path) {
   return be32(16) > 0 && be32(20) > 0;
 }
 
+// An SVG gnuplot finished: the XML prologue at the start and the closing tag at the end (a gnuplot that dies
+// mid-plot leaves the tail off).
+bool valid_svg(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::string s = text.str();
+  const std::size_t end = s.rfind("</svg>");
+  return s.rfind("<?xml", 0) == 0 && end != std::string::npos &&
+         s.find_first_not_of(" \r\n", end + 6) == std::string::npos;
+}
+
+bool valid_image(const fs::path& path, ImageFormat format) {
+  return format == ImageFormat::svg ? valid_svg(path) : valid_png(path);
+}
+
 std::string find_gnuplot() {
   static std::mutex mutex;
   static bool looked = false;
@@ -197,18 +213,30 @@ fs::path prepare_dir(const std::string& dir) {
   return ec ? fs::path(dir) : abs;
 }
 
-// pngcairo when this gnuplot has it (anti-aliased), else libgd's png. `noenhanced` keeps '_' in names literal.
-std::string script_preamble(const std::string& stem, const std::string& title, const std::string& what) {
+std::string image_file(const std::string& stem, ImageFormat format) {
+  return stem + (format == ImageFormat::svg ? ".svg" : ".png");
+}
+
+// pngcairo when this gnuplot has it (anti-aliased), else libgd's png; SVG (every gnuplot has it) for pages.
+// `noenhanced` keeps '_' in names literal.
+std::string script_preamble(const std::string& stem, const std::string& title, const std::string& what,
+                            ImageFormat format) {
+  const std::string image = image_file(stem, format);
   std::ostringstream gp;
   gp << "# " << stem << ".gp: " << what << "\n"
-     << "# Redraw " << stem << ".png from " << stem << ".dat by running, inside this folder:\n"
-     << "#   gnuplot " << stem << ".gp\n"
-     << "if (strstrt(GPVAL_TERMINALS, ' pngcairo ') > 0) {\n"
-     << "  set terminal pngcairo size " << kWidth << "," << kHeight << " noenhanced font 'Sans,11' linewidth 1\n"
-     << "} else {\n"
-     << "  set terminal png size " << kWidth << "," << kHeight << " noenhanced\n"
-     << "}\n"
-     << "set output '" << stem << ".png'\n";
+     << "# Redraw " << image << " from " << stem << ".dat by running, inside this folder:\n"
+     << "#   gnuplot " << stem << ".gp\n";
+  if (format == ImageFormat::svg) {
+    gp << "set terminal svg size " << kWidth << "," << kHeight
+       << " noenhanced font 'Sans,11' linewidth 1 background rgb 'white'\n";
+  } else {
+    gp << "if (strstrt(GPVAL_TERMINALS, ' pngcairo ') > 0) {\n"
+       << "  set terminal pngcairo size " << kWidth << "," << kHeight << " noenhanced font 'Sans,11' linewidth 1\n"
+       << "} else {\n"
+       << "  set terminal png size " << kWidth << "," << kHeight << " noenhanced\n"
+       << "}\n";
+  }
+  gp << "set output '" << image << "'\n";
   if (!title.empty()) gp << "set title " << gp_quote(title) << "\n";
   gp << "set grid xtics ytics linecolor rgb '#d0d0d0' linetype 1 dashtype 3\n"
      << "set border linecolor rgb '#404040'\n"
@@ -222,25 +250,28 @@ std::string time_axis(const std::vector<double>& x, bool dates) {
   const double days = (*hi - *lo) / 86400.0;
   // Labels as fine as the span needs: hours within ten days, days within two years, else years.
   const char* format = days <= 10 ? "%m-%d %H:%M" : days <= 730 ? "%Y-%m-%d" : "%Y";
-  return std::string("set xdata time\nset timefmt '%s'\nset format x '") + format + "'\nset xtics rotate by -30\nset bmargin 7\n";
+  return std::string("set xdata time\nset timefmt '%s'\nset format x '") + format +
+         "'\nset xtics rotate by -30\nset bmargin 7\n";
 }
 
 std::string line_style(std::size_t points) {
   return points <= kMaxMarkedPoints ? "linespoints pointtype 7 pointsize 0.7" : "lines";
 }
 
-PlotOutcome draw(const fs::path& dir, const std::string& stem, bool has_points, const std::string& what) {
-  // Whatever happens next, a PNG from an earlier run must not pass for this data.
-  const fs::path png = dir / (stem + ".png");
+PlotOutcome draw(const fs::path& dir, const std::string& stem, bool has_points, const std::string& what,
+                 ImageFormat format) {
+  // Whatever happens next, an image from an earlier run must not pass for this data.
+  const std::string image = image_file(stem, format);
+  const fs::path file = dir / image;
   std::error_code ignored;
-  fs::remove(png, ignored);
-  if (!has_points) return {false, what + " is empty, so " + stem + ".png was not drawn"};
+  fs::remove(file, ignored);
+  if (!has_points) return {false, what + " is empty, so " + image + " was not drawn"};
 
   const std::string rerun = "run `gnuplot " + stem + ".gp` in " + dir.string();
   const std::string gnuplot = find_gnuplot();
   if (gnuplot.empty())
     return {false,
-            "gnuplot not found on PATH, so " + stem + ".png was not drawn; " + rerun + " after installing gnuplot-nox"};
+            "gnuplot not found on PATH, so " + image + " was not drawn; " + rerun + " after installing gnuplot-nox"};
 
   TempFile messages;
   const std::string err = messages.path().empty() ? "/dev/null" : messages.path();
@@ -253,7 +284,7 @@ PlotOutcome draw(const fs::path& dir, const std::string& stem, bool has_points, 
   {
     SigpipeIgnored sigpipe_ignored;
     try {
-      // The PNG is complete only once gnuplot has exited, which the Gnuplot
+      // The image is complete only once gnuplot has exited, which the Gnuplot
       // destructor waits for (pclose); hence this scope ends before the check.
       Gnuplot gp(command);
       gp << "cd " << gp_quote(dir.string()) << "\n"
@@ -265,10 +296,10 @@ PlotOutcome draw(const fs::path& dir, const std::string& stem, bool has_points, 
     }
   }
   const std::string detail = condense(messages.text());
-  if (valid_png(png) && detail.find("gnuplot exited with status") == std::string::npos) return {true, {}};
+  if (valid_image(file, format) && detail.find("gnuplot exited with status") == std::string::npos) return {true, {}};
 
-  fs::remove(png, ignored);  // an empty or partial PNG would only mislead
-  std::string note = "gnuplot could not draw " + stem + ".png";
+  fs::remove(file, ignored);  // an empty or partial image would only mislead
+  std::string note = "gnuplot could not draw " + image;
   if (!failure.empty())
     note += " (" + failure + ")";
   else if (!sent)

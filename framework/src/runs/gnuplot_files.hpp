@@ -20,15 +20,19 @@ std::string one_line(const std::string& s);
 void write_plot_file(const std::filesystem::path& path, const std::string& text);
 // Creates the plot folder; its absolute path.
 std::filesystem::path prepare_dir(const std::string& dir);
-// The lines every script starts with: terminal, output <stem>.png, title, grid.
-std::string script_preamble(const std::string& stem, const std::string& title, const std::string& what);
+// "<stem>.png" or "<stem>.svg".
+std::string image_file(const std::string& stem, ImageFormat format);
+// The lines every script starts with: terminal, output <stem>.png (or .svg), title, grid.
+std::string script_preamble(const std::string& stem, const std::string& title, const std::string& what,
+                            ImageFormat format = ImageFormat::png);
 // The x axis settings for dates when `dates` (the .dat holds seconds since 1970 UTC; labels as fine as the
 // span of `x` needs), else nothing.
 std::string time_axis(const std::vector<double>& x, bool dates);
 // Lines with a marker per point while there are few points, plain lines beyond.
 std::string line_style(std::size_t points);
-// Runs `<stem>.gp` inside `dir` through a gnuplot pipe and checks the PNG it left. `what` names the data for
+// Runs `<stem>.gp` inside `dir` through a gnuplot pipe and checks the image it left. `what` names the data for
 // the note when there is nothing to draw (`has_points` false).
-PlotOutcome draw(const std::filesystem::path& dir, const std::string& stem, bool has_points, const std::string& what);
+PlotOutcome draw(const std::filesystem::path& dir, const std::string& stem, bool has_points, const std::string& what,
+                 ImageFormat format = ImageFormat::png);
 
 }  // namespace seqlab

@@ -2,18 +2,42 @@
 #include "runs/plots.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
 
+#include "runs/curve_labels.hpp"
 #include "runs/gnuplot_files.hpp"
+#include "util/parse_number.hpp"
 
 namespace seqlab {
 
 namespace fs = std::filesystem;
 
-PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std::string& title) {
+namespace {
+
+// Legends beyond this many characters go below the plot, where they may take the whole width.
+constexpr std::size_t kSideLegendChars = 32;
+// A legend below the plot holds this many rows, then starts another column.
+constexpr std::size_t kLegendRows = 8;
+
+// Outside the plot area, so no curve hides under it: on the right, or below for long labels. gnuplot's own `below`
+// puts the legend over the x axis label, so the room is made and the legend placed by hand (screen fractions of
+// the 500-pixel-high image: a row of 11-point text is about 17 pixels).
+std::string legend_outside(const std::vector<std::string>& labels) {
+  std::size_t longest = 0;
+  for (const auto& label : labels) longest = std::max(longest, label.size());
+  if (longest <= kSideLegendChars) return "set key outside right top Left reverse\n";
+  const double height = 0.034 * static_cast<double>(std::min(labels.size(), kLegendRows));
+  std::ostringstream gp;
+  gp << "set bmargin at screen " << number_text(0.13 + height) << "\nset key at screen 0.08, screen "
+     << number_text(height + 0.02) << " top left Left reverse maxrows " << kLegendRows << "\n";
+  return gp.str();
+}
+
+}  // namespace
+
+PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std::string& title, ImageFormat format) {
   const std::size_t n = curve.epochs.size();
   const bool has_val = !curve.val_loss.empty();
   if (curve.train_loss.size() != n || (has_val && curve.val_loss.size() != n))
@@ -48,7 +72,7 @@ PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std:
   }
 
   std::ostringstream gp;
-  gp << script_preamble("loss", title, "training loss per epoch") << "set xlabel 'epoch'\n";
+  gp << script_preamble("loss", title, "training loss per epoch", format) << "set xlabel 'epoch'\n";
   if (last - first <= 12) gp << "set xtics 1\n";  // whole epochs, not 1.5
   if (log_y)
     gp << "set ylabel 'loss (log scale)'\n"
@@ -67,12 +91,19 @@ PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std:
   gp << "\nunset output\n";
   write_plot_file(folder / "loss.gp", gp.str());
 
-  return draw(folder, "loss", n > 0, "the loss curve");
+  return draw(folder, "loss", n > 0, "the loss curve", format);
 }
 
 PlotOutcome plot_loss_overlay(const std::string& dir, const std::string& stem, const std::vector<LabelledCurve>& curves,
-                              const std::string& title) {
+                              const std::string& title, ImageFormat format) {
   const fs::path folder = prepare_dir(dir);
+  std::size_t with_val = 0;
+  for (const auto& c : curves) with_val += !c.curve.val_loss.empty();
+  // Which loss each curve shows goes on the axis when they all show the same one, else into each label.
+  const bool mixed = with_val != 0 && with_val != curves.size();
+  std::vector<std::string> labels;
+  for (const auto& c : curves)
+    labels.push_back(c.label + (!mixed ? "" : c.curve.val_loss.empty() ? " (train)" : " (val)"));
   std::ostringstream dat, plot;
   dat << "# loss per epoch of several runs, one block each (gnuplot: index N)"
       << (title.empty() ? "" : ": " + one_line(title)) << "\n";
@@ -87,21 +118,22 @@ PlotOutcome plot_loss_overlay(const std::string& dir, const std::string& stem, c
         << "\n";
     for (std::size_t i = 0; i < losses.size(); ++i) dat << curve.epochs[i] << ' ' << number_text(losses[i]) << '\n';
     any_points = any_points || !losses.empty();
-    plot << (c ? ", \\\n     " : "plot ") << "'" << stem << ".dat' index " << c
-         << " using 1:2 with lines linewidth 2 title " << gp_quote(curves[c].label + (use_val ? " (val)" : " (train)"));
+    plot << (c ? ", \\\n     " : "plot ") << "'" << stem << ".dat' index " << c << " using 1:2 with lines linewidth 2 "
+         << curve_style(c) << " title " << gp_quote(labels[c]);
   }
   write_plot_file(folder / (stem + ".dat"), dat.str());
+  const std::string loss = mixed ? "loss" : with_val ? "validation loss" : "training loss";
   std::ostringstream gp;
-  gp << script_preamble(stem, title, "loss curves of several runs") << "set xlabel 'epoch'\n"
-     << "set ylabel 'loss (log scale)'\nset logscale y\nset format y '%.0e'\nset key top right\n"
-     << plot.str() << "\nunset output\n";
+  gp << script_preamble(stem, title, "loss curves of several runs", format) << "set xlabel 'epoch'\n"
+     << "set ylabel '" << loss << " (log scale)'\nset logscale y\nset format y '%.0e'\n"
+     << legend_outside(labels) << plot.str() << "\nunset output\n";
   write_plot_file(folder / (stem + ".gp"), gp.str());
-  return draw(folder, stem, any_points, "the overlaid loss curves");
+  return draw(folder, stem, any_points, "the overlaid loss curves", format);
 }
 
 PlotOutcome plot_metric_vs(const std::string& dir, const std::string& stem, const std::string& x_label,
                            const std::vector<std::string>& xs, const std::vector<double>& ys,
-                           const std::string& y_label, const std::string& title, bool log_x) {
+                           const std::string& y_label, const std::string& title, bool log_x, ImageFormat format) {
   if (xs.size() != ys.size())
     throw std::invalid_argument("plot_metric_vs: " + std::to_string(xs.size()) + " x values but " +
                                 std::to_string(ys.size()) + " y values");
@@ -110,8 +142,7 @@ PlotOutcome plot_metric_vs(const std::string& dir, const std::string& stem, cons
   std::vector<double> numbers;
   for (const auto& x : xs) {
     double v = 0;
-    const auto res = std::from_chars(x.data(), x.data() + x.size(), v);
-    if (res.ec != std::errc() || res.ptr != x.data() + x.size()) break;
+    if (!parse_number(x, v)) break;
     numbers.push_back(v);
   }
   const bool numeric = numbers.size() == xs.size();
@@ -133,7 +164,8 @@ PlotOutcome plot_metric_vs(const std::string& dir, const std::string& stem, cons
   write_plot_file(folder / (stem + ".dat"), dat.str());
 
   std::ostringstream gp;
-  gp << script_preamble(stem, title, y_label + " against " + x_label) << "set xlabel " << gp_quote(x_label) << "\n"
+  gp << script_preamble(stem, title, y_label + " against " + x_label, format) << "set xlabel " << gp_quote(x_label)
+     << "\n"
      << "set ylabel " << gp_quote(y_label) << "\n"
      << "set key off\n"
      << "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n";  // no point on the frame
@@ -150,7 +182,7 @@ PlotOutcome plot_metric_vs(const std::string& dir, const std::string& stem, cons
   gp << "plot '" << stem << ".dat' using 1:2 with points pointtype 7 pointsize 1.2 linecolor rgb '#1f77b4'\n"
      << "unset output\n";
   write_plot_file(folder / (stem + ".gp"), gp.str());
-  return draw(folder, stem, any_points, "the " + y_label + " against " + x_label);
+  return draw(folder, stem, any_points, "the " + y_label + " against " + x_label, format);
 }
 
 PlotOutcome plot_predictions(const std::string& dir, const PredictionSeries& series, const std::string& title) {

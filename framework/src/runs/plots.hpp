@@ -25,7 +25,10 @@ struct PredictionSeries {
   std::string y_label;     // "value" when empty
 };
 
-// `drawn` is false when the PNG could not be drawn; `note` then says why and how
+// The image a plot function draws: PNG in run and sweep folders, SVG for report pages.
+enum class ImageFormat { png, svg };
+
+// `drawn` is false when the image could not be drawn; `note` then says why and how
 // to redraw it, one sentence the caller prints once.
 struct PlotOutcome {
   bool drawn = false;
@@ -35,8 +38,9 @@ struct PlotOutcome {
 // Each plot function writes <dir>/<stem>.dat (whitespace columns, '#' header,
 // values with round-trip precision, non-finite values as NaN/inf which gnuplot
 // skips) and <dir>/<stem>.gp (a self-contained script: `gnuplot <stem>.gp` run
-// inside <dir> redraws <stem>.png), then draws <dir>/<stem>.png with gnuplot
-// if it is on PATH. No display is needed. <dir> is created if missing.
+// inside <dir> redraws <stem>.png), then draws <dir>/<stem>.png (or .svg, with
+// ImageFormat::svg) with gnuplot if it is on PATH. No display is needed. <dir>
+// is created if missing.
 //
 // Throws std::runtime_error only when the .dat or .gp cannot be written, and
 // std::invalid_argument when the series lengths disagree (a caller bug). Any
@@ -45,17 +49,20 @@ struct PlotOutcome {
 
 // Stem "loss": train (and validation) loss per epoch, log-scale y when any
 // loss is positive (non-positive values cannot appear on a log axis).
-PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std::string& title);
+PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std::string& title,
+                      ImageFormat format = ImageFormat::png);
 
 // Several runs' loss curves in one plot (stem given), e.g. for `seqlab compare`
 // and sweeps: each curve's validation loss when it has one, else its training
-// loss, on a log axis. One data block per curve in <stem>.dat.
+// loss, on a log axis. One data block per curve in <stem>.dat. The legend sits
+// outside the plot area, in the curves' order; curve k gets curve_style(k)
+// (runs/curve_labels.hpp), so dozens of curves stay apart.
 struct LabelledCurve {
   std::string label;
   LossCurve curve;
 };
 PlotOutcome plot_loss_overlay(const std::string& dir, const std::string& stem, const std::vector<LabelledCurve>& curves,
-                              const std::string& title);
+                              const std::string& title, ImageFormat format = ImageFormat::png);
 
 // A metric against one setting, one point per run (stem given), e.g. a sweep's
 // final val_loss against model.hidden_size. `xs` are the setting's values as
@@ -65,7 +72,8 @@ PlotOutcome plot_loss_overlay(const std::string& dir, const std::string& stem, c
 // Non-finite `ys` are skipped by gnuplot.
 PlotOutcome plot_metric_vs(const std::string& dir, const std::string& stem, const std::string& x_label,
                            const std::vector<std::string>& xs, const std::vector<double>& ys,
-                           const std::string& y_label, const std::string& title, bool log_x = false);
+                           const std::string& y_label, const std::string& title, bool log_x = false,
+                           ImageFormat format = ImageFormat::png);
 
 // Stem "prediction": target and predicted against the index.
 PlotOutcome plot_predictions(const std::string& dir, const PredictionSeries& series, const std::string& title);

@@ -1,7 +1,6 @@
 // The sbatch script for a sweep as a Slurm job array: each array task one --shard of the trials.
 #include "sweep/slurm_script.hpp"
 
-#include <cctype>
 #include <fmt/format.h>
 #include <iostream>
 
@@ -12,18 +11,6 @@
 namespace fs = std::filesystem;
 
 namespace seqlab {
-
-namespace {
-
-// A job name Slurm and the shell keep whole: letters, digits, '.', '-' and '_' only ("my grid #1" -> "my_grid__1").
-std::string job_name(const std::string& name) {
-  std::string out;
-  for (const char c : name)
-    out += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ? c : '_';
-  return out;
-}
-
-}  // namespace
 
 void emit_slurm_script(const SweepOptions& options, const ResolvedExperiment& base, std::size_t trials) {
   // One task per trial by default; never more tasks than Slurm's array may hold: trials then share tasks.
@@ -48,7 +35,8 @@ void emit_slurm_script(const SweepOptions& options, const ResolvedExperiment& ba
   script += "# Submit:  sbatch " + options.emit_slurm + "\n";
   script += "# After every task has finished, write summary.csv, summary.md and the plots with:\n#   " + collect + "\n";
   script += "# A task that fails or is cancelled can be resubmitted: finished trials are skipped.\n";
-  script += "#SBATCH --job-name=" + job_name(base.name + "-sweep") + "\n";
+  // A job name Slurm and the shell keep whole ("my grid #1" -> "my_grid__1").
+  script += "#SBATCH --job-name=" + file_name_part(base.name + "-sweep") + "\n";
   script += fmt::format("#SBATCH --array=1-{}{}\n", shards,
                         options.max_concurrent > 0 ? "%" + std::to_string(options.max_concurrent) : "");
   script += "#SBATCH --cpus-per-task=1\n";

@@ -2,7 +2,6 @@
 #include "sweep/sweep_summary.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -11,24 +10,18 @@
 #include <iostream>
 #include <map>
 
+#include "runs/curve_labels.hpp"
 #include "runs/plots.hpp"
 #include "runs/run_folder.hpp"
 #include "util/atomic_file.hpp"
 #include "util/csv_text.hpp"
+#include "util/paths.hpp"
 
 namespace seqlab {
 
 namespace {
 
 constexpr std::size_t kBestTrials = 5;
-
-// A parameter path as a file name part: "model.hidden_size" stays, anything odd becomes '_'.
-std::string file_part(const std::string& text) {
-  std::string out = text;
-  for (char& c : out)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
-  return out;
-}
 
 double metric_of(const SweepSummaryInput& in, const TrialResult& r) {
   return in.spec.metric == "train_loss" ? r.final_train_loss : r.final_val_loss;
@@ -50,12 +43,23 @@ void write_plots(const SweepSummaryInput& in) {
   };
   try {
     std::vector<LabelledCurve> curves;
+    std::vector<Settings> settings;
+    std::vector<std::string> ids, order;
+    for (const auto& param : in.spec.parameters) order.push_back(param.path);
+    order.push_back("seed");
     for (std::size_t k = 0; k < ranked.size() && curves.size() < kBestTrials; ++k) {
-      const std::size_t i = ranked[k];
-      LabelledCurve c{fmt::format("{}. {} seed={}", curves.size() + 1, in.trials[i].configuration, in.trials[i].seed),
-                      read_loss_curve((trial_folder(in.out, in.trials[i]) / "metrics.csv").string())};
-      if (!c.curve.epochs.empty()) curves.push_back(std::move(c));
+      const SweepTrial& trial = in.trials[ranked[k]];
+      LossCurve curve = read_loss_curve((trial_folder(in.out, trial) / "metrics.csv").string());
+      if (curve.epochs.empty()) continue;
+      curves.push_back({"", std::move(curve)});
+      Settings s{{"seed", std::to_string(trial.seed)}};
+      for (std::size_t p = 0; p < in.spec.parameters.size(); ++p) s[in.spec.parameters[p].path] = trial.values[p];
+      settings.push_back(std::move(s));
+      ids.push_back(trial.id);
     }
+    // Labelled by what tells these trials apart, in the sweep's order, ranked.
+    const std::vector<std::string> labels = curve_labels(settings, differing_keys(settings, order), ids);
+    for (std::size_t k = 0; k < curves.size(); ++k) curves[k].label = fmt::format("{}. {}", k + 1, labels[k]);
     note(plot_loss_overlay(in.out.string(), "best_trials", curves,
                            fmt::format("{}: the {} best trials by final {}", in.name, curves.size(), in.spec.metric)));
     for (std::size_t p = 0; p < in.spec.parameters.size(); ++p) {
@@ -67,7 +71,7 @@ void write_plots(const SweepSummaryInput& in) {
         xs.push_back(in.trials[i].values[p]);
         ys.push_back(metric_of(in, in.results[i]));
       }
-      note(plot_metric_vs(in.out.string(), "metric_vs_" + file_part(param.path), param.path, xs, ys,
+      note(plot_metric_vs(in.out.string(), "metric_vs_" + file_name_part(param.path), param.path, xs, ys,
                           "final " + in.spec.metric, fmt::format("{}: final {} per trial", in.name, in.spec.metric),
                           param.kind == SweepParameter::Kind::loguniform));
     }

@@ -44,6 +44,7 @@ TrialScheduler::TrialScheduler(const SweepOptions& options, SweepSetup setup, st
   jobs_ = options.jobs > 0 ? options.jobs : static_cast<int>(cores);
   threads_ = std::max(1, static_cast<int>(cores) / jobs_);
   tty_ = isatty(STDERR_FILENO) == 1;
+  report_ = std::make_unique<SweepReport>(out_, setup_.base().name, setup_.spec, setup_.trials, !options.no_plots);
 }
 
 std::vector<std::string> TrialScheduler::trial_ids() const {
@@ -170,6 +171,7 @@ std::deque<std::size_t> TrialScheduler::prepare() {
               << "waiting for them\n";
   std::cout << std::flush;
   total_to_run_ = queue.size();
+  report_->changed();  // the first live page: the trials finished so far, written at the first poll
   return queue;
 }
 
@@ -337,6 +339,7 @@ void TrialScheduler::poll() {
     finish(*it, status, seconds);
     it = running_.erase(it);
   }
+  if (live_report()) report_->refresh(results_);
 }
 
 void TrialScheduler::finish(const Running& run, int status, double seconds) {
@@ -376,6 +379,7 @@ void TrialScheduler::announce(std::size_t i, const TrialResult& r, const std::st
   ++finished_;
   if (r.status != "completed") ++failed_;
   if (ran_here) ++run_here_;
+  report_->changed();
   const SweepTrial& t = setup_.trials[i];
   const std::string line = fmt::format("[{}/{}] {} {} in {}{}: {} seed={}{}", finished_, total_to_run_, t.id, r.status,
                                        format_seconds(r.seconds), r.detail.empty() ? "" : " (" + r.detail + ")",
@@ -422,8 +426,9 @@ void TrialScheduler::stop_all() {
   running_.clear();
 }
 
-void TrialScheduler::write_summaries() const {
+void TrialScheduler::write_summaries() {
   write_sweep_summary({out_, setup_.base().name, setup_.spec, setup_.trials, results_, !options_.no_plots});
+  report_->finish(results_);
 }
 
 }  // namespace seqlab

@@ -5,11 +5,13 @@
 #include <cstddef>
 #include <deque>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <sys/types.h>
 #include <vector>
 
 #include "sweep/sweep_options.hpp"
+#include "sweep/sweep_report.hpp"
 #include "sweep/sweep_setup.hpp"
 #include "sweep/trial_record.hpp"
 
@@ -80,7 +82,7 @@ class TrialScheduler {
   void announce(std::size_t i, const TrialResult& r, const std::string& where, bool ran_here = true);
   void progress(std::chrono::steady_clock::time_point started);
   void stop_all();
-  void write_summaries() const;
+  void write_summaries();
 
   const SweepOptions& options_;
   SweepSetup setup_;
@@ -95,6 +97,10 @@ class TrialScheduler {
   std::vector<Running> running_;
   std::size_t total_to_run_ = 0, finished_ = 0, failed_ = 0;
   std::size_t run_here_ = 0;  // of the finished, those this process ran (the ETA's pace)
+  // report.html: live while this process runs the whole sweep and reports its trials (not a shard, not an MPI
+  // worker rank), rewritten whole at the end.
+  std::unique_ptr<SweepReport> report_;
+  bool live_report() const { return shard_count_ == 1 && announce_; }
 };
 
 }  // namespace seqlab

@@ -2,6 +2,7 @@
 #include "util/paths.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace seqlab {
 
@@ -13,6 +14,13 @@ bool is_within(const std::filesystem::path& path, const std::filesystem::path& f
   for (auto o = outer.begin(); o != outer.end(); ++o, ++i)
     if (i == inner.end() || *i != *o) return false;
   return true;
+}
+
+std::string file_name_part(const std::string& text) {
+  std::string out = text;
+  for (char& c : out)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
+  return out;
 }
 
 std::string shell_quoted(const std::string& text) {

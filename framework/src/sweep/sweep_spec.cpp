@@ -190,7 +190,8 @@ SweepSpec parse_sweep(const ExperimentSource& source) {
                       "the experiment has no sweep: section; add one, e.g. "
                       "sweep: {parameters: {model.hidden_size: [16, 32]}}");
   if (!node.IsMap()) source.fail("sweep", "expected a mapping with parameters:, method:, repeats:, ...");
-  const ParamValues v = validate_params(sweep_schema(), source, "sweep", {"parameters"}, "the sweep section");
+  const ParamValues v =
+      validate_params(sweep_schema(), source, "sweep", {"parameters", "scheduler"}, "the sweep section");
   SweepSpec spec;
   spec.method = v.text("method");
   spec.trials = static_cast<int>(v.integer("trials"));
@@ -210,6 +211,7 @@ SweepSpec parse_sweep(const ExperimentSource& source) {
   for (const auto& pair : params)
     spec.parameters.push_back(parse_parameter(source, spec.method, pair.first, pair.second));
   refuse_overrides_of_swept(source, spec);
+  spec.halving = parse_halving(source);
   return spec;
 }
 

@@ -3,12 +3,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config_error.hpp"
 #include "config/experiment_source.hpp"
 #include "host/plugin_loader.hpp"
+#include "sweep/halving.hpp"
 
 namespace seqlab {
 
@@ -31,6 +33,7 @@ struct SweepSpec {
   std::string metric = "val_loss";
   double trial_timeout = 0;  // seconds; 0 = none
   std::vector<SweepParameter> parameters;
+  std::optional<HalvingSpec> halving;  // sweep.scheduler: successive halving over the trials
 };
 
 // One run of the sweep: the swept settings and the seed.

@@ -68,6 +68,11 @@ TrialResult result_from_record(const nlohmann::json& record, const fs::path& dir
     if (record.contains("error_tail") && record["error_tail"].is_string()) r.error_tail = record["error_tail"];
     r.seconds = number(record, "seconds");
     if (std::isnan(r.seconds)) r.seconds = 0;
+    if (record.contains("rung") && record["rung"].is_number_integer()) r.rung = record["rung"];
+    if (record.contains("rungs") && record["rungs"].is_array())
+      for (const auto& rung : record["rungs"])
+        if (rung.is_object() && rung.contains("epochs") && rung["epochs"].is_number_integer())
+          r.rungs.emplace_back(rung["epochs"].get<int>(), number(rung, "metric"));
   }
   if (fallback == "completed") r.status = "completed";
   read_run_metrics(dir, r);
@@ -78,6 +83,13 @@ void write_trial_record(const fs::path& dir, const SweepTrial& trial, const Tria
   nlohmann::json record = {
       {"id", trial.id},     {"status", r.status},           {"detail", r.detail},        {"seconds", r.seconds},
       {"seed", trial.seed}, {"overrides", trial.overrides}, {"error_tail", r.error_tail}};
+  if (!r.rungs.empty()) {
+    record["rung"] = r.rung;
+    nlohmann::json rungs = nlohmann::json::array();
+    for (const auto& [epochs, metric] : r.rungs)  // NaN (a failed rung) is written as null
+      rungs.push_back({{"epochs", epochs}, {"metric", std::isfinite(metric) ? nlohmann::json(metric) : nullptr}});
+    record["rungs"] = rungs;
+  }
   write_file_atomically((dir / kTrialRecord).string(), record.dump(2) + "\n");
 }
 

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sweep/sweep_spec.hpp"
 
@@ -19,6 +21,10 @@ struct TrialResult {
   double seconds = 0;
   double final_train_loss = std::nan(""), final_val_loss = std::nan(""), best_val_loss = std::nan("");
   std::string error_tail;
+  // Successive halving (sweep.scheduler): the last rung the trial trained (0-based), and per rung
+  // trained, its epochs and the sweep's metric at its end, which the rung's promotions ranked.
+  int rung = 0;
+  std::vector<std::pair<int, double>> rungs;
 };
 
 // <out>/trials/<id>: the trial's run folder.

@@ -68,24 +68,10 @@ int TrialScheduler::run() {
     check_folder();
     return collect();
   }
+  const StopSignals signals;
   std::deque<std::size_t> queue = prepare();
   const std::size_t mine = mine_;
-  const StopSignals signals;
-  const auto started = std::chrono::steady_clock::now();
-  while ((!queue.empty() || !running_.empty()) && !StopSignals::stop_requested()) {
-    // A trial another process holds goes to the back of the queue and is tried again later.
-    for (std::size_t tries = queue.size(); tries > 0 && static_cast<int>(running_.size()) < jobs_; --tries) {
-      const std::size_t i = queue.front();
-      queue.pop_front();
-      if (!start(i)) queue.push_back(i);
-    }
-    poll();
-    progress(started);
-    if (!running_.empty() || !queue.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  if (tty_) std::fprintf(stderr, "\r\033[K");
-  const bool interrupted = StopSignals::stop_requested();
-  if (interrupted) stop_all();
+  const bool interrupted = setup_.spec.halving ? !run_rungs(std::move(queue)) : !run_queue(std::move(queue));
 
   // A shard summarises nothing: other shards may be writing, and only --collect sees them all.
   if (shard_count_ == 1) write_summaries();
@@ -100,6 +86,25 @@ int TrialScheduler::run() {
                            failed, interrupted ? fmt::format(", {} not run", mine - completed - failed) : "", where);
   if (interrupted) return 130;
   return failed ? 1 : 0;
+}
+
+bool TrialScheduler::run_queue(std::deque<std::size_t> queue) {
+  const auto started = std::chrono::steady_clock::now();
+  while ((!queue.empty() || !running_.empty()) && !StopSignals::stop_requested()) {
+    // A trial another process holds goes to the back of the queue and is tried again later.
+    for (std::size_t tries = queue.size(); tries > 0 && static_cast<int>(running_.size()) < jobs_; --tries) {
+      const std::size_t i = queue.front();
+      queue.pop_front();
+      if (!start(i)) queue.push_back(i);
+    }
+    poll();
+    progress(started);
+    if (!running_.empty() || !queue.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (tty_) std::fprintf(stderr, "\r\033[K");
+  if (!StopSignals::stop_requested()) return true;
+  stop_all();
+  return false;
 }
 
 void TrialScheduler::check_folder() const {
@@ -118,7 +123,8 @@ std::deque<std::size_t> TrialScheduler::prepare() {
   int skipped = 0, kept_failed = 0, cleared = 0, busy = 0;
   mine_ = 0;
   for (std::size_t i = 0; i < setup_.trials.size(); ++i) {
-    if (i % shard_count_ != shard_index_) continue;
+    // Halving shares each rung's trials among shards (claimed by lock): a rung waits for all of them.
+    if (!setup_.spec.halving && i % shard_count_ != shard_index_) continue;
     ++mine_;
     const fs::path dir = trial_dir(i);
     if (!fs::exists(dir)) {
@@ -272,6 +278,10 @@ void TrialScheduler::adopt(std::size_t i) {
   r.status = "completed";
   r.detail = "finished after its sweep was killed";
   read_run_metrics(dir, r);
+  if (rung_ >= 0) {
+    r.rungs = results_[i].rungs;  // an earlier rung's record, if any
+    record_rung(i, r);
+  }
   results_[i] = r;
   write_trial_record(dir, setup_.trials[i], r);
 }
@@ -283,6 +293,15 @@ bool TrialScheduler::start(std::size_t i) {
   if (fs::exists(dir)) {
     const nlohmann::json record = read_json(dir / kTrialRecord);
     const bool done = run_status(dir) == "completed";
+    if (record.is_object() && rung_ > 0) {  // halving: trained to this rung already, or go on from the last
+      results_[i] = result_from_record(record, dir, done ? "completed" : "failed");
+      // Its resume may have completed after its sweep was killed, before the record was written.
+      if (results_[i].rung < rung_ && !(done && run_epochs(dir) == rung_epochs_[rung_])) return start_child(i, lock);
+      if (results_[i].rung < rung_) adopt(i);
+      close(lock);
+      announce(i, results_[i], " (finished by another process)", false);
+      return true;
+    }
     // Finished meanwhile by the process that held it: counted as done, so the counter keeps its total.
     if (record.is_object() && (done || !options_.retry_failed)) {
       results_[i] = result_from_record(record, dir, done ? "completed" : "failed");
@@ -298,14 +317,27 @@ bool TrialScheduler::start(std::size_t i) {
     }
     fs::remove_all(dir);
   }
+  return start_child(i, lock);
+}
+
+// Starts trial i's child, which holds `lock` until it exits: `seqlab run`, or under halving
+// after the first rung `seqlab resume` to the rung's epochs (the folder's checkpoint goes on).
+bool TrialScheduler::start_child(std::size_t i, int lock) {
+  const fs::path dir = trial_dir(i);
   const SweepTrial& t = setup_.trials[i];
-  std::vector<std::string> args = {"seqlab", "run", options_.run.experiment};
-  for (const auto& o : options_.run.overrides) args.push_back(o);
-  for (const auto& o : t.overrides) args.push_back(o);
-  args.push_back("seed=" + std::to_string(t.seed));
-  for (const std::string& a : {std::string("--out"), dir.string(), std::string("--no-plots"), std::string("--threads"),
-                               std::to_string(threads_)})
-    args.push_back(a);
+  std::vector<std::string> args;
+  if (rung_ > 0) {
+    args = {"seqlab", "resume", dir.string(), "--epochs", std::to_string(rung_epochs_[rung_]), "--no-plots"};
+  } else {
+    args = {"seqlab", "run", options_.run.experiment};
+    for (const auto& o : options_.run.overrides) args.push_back(o);
+    for (const auto& o : t.overrides) args.push_back(o);
+    args.push_back("seed=" + std::to_string(t.seed));
+    if (rung_ == 0) args.push_back("training.epochs=" + std::to_string(rung_epochs_[0]));
+    for (const std::string& a : {std::string("--out"), dir.string(), std::string("--no-plots"),
+                                 std::string("--threads"), std::to_string(threads_)})
+      args.push_back(a);
+  }
   for (const auto& d : options_.run.common.plugin_dirs) {
     args.push_back("--plugin-dir");
     args.push_back(d);
@@ -369,6 +401,7 @@ void TrialScheduler::finish(const Running& run, int status, double seconds) {
   }
   if (r.status != "completed") r.error_tail = tail_of(dir / "stderr.log");
   read_run_metrics(dir, r);
+  if (rung_ >= 0) record_rung(i, r);
   results_[i] = r;
   write_trial_record(dir, setup_.trials[i], r);
   close(run.lock);

@@ -25,6 +25,9 @@ namespace seqlab {
 // The local backend calls run(); the MPI backend (mpi/sweep_mpi.cpp) hands
 // trials out itself through prepare(), start(), busy() and the rest. Every
 // method may throw as `seqlab sweep` reports.
+// The epochs the run in `dir` trained, from its summary.json (0 without one).
+int run_epochs(const std::filesystem::path& dir);
+
 class TrialScheduler {
  public:
   // Runs the trials k with k % shard_count == shard_index (0-based).
@@ -76,6 +79,14 @@ class TrialScheduler {
   void check_folder() const;
   void move_logs_in(std::size_t i) const;
   void adopt(std::size_t i);
+  bool start_child(std::size_t i, int lock);
+  // Runs the queue's trials, --jobs at a time, until all are done; false when a stop signal ended it.
+  bool run_queue(std::deque<std::size_t> queue);
+  // Successive halving (trial_rungs.cpp): the rungs in turn, each over the trials the last one
+  // promoted; false when a stop signal ended it.
+  bool run_rungs(std::deque<std::size_t> first_rung);
+  // Adds this rung's epochs and metric to `r`, after the rungs trial i's record already had.
+  void record_rung(std::size_t i, TrialResult& r) const;
   void finish(const Running& run, int status, double seconds);
   void poll();
   // ran_here: this process ran it (false: another process finished it meanwhile), for the ETA's pace.
@@ -97,6 +108,8 @@ class TrialScheduler {
   std::vector<Running> running_;
   std::size_t total_to_run_ = 0, finished_ = 0, failed_ = 0;
   std::size_t run_here_ = 0;  // of the finished, those this process ran (the ETA's pace)
+  int rung_ = -1;             // halving: the rung being trained; -1: no halving
+  std::vector<int> rung_epochs_;
   // report.html: live while this process runs the whole sweep and reports its trials (not a shard, not an MPI
   // worker rank), rewritten whole at the end.
   std::unique_ptr<SweepReport> report_;

@@ -1,0 +1,75 @@
+// Successive halving: the sweep's trials trained rung by rung, the best of each rung going on from its checkpoint.
+#include <fmt/format.h>
+#include <iostream>
+
+#include "sweep/trial_scheduler.hpp"
+#include "util/stop_signals.hpp"
+
+namespace fs = std::filesystem;
+
+namespace seqlab {
+
+namespace {
+
+double metric_of(const std::string& metric, const TrialResult& r) {
+  return metric == "train_loss" ? r.final_train_loss : r.final_val_loss;
+}
+
+}  // namespace
+
+int run_epochs(const fs::path& dir) {
+  const nlohmann::json summary = read_json(dir / "summary.json");
+  return summary.is_object() && summary.contains("epochs") && summary["epochs"].is_number_integer()
+             ? summary["epochs"].get<int>()
+             : 0;
+}
+
+void TrialScheduler::record_rung(std::size_t i, TrialResult& r) const {
+  if (r.rungs.empty() && !results_[i].rungs.empty()) r.rungs = results_[i].rungs;
+  r.rung = rung_;
+  r.rungs.resize(static_cast<std::size_t>(rung_));  // the rungs before this one, as recorded
+  const double metric = metric_of(setup_.spec.metric, r);
+  r.rungs.emplace_back(rung_epochs_[rung_], r.status == "completed" ? metric : std::nan(""));
+}
+
+// Rung k trains every trial still in to rung_epochs_[k] epochs; once all of them are
+// recorded (here or by another process), the rung's metrics, as the records keep them,
+// decide who goes on: the same trials at any --jobs, in any shard, after any resume.
+bool TrialScheduler::run_rungs(std::deque<std::size_t> first_rung) {
+  rung_epochs_ = rung_epochs(*setup_.spec.halving);
+  const int rungs = static_cast<int>(rung_epochs_.size());
+  std::vector<std::size_t> in(setup_.trials.size());
+  for (std::size_t i = 0; i < in.size(); ++i) in[i] = i;
+  for (rung_ = 0; rung_ < rungs; ++rung_) {
+    std::deque<std::size_t> queue;
+    if (rung_ == 0) {
+      queue = std::move(first_rung);
+    } else {
+      for (std::size_t i : in)
+        if (results_[i].rung < rung_ || results_[i].rungs.size() <= static_cast<std::size_t>(rung_)) queue.push_back(i);
+    }
+    std::cout << fmt::format("rung {}/{}: {} trials to {} epochs, {} to train\n", rung_ + 1, rungs, in.size(),
+                             rung_epochs_[rung_], queue.size())
+              << std::flush;
+    total_to_run_ = queue.size();
+    finished_ = failed_ = run_here_ = 0;
+    if (!run_queue(std::move(queue))) return false;
+    if (rung_ + 1 == rungs) break;
+    std::vector<double> metric;
+    for (std::size_t i : in) {
+      const auto& recorded = results_[i].rungs;
+      metric.push_back(recorded.size() > static_cast<std::size_t>(rung_) ? recorded[rung_].second : std::nan(""));
+    }
+    std::vector<std::size_t> next;
+    for (std::size_t k : promoted(metric, setup_.spec.halving->reduction_factor)) next.push_back(in[k]);
+    std::string ids;
+    for (std::size_t i : next) ids += " " + setup_.trials[i].id;
+    std::cout << fmt::format("rung {}: the best {} of {} by {} go on:{}\n", rung_ + 1, next.size(), in.size(),
+                             setup_.spec.metric, ids)
+              << std::flush;
+    in = std::move(next);
+  }
+  return true;
+}
+
+}  // namespace seqlab

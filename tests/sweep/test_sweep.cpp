@@ -9,8 +9,13 @@
 #include <vector>
 
 #include "support/process.hpp"
+#include "sweep/sweep_fixture.hpp"
 
 using seqlab::test::contains;
+using seqlab::test::count_of;
+using seqlab::test::kTiny;
+using seqlab::test::lines_of;
+using seqlab::test::sweep;
 
 using seqlab::test::read_file;
 using seqlab::test::run_seqlab;
@@ -18,33 +23,6 @@ using seqlab::test::ScratchDir;
 using seqlab::test::write_file;
 
 namespace {
-
-// Seven lines; the sweep section starts on line 8.
-const char* const kTiny = R"(name: tiny
-seed: 0
-dataset:   {plugin: sine, num_samples: 20, val_samples: 5, seq_length: 5, shift: 0.1, target: last}
-model:     {plugin: rnn, hidden_size: 2, num_layers: 1}
-loss:      {plugin: mse}
-optimizer: {plugin: sgd, lr: 0.01}
-training:  {epochs: 3, batch_size: 0, log_every: 1}
-)";
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::stringstream ss(text);
-  for (std::string line; std::getline(ss, line);) lines.push_back(line);
-  return lines;
-}
-
-std::size_t count_of(const std::string& text, const std::string& part) {
-  std::size_t n = 0;
-  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
-  return n;
-}
-
-std::string sweep(const ScratchDir& dir, const std::string& arguments) {
-  return "sweep '" + (dir / "exp.yaml") + "' " + arguments;
-}
 
 // summary.csv without the seconds column (the only one that may differ between two sweeps).
 std::string metrics_of(const std::string& csv) {

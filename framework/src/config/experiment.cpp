@@ -119,29 +119,66 @@ std::vector<std::string> experiment_plugin_dirs(const ExperimentSource& source) 
   return dirs;
 }
 
+ExperimentPart experiment_part_of(const std::string& path) {
+  const std::string section = path.substr(0, path.find('.'));
+  if (section == "dataset") return ExperimentPart::dataset;
+  if (section == "model") return ExperimentPart::model;
+  if (section == "loss") return ExperimentPart::loss;
+  if (section == "optimizer") return ExperimentPart::optimizer;
+  if (section == "scheduler") return ExperimentPart::scheduler;
+  if (section == "training") return ExperimentPart::training;
+  return ExperimentPart::top;
+}
+
+void resolve_experiment_part(ExperimentPart part, const ExperimentSource& source, const PluginRegistry& registry,
+                             ResolvedExperiment& experiment) {
+  switch (part) {
+    case ExperimentPart::top: {
+      const ParamValues top = validate_params(
+          experiment_schema(), source, "",
+          {"dataset", "model", "loss", "optimizer", "scheduler", "training", "plugin_dirs", "sweep"}, "the experiment");
+      experiment.plugin_dirs = experiment_plugin_dirs(source);
+      experiment.name = top.text("name");
+      if (experiment.name.empty()) experiment.name = std::filesystem::path(source.file()).stem().string();
+      check_run_name(experiment.name, source);
+      experiment.seed = static_cast<std::uint64_t>(top.integer("seed"));
+      return;
+    }
+    case ExperimentPart::dataset:
+      experiment.dataset = resolve_component(source, registry, "dataset");
+      return;
+    case ExperimentPart::model:
+      experiment.model = resolve_component(source, registry, "model");
+      return;
+    case ExperimentPart::loss:
+      experiment.loss = resolve_component(source, registry, "loss");
+      return;
+    case ExperimentPart::optimizer:
+      experiment.optimizer = resolve_component(source, registry, "optimizer");
+      return;
+    case ExperimentPart::scheduler: {
+      const YAML::Node scheduler = source.root()["scheduler"];
+      experiment.scheduler.reset();
+      if (scheduler.IsDefined() && !scheduler.IsNull())
+        experiment.scheduler = resolve_component(source, registry, "scheduler");
+      return;
+    }
+    case ExperimentPart::training: {
+      experiment.training =
+          validate_params(training_schema(), source, "training", {"early_stopping"}, "the training section");
+      const YAML::Node early_stopping = source.root()["training"]["early_stopping"];
+      experiment.early_stopping.reset();
+      if (early_stopping.IsDefined() && !early_stopping.IsNull())
+        experiment.early_stopping =
+            validate_params(early_stopping_schema(), source, "training.early_stopping", {}, "training.early_stopping");
+      return;
+    }
+  }
+}
+
 ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> source, const PluginRegistry& registry) {
   ResolvedExperiment experiment;
-  const ExperimentSource& src = *source;
-  const ParamValues top = validate_params(
-      experiment_schema(), src, "",
-      {"dataset", "model", "loss", "optimizer", "scheduler", "training", "plugin_dirs", "sweep"}, "the experiment");
-  experiment.plugin_dirs = experiment_plugin_dirs(src);
-  experiment.name = top.text("name");
-  if (experiment.name.empty()) experiment.name = std::filesystem::path(src.file()).stem().string();
-  check_run_name(experiment.name, src);
-  experiment.seed = static_cast<std::uint64_t>(top.integer("seed"));
-  experiment.dataset = resolve_component(src, registry, "dataset");
-  experiment.model = resolve_component(src, registry, "model");
-  experiment.loss = resolve_component(src, registry, "loss");
-  experiment.optimizer = resolve_component(src, registry, "optimizer");
-  const YAML::Node scheduler = src.root()["scheduler"];
-  if (scheduler.IsDefined() && !scheduler.IsNull())
-    experiment.scheduler = resolve_component(src, registry, "scheduler");
-  experiment.training = validate_params(training_schema(), src, "training", {"early_stopping"}, "the training section");
-  const YAML::Node early_stopping = src.root()["training"]["early_stopping"];
-  if (early_stopping.IsDefined() && !early_stopping.IsNull())
-    experiment.early_stopping =
-        validate_params(early_stopping_schema(), src, "training.early_stopping", {}, "training.early_stopping");
+  for (const ExperimentPart part : kExperimentParts) resolve_experiment_part(part, *source, registry, experiment);
   experiment.source = std::move(source);
   return experiment;
 }
@@ -159,49 +196,99 @@ LoadedExperiment load_experiment(const std::string& file, const std::vector<std:
 
 namespace {
 
-// The YAML of resolved_configuration; with `inferred`, the model's input_size and output_size as the
-// data gave them instead of 0.
-std::string configuration_yaml(const ResolvedExperiment& experiment, const ModelShape* inferred) {
+// `params` as the entries of the map being written into `out`; with `inferred`, a model's input_size and
+// output_size as the data gave them instead of 0.
+void write_params(YAML::Emitter& out, const std::string& section, const ParamValues& params,
+                  const ModelShape* inferred) {
+  for (const auto& [name, stated] : params.all()) {
+    ParamValue value = stated;
+    if (inferred && section == "model" && name == "input_size") value = static_cast<std::int64_t>(inferred->input_size);
+    if (inferred && section == "model" && name == "output_size")
+      value = static_cast<std::int64_t>(inferred->output_size);
+    out << YAML::Key << name << YAML::Value;
+    if (const auto* list = std::get_if<std::vector<double>>(&value)) {
+      out << YAML::Flow << YAML::BeginSeq;
+      for (double v : *list) out << format_value(v);
+      out << YAML::EndSeq;
+    } else if (const auto* texts = std::get_if<std::vector<std::string>>(&value)) {
+      out << YAML::Flow << YAML::BeginSeq;
+      for (const auto& v : *texts) out << v;
+      out << YAML::EndSeq;
+    } else {
+      out << format_value(value);
+    }
+  }
+}
+
+// A plugin section as one entry of the map being written into `out`.
+void write_component(YAML::Emitter& out, const ComponentConfig& c, const ModelShape* inferred) {
+  out << YAML::Key << c.section << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "plugin" << YAML::Value << c.plugin->name();
+  write_params(out, c.section, c.params, inferred);
+  out << YAML::EndMap;
+}
+
+// The lines of the configuration YAML that `part` gives ("" for a missing scheduler). A top-level block
+// map's entries are written alike whether emitted together or apart, so the parts joined by newlines
+// are the whole document: ExperimentVariants keeps each part's text and joins them without emitting.
+std::string part_yaml(ExperimentPart part, const ResolvedExperiment& experiment, const ModelShape* inferred) {
+  if (part == ExperimentPart::scheduler && !experiment.scheduler) return "";
   YAML::Emitter out;
   out << YAML::BeginMap;
-  out << YAML::Key << "name" << YAML::Value << experiment.name;
-  out << YAML::Key << "seed" << YAML::Value << experiment.seed;
-  auto section = [&](const std::string& key, const std::string* plugin, const ParamValues& params) {
-    out << YAML::Key << key << YAML::Value << YAML::BeginMap;
-    if (plugin) out << YAML::Key << "plugin" << YAML::Value << *plugin;
-    for (const auto& [name, stated] : params.all()) {
-      ParamValue value = stated;
-      if (inferred && key == "model" && name == "input_size") value = static_cast<std::int64_t>(inferred->input_size);
-      if (inferred && key == "model" && name == "output_size") value = static_cast<std::int64_t>(inferred->output_size);
-      out << YAML::Key << name << YAML::Value;
-      if (const auto* list = std::get_if<std::vector<double>>(&value)) {
-        out << YAML::Flow << YAML::BeginSeq;
-        for (double v : *list) out << format_value(v);
-        out << YAML::EndSeq;
-      } else if (const auto* texts = std::get_if<std::vector<std::string>>(&value)) {
-        out << YAML::Flow << YAML::BeginSeq;
-        for (const auto& v : *texts) out << v;
-        out << YAML::EndSeq;
-      } else {
-        out << format_value(value);
+  switch (part) {
+    case ExperimentPart::top:
+      out << YAML::Key << "name" << YAML::Value << experiment.name;
+      out << YAML::Key << "seed" << YAML::Value << experiment.seed;
+      break;
+    case ExperimentPart::dataset:
+      write_component(out, experiment.dataset, inferred);
+      break;
+    case ExperimentPart::model:
+      write_component(out, experiment.model, inferred);
+      break;
+    case ExperimentPart::loss:
+      write_component(out, experiment.loss, inferred);
+      break;
+    case ExperimentPart::optimizer:
+      write_component(out, experiment.optimizer, inferred);
+      break;
+    case ExperimentPart::scheduler:
+      write_component(out, *experiment.scheduler, inferred);
+      break;
+    case ExperimentPart::training:
+      // training, with early_stopping as its own map inside it
+      out << YAML::Key << "training" << YAML::Value << YAML::BeginMap;
+      write_params(out, "training", experiment.training, inferred);
+      if (experiment.early_stopping) {
+        out << YAML::Key << "early_stopping" << YAML::Value << YAML::BeginMap;
+        write_params(out, "early_stopping", *experiment.early_stopping, inferred);
+        out << YAML::EndMap;
       }
-    }
-    out << YAML::EndMap;
-  };
-  for (const ComponentConfig* c : {&experiment.dataset, &experiment.model, &experiment.loss, &experiment.optimizer})
-    section(c->section, &c->plugin->name(), c->params);
-  if (experiment.scheduler) section("scheduler", &experiment.scheduler->plugin->name(), experiment.scheduler->params);
-  // training, with early_stopping as its own map inside it
-  out << YAML::Key << "training" << YAML::Value << YAML::BeginMap;
-  for (const auto& [name, value] : experiment.training.all())
-    out << YAML::Key << name << YAML::Value << format_value(value);
-  if (experiment.early_stopping) section("early_stopping", nullptr, *experiment.early_stopping);
+      out << YAML::EndMap;
+      break;
+  }
   out << YAML::EndMap;
-  out << YAML::EndMap;
-  return std::string(out.c_str()) + "\n";
+  return out.c_str();
+}
+
+std::string configuration_yaml(const ResolvedExperiment& experiment, const ModelShape* inferred) {
+  std::vector<std::string> parts;
+  for (const ExperimentPart part : kExperimentParts) parts.push_back(part_yaml(part, experiment, inferred));
+  return join_configuration_parts(parts);
 }
 
 }  // namespace
+
+std::string configuration_part(ExperimentPart part, const ResolvedExperiment& experiment) {
+  return part_yaml(part, experiment, nullptr);
+}
+
+std::string join_configuration_parts(const std::vector<std::string>& parts) {
+  std::string text;
+  for (const std::string& part : parts)
+    if (!part.empty()) text += part + "\n";
+  return text;
+}
 
 std::string resolved_configuration(const ResolvedExperiment& experiment) {
   return configuration_yaml(experiment, nullptr);

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/experiment_source.hpp"
 #include "host/plugin_loader.hpp"
@@ -39,6 +40,22 @@ std::vector<std::string> experiment_plugin_dirs(const ExperimentSource& source);
 // Validates every section; throws ConfigError pointing at the first problem.
 ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> source, const PluginRegistry& registry);
 
+// resolve_experiment in parts, for a caller that resolves many variants of one experiment (a sweep's
+// trials) and reuses a part that the variant's overrides leave alone. Each part reads only its own
+// settings: top the top-level keys (name, seed, plugin_dirs), training its early_stopping too.
+enum class ExperimentPart { top, dataset, model, loss, optimizer, scheduler, training };
+// In the order resolve_experiment checks them, so the first error is the same either way.
+inline constexpr ExperimentPart kExperimentParts[] = {
+    ExperimentPart::top,       ExperimentPart::dataset,   ExperimentPart::model,   ExperimentPart::loss,
+    ExperimentPart::optimizer, ExperimentPart::scheduler, ExperimentPart::training};
+// The part that reads the setting at `path`: "optimizer.lr" optimizer, "training.early_stopping.patience"
+// training, "seed" (and a key that is no section, which only top can refuse) top.
+ExperimentPart experiment_part_of(const std::string& path);
+// Validates `part` of `source` into `experiment` (scheduler: reset when the source has none); throws
+// ConfigError as resolve_experiment would. `experiment.source` is left alone.
+void resolve_experiment_part(ExperimentPart part, const ExperimentSource& source, const PluginRegistry& registry,
+                             ResolvedExperiment& experiment);
+
 // An experiment file read with its overrides, its plugins found and every section validated.
 struct LoadedExperiment {
   std::unique_ptr<PluginRegistry> registry;  // owns the plugins `experiment` points into
@@ -57,5 +74,9 @@ std::string resolved_yaml(const ResolvedExperiment& experiment, const ModelShape
 // Its YAML body alone (resolved_yaml without the comment header naming the source
 // file and overrides): equal for two experiments exactly when they train the same.
 std::string resolved_configuration(const ResolvedExperiment& experiment);
+// resolved_configuration in parts: `part`'s lines of it, and the whole from every part's lines in
+// kExperimentParts order. A caller that keeps the text of the parts a variant shares need not emit it again.
+std::string configuration_part(ExperimentPart part, const ResolvedExperiment& experiment);
+std::string join_configuration_parts(const std::vector<std::string>& parts);
 
 }  // namespace seqlab

@@ -72,7 +72,17 @@ ExperimentSource::ExperimentSource(const std::string& file, const std::vector<st
                       "an experiment must be a mapping of sections (name:, seed:, "
                       "dataset:, model:, loss:, optimizer:, training:)");
   check_yaml_tree(root_, "", locate_mark);
+  positions_.reset(root_);
   for (const auto& text : overrides) apply_override(text);
+}
+
+ExperimentSource::ExperimentSource(const ExperimentSource& base, const std::vector<std::string>& more)
+    : file_(base.file_),
+      root_(YAML::Clone(base.root_)),
+      overrides_(base.overrides_),
+      override_of_path_(base.override_of_path_) {
+  positions_.reset(base.positions_);
+  for (const auto& text : more) apply_override(text);
 }
 
 SourceLocation ExperimentSource::at(const YAML::Mark& mark) const {
@@ -136,8 +146,8 @@ SourceLocation ExperimentSource::locate(const std::string& path) const {
     }
   }
   YAML::Node node;
-  node.reset(root_);
-  YAML::Mark mark = root_.Mark();
+  node.reset(positions_);
+  YAML::Mark mark = positions_.Mark();
   for (const auto& part : parts) {
     if (!node.IsMap()) break;
     // Point at the key, which is where a reader looks for the setting.

@@ -17,6 +17,11 @@ class ExperimentSource {
   // duplicate key (anywhere in the file) or a malformed override.
   ExperimentSource(const std::string& file, const std::vector<std::string>& overrides);
 
+  // `base` with `more` overrides after its own, without reading or parsing the file again: the same
+  // settings and locations as ExperimentSource(file, base's overrides + more), for a caller that
+  // resolves many variants of one experiment (a sweep's trials). `base` is not changed.
+  ExperimentSource(const ExperimentSource& base, const std::vector<std::string>& more);
+
   const YAML::Node& root() const { return root_; }
   const std::string& file() const { return file_; }
   const std::vector<std::string>& overrides() const { return overrides_; }
@@ -35,6 +40,10 @@ class ExperimentSource {
 
   std::string file_;
   YAML::Node root_;
+  // The tree as parsed, whose keys carry their file positions: root_ itself, or for a variant
+  // (whose root_ is a copy, and yaml-cpp copies no positions) its base's. The two differ only
+  // below an override, which locate() answers from override_of_path_ first.
+  YAML::Node positions_;
   std::vector<std::string> overrides_;
   std::map<std::string, std::string> override_of_path_;  // dotted path -> override text
 };

@@ -1,6 +1,9 @@
 // Setting a sweep up the same way for every backend: local, Slurm shards and MPI.
 #include "sweep/sweep_setup.hpp"
 
+#include "sweep/trial_expansion.hpp"
+#include "sweep/trial_resolution.hpp"
+
 namespace seqlab {
 
 SweepSetup set_up_sweep(const SweepOptions& options) {

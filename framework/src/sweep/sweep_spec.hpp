@@ -15,15 +15,22 @@
 namespace seqlab {
 
 // One swept setting, e.g. `model.hidden_size: [16, 32]` or `optimizer.lr: {loguniform: [1e-4, 1e-1]}`.
+// A `<section>.plugin` key may instead give each plugin its own parameters (conditional parameters),
+// `optimizer.plugin: {adam: {lr: [...]}, sgd: {lr: [...], momentum: [...]}}`: its `values` are then the
+// plugin names and `per_choice[k]` the parameters swept with `values[k]`, their paths made whole
+// (`optimizer.lr`).
 struct SweepParameter {
   enum class Kind { list, loguniform };
-  std::string path;                      // "model.hidden_size"
-  Kind kind = Kind::list;                // a range is expanded into a list
-  std::vector<std::string> values;       // YAML text of each value (list)
-  std::vector<SourceLocation> value_at;  // where each value is written
-  double low = 0, high = 0;              // loguniform bounds
-  SourceLocation key_at;                 // the parameter's key
-  SourceLocation spec_at;                // its value (the list or the mapping)
+  std::string path;                                     // "model.hidden_size"
+  Kind kind = Kind::list;                               // a range is expanded into a list
+  std::vector<std::string> values;                      // YAML text of each value (list)
+  std::vector<SourceLocation> value_at;                 // where each value is written
+  double low = 0, high = 0;                             // loguniform bounds
+  SourceLocation key_at;                                // the parameter's key
+  SourceLocation spec_at;                               // its value (the list or the mapping)
+  std::vector<std::vector<SweepParameter>> per_choice;  // conditional only: one set per value, maybe empty
+
+  bool conditional() const { return !per_choice.empty(); }
 };
 
 struct SweepSpec {
@@ -36,35 +43,33 @@ struct SweepSpec {
   std::optional<HalvingSpec> halving;  // sweep.scheduler: successive halving over the trials
 };
 
-// One run of the sweep: the swept settings and the seed.
+// One run of the sweep: the swept settings and the seed. A conditional parameter contributes its
+// choice and then the settings of that choice, so trials may set different paths.
 struct SweepTrial {
   std::string id;                      // 12 hex digits of the sha256 of the resolved configuration (resolve_trials)
-  std::vector<std::string> overrides;  // "path=value", one per swept parameter, in the sweep's order
+  std::vector<std::string> overrides;  // "path=value", one per setting, in the sweep's order
   std::vector<std::string> values;     // the values alone, same order
   std::uint64_t seed = 0;
   std::string configuration;                   // the overrides without the seed: repeats share it
   std::vector<const SweepParameter*> sources;  // the parameter behind each override
   std::vector<std::size_t> value_index;        // its value's index (list kind), else SIZE_MAX
+
+  // The value this trial gives `path`, or "" when it does not set it (another choice's parameter).
+  std::string value_of(const std::string& path) const;
+};
+
+// A swept path as the summary shows it: one column per path, though several choices may sweep it.
+struct SweepColumn {
+  std::string path;
+  bool loguniform = false;  // some parameter behind it is drawn log-uniformly: plot it on a log axis
 };
 
 // Reads `sweep:`; throws ConfigError at the offending entry. A file without one
 // is a ConfigError too (there is nothing to sweep).
 SweepSpec parse_sweep(const ExperimentSource& source);
 
-// Every trial: grid = the product of the lists x repeats, random = `trials`
-// draws from the seed's "sweep" stream x repeats. Seeds are seed, seed+1, ...
-// Ids are left to resolve_trials.
-std::vector<SweepTrial> expand_trials(const SweepSpec& spec, std::uint64_t seed);
-
-// Resolves each trial against the plugins exactly as `seqlab run` would, before
-// anything runs (an error caused by a swept value is reported at that value in
-// the sweep section), and names it: its id hashes the resolved configuration,
-// so an edit to the experiment file, an override on the command line or a new
-// plugin default that changes what a trial trains also changes its id, and a
-// resumed sweep never takes a stale result for it. A trial that resolves to the
-// same configuration as an earlier one (a random draw repeated, a value equal to
-// the default) is dropped.
-void resolve_trials(std::vector<SweepTrial>& trials, const std::string& file,
-                    const std::vector<std::string>& base_overrides, const PluginRegistry& registry);
+// Every path the sweep may set, in the order of the section (a choice's parameters after its
+// `.plugin` key), each once.
+std::vector<SweepColumn> sweep_columns(const SweepSpec& spec);
 
 }  // namespace seqlab

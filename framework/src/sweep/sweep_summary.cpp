@@ -62,18 +62,19 @@ void write_plots(const SweepSummaryInput& in) {
     for (std::size_t k = 0; k < curves.size(); ++k) curves[k].label = fmt::format("{}. {}", k + 1, labels[k]);
     note(plot_loss_overlay(in.out.string(), "best_trials", curves,
                            fmt::format("{}: the {} best trials by final {}", in.name, curves.size(), in.spec.metric)));
-    for (std::size_t p = 0; p < in.spec.parameters.size(); ++p) {
-      const SweepParameter& param = in.spec.parameters[p];
+    for (const SweepColumn& column : sweep_columns(in.spec)) {
       std::vector<std::string> xs;
       std::vector<double> ys;
       for (std::size_t i = 0; i < in.trials.size(); ++i) {  // in trial order: categories keep the list's order
         if (!in.results[i].known || in.results[i].status != "completed") continue;
-        xs.push_back(in.trials[i].values[p]);
+        std::string x = in.trials[i].value_of(column.path);
+        if (x.empty()) continue;  // a parameter of another plugin than this trial's
+        xs.push_back(std::move(x));
         ys.push_back(metric_of(in, in.results[i]));
       }
-      note(plot_metric_vs(in.out.string(), "metric_vs_" + file_name_part(param.path), param.path, xs, ys,
+      note(plot_metric_vs(in.out.string(), "metric_vs_" + file_name_part(column.path), column.path, xs, ys,
                           "final " + in.spec.metric, fmt::format("{}: final {} per trial", in.name, in.spec.metric),
-                          param.kind == SweepParameter::Kind::loguniform));
+                          column.loguniform));
     }
   } catch (const std::exception& e) {
     notes.push_back(std::string("cannot write the sweep plots: ") + e.what());
@@ -94,8 +95,8 @@ void write_best(const SweepSummaryInput& in, const std::vector<std::string>& ids
       if (in.trials[i].id != id) continue;
       const std::string folder = trial_folder(in.out, in.trials[i]).string();
       if (best["trials"].empty()) {
-        for (std::size_t p = 0; p < in.spec.parameters.size(); ++p)
-          best["settings"][in.spec.parameters[p].path] = in.trials[i].values[p];
+        for (std::size_t p = 0; p < in.trials[i].sources.size(); ++p)
+          best["settings"][in.trials[i].sources[p]->path] = in.trials[i].values[p];
         config_of_first = folder + "/config.yaml";
       }
       best["trials"].push_back({{"id", id}, {"seed", in.trials[i].seed}, {"run_folder", folder}});
@@ -111,14 +112,19 @@ void write_best(const SweepSummaryInput& in, const std::vector<std::string>& ids
 }  // namespace
 
 void write_sweep_summary(const SweepSummaryInput& in) {
+  // One column per swept path; a trial that does not set it (another plugin's parameter) leaves it empty.
+  const std::vector<SweepColumn> columns = sweep_columns(in.spec);
+  std::vector<std::vector<std::string>> values_of(in.trials.size());
+  for (std::size_t i = 0; i < in.trials.size(); ++i)
+    for (const SweepColumn& column : columns) values_of[i].push_back(in.trials[i].value_of(column.path));
   std::string csv = "id";
-  for (const auto& p : in.spec.parameters) csv += "," + csv_field(p.path);
+  for (const auto& c : columns) csv += "," + csv_field(c.path);
   csv += ",seed,status,final_train_loss,final_val_loss,best_val_loss,seconds,run_folder\n";
   for (std::size_t i = 0; i < in.trials.size(); ++i) {
     const TrialResult& r = in.results[i];
     if (!r.known) continue;
     csv += in.trials[i].id;
-    for (const auto& v : in.trials[i].values) csv += "," + csv_field(v);
+    for (const auto& v : values_of[i]) csv += "," + csv_field(v);
     csv += fmt::format(",{},{},{},{},{},{:.3f},{}\n", in.trials[i].seed, r.status, format_metric(r.final_train_loss),
                        format_metric(r.final_val_loss), format_metric(r.best_val_loss), r.seconds,
                        csv_field(trial_folder(in.out, in.trials[i]).string()));
@@ -138,7 +144,7 @@ void write_sweep_summary(const SweepSummaryInput& in) {
     if (!r.known || r.status != "completed" || !std::isfinite(metric_of(in, r))) continue;
     auto [it, inserted] = groups.try_emplace(in.trials[i].configuration);
     if (inserted) order.push_back(in.trials[i].configuration);
-    it->second.values = in.trials[i].values;
+    it->second.values = values_of[i];
     it->second.metric.push_back(metric_of(in, r));
     it->second.ids.push_back(in.trials[i].id);
   }
@@ -171,13 +177,13 @@ void write_sweep_summary(const SweepSummaryInput& in) {
       "seeds, lower is better).\n\n",
       in.trials.size(), in.spec.method, in.spec.repeats, completed, failed, in.trials.size() - known, in.spec.metric);
   md += "| rank |";
-  for (const auto& p : in.spec.parameters) md += " " + p.path + " |";
+  for (const auto& c : columns) md += " " + c.path + " |";
   md += " " + in.spec.metric + " (mean ± std) | count | trials |\n|---|";
-  for (std::size_t k = 0; k < in.spec.parameters.size(); ++k) md += "---|";
+  for (std::size_t k = 0; k < columns.size(); ++k) md += "---|";
   md += "---|---|---|\n";
   for (std::size_t k = 0; k < rows.size(); ++k) {
     md += fmt::format("| {} |", k + 1);
-    for (const auto& v : rows[k].group->values) md += " " + v + " |";
+    for (const auto& v : rows[k].group->values) md += " " + (v.empty() ? "-" : v) + " |";
     std::string ids;
     for (const auto& id : rows[k].group->ids) ids += (ids.empty() ? "" : " ") + id;
     // One seed has no spread to show.

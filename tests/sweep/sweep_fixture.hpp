@@ -26,13 +26,6 @@ inline std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-// How often `part` occurs in `text`.
-inline std::size_t count_of(const std::string& text, const std::string& part) {
-  std::size_t n = 0;
-  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
-  return n;
-}
-
 // `seqlab sweep` of dir/exp.yaml with `arguments`, for run_seqlab.
 inline std::string sweep(const ScratchDir& dir, const std::string& arguments) {
   return "sweep '" + (dir / "exp.yaml") + "' " + arguments;

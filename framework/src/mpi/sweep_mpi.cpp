@@ -207,7 +207,12 @@ int sweep_mpi_command(const SweepOptions& options) {
   std::vector<std::size_t> to_run;
   int code = 0;
   try {
-    sweep = std::make_unique<TrialScheduler>(options, set_up_sweep(options));
+    SweepSetup setup = set_up_sweep(options);
+    if (setup.spec.halving)
+      setup.base().source->fail("sweep.scheduler",
+                                "halving runs as a local sweep or as shards (--shard, --emit-slurm), not yet under "
+                                "--backend mpi; drop --backend mpi, or the scheduler");
+    sweep = std::make_unique<TrialScheduler>(options, std::move(setup));
     if (mpi.rank() == kCoordinator) {
       sweep->use_one_job_per_process(
           true, fmt::format("{} MPI ranks x 1 trial x {} threads (rank 0)", mpi.size(), sweep->threads()));

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The MPI backend against the local one: the same tiny grid under `mpirun -np 3` and as a local sweep
-# must give the same summary.csv in every column but seconds and run_folder; a rerun resumes (runs nothing).
+# must give the same summary.csv in every column but seconds and run_folder; a rerun resumes (runs nothing);
+# a halving sweep promotes the same trials and summarises the same under MPI as locally.
 # Usage: mpi_test.sh SEQLAB_BINARY MPIRUN
 set -euo pipefail
 seqlab="$1"
@@ -49,4 +50,28 @@ again="$(timeout "$(limit 60)" "${mpi[@]}" "$seqlab" sweep "$tmp/exp.yaml" --bac
 grep -q "6 trials, 0 to run" <<<"$again" || fail "the rerun did not skip the finished trials: $again"
 diff <(without_folders "$tmp/local/summary.csv") <(without_folders "$tmp/mpi/summary.csv") ||
   fail "summary.csv changed on resume"
+# Successive halving under MPI: the same rungs, promotions and summary as the local sweep.
+cat >"$tmp/halving.yaml" <<'YAML'
+name: halving
+seed: 0
+dataset:   {plugin: sine, num_samples: 60, val_samples: 10, seq_length: 6, shift: 0.1, target: last}
+model:     {plugin: rnn, hidden_size: 3, num_layers: 1}
+loss:      {plugin: mse}
+optimizer: {plugin: adam, lr: 0.01}
+training:  {epochs: 100, batch_size: 0, log_every: 0}
+sweep:
+  scheduler: {plugin: halving, min_epochs: 1, max_epochs: 4, reduction_factor: 2}
+  parameters:
+    optimizer.lr: [0.001, 0.01, 0.03, 0.1, 0.3]
+YAML
+halving="$(timeout "$(limit 120)" "${mpi[@]}" "$seqlab" sweep "$tmp/halving.yaml" --backend mpi --out "$tmp/mpi-halving" 2>&1)" ||
+  fail "the halving sweep under mpirun exited $?: $halving"
+local_halving="$("$seqlab" sweep "$tmp/halving.yaml" --jobs 2 --out "$tmp/local-halving" 2>&1)" ||
+  fail "the local halving sweep failed: $local_halving"
+for line in "rung 1: the best 2 of 5" "rung 2: the best 1 of 2" "rung 3/3: 1 trials to 4 epochs"; do
+  grep -q "$line" <<<"$halving" || fail "no '$line' under MPI: $halving"
+done
+diff <(grep "go on:" <<<"$local_halving") <(grep "go on:" <<<"$halving") || fail "MPI promoted other trials"
+diff <(without_folders "$tmp/local-halving/summary.csv") <(without_folders "$tmp/mpi-halving/summary.csv") ||
+  fail "the halving summary differs from the local sweep's"
 echo "PASS"

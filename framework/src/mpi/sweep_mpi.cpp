@@ -77,6 +77,19 @@ struct Coordinated {
 // recorded as failed (once nothing holds the trial's lock any more), the rest go on.
 Coordinated coordinate(TrialScheduler& sweep, std::vector<std::size_t> to_run, int ranks, double rank_timeout) {
   std::deque<std::size_t> queue(to_run.begin(), to_run.end());
+  // Halving: the trials still in, and the ranks that asked for work while the rung finished elsewhere
+  // (answered when the next rung starts). An assignment carries its rung: rung * trials + trial.
+  const std::size_t trials = sweep.trial_ids().size();
+  std::vector<std::size_t> in;
+  for (std::size_t i = 0; i < trials; ++i) in.push_back(i);
+  std::vector<int> waiting;
+  int rung = 0;
+  if (sweep.rungs() > 0) {
+    sweep.set_rung(0);
+    queue = sweep.rung_queue(in);
+    queue.assign(to_run.begin(), to_run.end());  // prepare() already sorted out the folders
+  }
+  auto assignment = [&](std::size_t i) { return static_cast<int>(static_cast<std::size_t>(rung) * trials + i); };
   std::optional<std::size_t> own;  // the trial rank 0 is running
   std::vector<RankState> others(static_cast<std::size_t>(ranks));
   for (RankState& r : others) r.heard = Clock::now();
@@ -107,12 +120,16 @@ Coordinated coordinate(TrialScheduler& sweep, std::vector<std::size_t> to_run, i
         // it, but it waits for the verdict like the others.
         from.lost = false;
       } else {
-        if (value >= 0) sweep.note_finished(static_cast<std::size_t>(value), fmt::format(" (rank {})", source));
+        if (value >= 0)
+          sweep.note_finished(static_cast<std::size_t>(value) % trials, fmt::format(" (rank {})", source));
         from.trial.reset();
         if (!queue.empty()) {
           from.trial = queue.front();
-          next = static_cast<int>(queue.front());
+          next = assignment(queue.front());
           queue.pop_front();
+        } else if (rung + 1 < sweep.rungs()) {
+          waiting.push_back(source);  // answered when the next rung starts
+          continue;
         } else {
           from.done = true;
         }
@@ -124,6 +141,7 @@ Coordinated coordinate(TrialScheduler& sweep, std::vector<std::size_t> to_run, i
       RankState& rank = others[r];
       const double silent = std::chrono::duration<double>(Clock::now() - rank.heard).count();
       if (rank.done || silent <= rank_timeout) continue;
+      if (std::find(waiting.begin(), waiting.end(), static_cast<int>(r)) != waiting.end()) continue;  // we owe it
       rank.done = rank.lost = true;
       std::cerr << fmt::format("rank {} has been silent for {:.0f} s (--rank-timeout): taking it as dead", r, silent);
       if (rank.trial) {
@@ -137,6 +155,34 @@ Coordinated coordinate(TrialScheduler& sweep, std::vector<std::size_t> to_run, i
     for (auto it = abandoned.begin(); it != abandoned.end();)
       it = sweep.settle_abandoned(it->first, it->second, " (rank lost)") ? abandoned.erase(it) : it + 1;
     if (own && !sweep.busy()) own.reset();  // recorded and announced by the sweep itself
+    const bool rung_done = queue.empty() && !own && abandoned.empty() &&
+                           std::none_of(others.begin(), others.end(), [](const RankState& r) { return r.trial; });
+    if (rung_done && rung + 1 < sweep.rungs()) {  // every trial of the rung recorded: the next one
+      in = sweep.promote(in);
+      sweep.set_rung(++rung);
+      queue = sweep.rung_queue(in);
+      for (int source : waiting) {
+        RankState& to = others[static_cast<std::size_t>(source)];
+        to.heard = Clock::now();  // it waited on us, silent by design
+        int next = kDone;
+        if (!queue.empty()) {
+          to.trial = queue.front();
+          next = assignment(queue.front());
+          queue.pop_front();
+        } else if (rung + 1 == sweep.rungs()) {
+          to.done = true;
+        } else {
+          continue;  // stays waiting: wait for the rung after
+        }
+        MPI_Send(&next, 1, MPI_INT, source, kTagAssign, MPI_COMM_WORLD);
+      }
+      waiting.erase(std::remove_if(waiting.begin(), waiting.end(),
+                                   [&](int r) {
+                                     return others[static_cast<std::size_t>(r)].trial ||
+                                            others[static_cast<std::size_t>(r)].done;
+                                   }),
+                    waiting.end());
+    }
     // A trial another process holds goes to the back of the queue, as in the local runner.
     if (!own && !queue.empty()) {
       const std::size_t i = queue.front();
@@ -173,7 +219,9 @@ bool work(TrialScheduler& sweep) {
       MPI_Recv(&verdict, 1, MPI_INT, kCoordinator, kTagVerdict, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
       return verdict != 0;
     }
-    const auto i = static_cast<std::size_t>(next);
+    const std::size_t trials = sweep.trial_ids().size();
+    const auto i = static_cast<std::size_t>(next) % trials;
+    if (sweep.rungs() > 0) sweep.set_rung(static_cast<int>(static_cast<std::size_t>(next) / trials));
     auto beat = Clock::now();
     auto wait = [&](std::chrono::milliseconds pause) {
       std::this_thread::sleep_for(pause);
@@ -207,12 +255,7 @@ int sweep_mpi_command(const SweepOptions& options) {
   std::vector<std::size_t> to_run;
   int code = 0;
   try {
-    SweepSetup setup = set_up_sweep(options);
-    if (setup.spec.halving)
-      setup.base().source->fail("sweep.scheduler",
-                                "halving runs as a local sweep or as shards (--shard, --emit-slurm), not yet under "
-                                "--backend mpi; drop --backend mpi, or the scheduler");
-    sweep = std::make_unique<TrialScheduler>(options, std::move(setup));
+    sweep = std::make_unique<TrialScheduler>(options, set_up_sweep(options));
     if (mpi.rank() == kCoordinator) {
       sweep->use_one_job_per_process(
           true, fmt::format("{} MPI ranks x 1 trial x {} threads (rank 0)", mpi.size(), sweep->threads()));

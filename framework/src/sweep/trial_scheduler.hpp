@@ -60,6 +60,14 @@ class TrialScheduler {
   // and announced: from its own record if it has one, as completed if its run finished,
   // else as failed with `detail`.
   bool settle_abandoned(std::size_t i, const std::string& detail, const std::string& where);
+  // Successive halving, for a backend that hands out trials itself (mpi/sweep_mpi.cpp): how many
+  // rungs (0: no halving); the rung start() trains to (set on every process); the trials of `in`
+  // the current rung still has to train (printing the rung's line); and, once the rung is
+  // recorded, those of `in` that go on.
+  int rungs() const;
+  void set_rung(int rung);
+  std::deque<std::size_t> rung_queue(const std::vector<std::size_t>& in) const;
+  std::vector<std::size_t> promote(const std::vector<std::size_t>& in) const;
   // --collect: summary.csv, summary.md and the plots from every trial that has
   // finished; nothing runs, nothing is cleared.
   int collect();

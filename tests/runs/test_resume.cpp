@@ -125,13 +125,16 @@ TEST_CASE("SIGKILL at any instant, checkpoint writes included, leaves a checkpoi
   for (int k = 0; k < 16; ++k) {
     CAPTURE(k);
     const std::string out = dir / ("run" + std::to_string(k));
-    const std::string delay = std::to_string((0.45 + 0.029 * k) * time_scale());
+    // Staggered instants after the first checkpoint, so that a slow start (a loaded machine) cannot
+    // push every kill before it.
+    const std::string delay = std::to_string(0.029 * k * time_scale());
     const auto killed = run_shell("cd '" + std::string(SEQLAB_TEST_SOURCE_DIR) + "' && ('" + SEQLAB_TEST_BINARY +
-                                  "' run " + experiment + " --out '" + out + "' > /dev/null 2>&1 & pid=$!; sleep " +
-                                  delay + "; kill -KILL $pid; wait $pid; echo exit=$?)");
+                                  "' run " + experiment + " --out '" + out + "' > /dev/null 2>&1 & pid=$!; " +
+                                  "for i in $(seq 3000); do [ -e '" + out + "/checkpoint.bin' ] && break; " +
+                                  "sleep 0.01; done; sleep " + delay + "; kill -KILL $pid; wait $pid; echo exit=$?)");
     CHECK(contains(killed.output, "exit=137"));
     if (fs::exists(out + "/checkpoint.bin.tmp")) ++mid_write;
-    if (!fs::exists(out + "/checkpoint.bin")) continue;  // killed before the first epoch ended
+    REQUIRE(fs::exists(out + "/checkpoint.bin"));  // the kill came after the first one
     try {
       const seqlab::TrainingState state = seqlab::decode_checkpoint(read_file(out + "/checkpoint.bin"));
       CHECK(state.epochs_done >= 1);
@@ -140,8 +143,8 @@ TEST_CASE("SIGKILL at any instant, checkpoint writes included, leaves a checkpoi
       FAIL("checkpoint.bin does not load: ", e.what());
     }
   }
-  MESSAGE(loaded, " of 16 kills left a checkpoint (all loaded); ", mid_write, " landed while one was being written");
-  CHECK(loaded >= 8);
+  MESSAGE(loaded, " of 16 kills left a checkpoint that loads; ", mid_write, " landed while one was being written");
+  CHECK(loaded == 16);
 }
 
 TEST_CASE("a damaged or foreign checkpoint is refused with what is wrong, and nothing is trained") {

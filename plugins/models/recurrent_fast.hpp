@@ -3,8 +3,8 @@
 // Same network and parameters as recurrent_reference.hpp (which the tests hold
 // it to), computed with less memory traffic:
 //  - The batch is split into shards of whole sequences: seqlab/parallel.hpp's
-//    reduction blocks (at most 512 rows, fixed by the batch size), halved from
-//    64 rows on, which the run's pool spreads over its threads; each shard runs every layer and step
+//    reduction blocks (at most 512 rows, fixed by the batch size), halved when
+//    of 64 to 255 rows, which the run's pool spreads over its threads; each shard runs every layer and step
 //    on its own rows with single-threaded BLAS, so threads never wait on each
 //    other inside an epoch. Shard gradients are summed in shard order: results
 //    depend neither on the thread count nor on scheduling.

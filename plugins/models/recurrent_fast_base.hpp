@@ -14,8 +14,10 @@ namespace seqlab::recurrent {
 
 // Inputs at most this wide are folded into the elementwise pass (see recurrent_fast.hpp).
 inline constexpr std::size_t kFoldedInputWidth = 8;
-// A shard gets at least this many sequences (a reduction block is halved from twice this on).
+// A shard gets at least this many sequences; a reduction block is halved from twice this up to
+// kHalvedBelow rows (make_shards says why).
 inline constexpr std::size_t kMinShardRows = 32;
+inline constexpr std::size_t kHalvedBelow = 256;
 // Backward adds the steps' share of dW_hh in GEMMs of about this many rows
 // (sequences x steps): enough for an efficient GEMM, few enough that their
 // dL/da is still in L2. At the seed size (1000 sequences, hidden 32), per LSTM
@@ -174,13 +176,15 @@ class FastBase : public Model {
     auto cache = std::make_unique<FastCache>();
     cache->batch = batch;
     cache->steps = steps;
-    // Each reduction block whole, or in two halves from 2 * kMinShardRows rows on: more
-    // shards than that cost more in per-step overheads than they give (an RNN of hidden 32 on
-    // 1000 sequences: 16 shards of 62 took about 1.3x the time of one), fewer leave a thread idle.
+    // Each reduction block whole, or in two halves when it has 2 * kMinShardRows to kHalvedBelow - 1
+    // rows, so that a small batch still fills two threads. A large block stays whole: more shards cost
+    // per-step overheads (the seed LSTM's 1000 sequences as 4 shards of 250 took 6% longer per epoch at
+    // one thread than as 2 of 500, which were within 2% of one shard).
     std::vector<std::array<std::size_t, 3>> spans;  // (block, first row, rows)
     for (std::size_t b = 0; b < reduction_blocks(batch); ++b) {
       const auto [first, last] = reduction_block(batch, b);
-      const std::size_t parts = last - first >= 2 * kMinShardRows ? 2 : 1;
+      const std::size_t rows = last - first;
+      const std::size_t parts = rows >= 2 * kMinShardRows && rows < kHalvedBelow ? 2 : 1;
       for (std::size_t j = 0; j < parts; ++j) {
         const std::size_t row0 = first + (last - first) * j / parts;
         spans.push_back({b, row0, first + (last - first) * (j + 1) / parts - row0});

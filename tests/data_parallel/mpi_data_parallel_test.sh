@@ -21,13 +21,14 @@ fail() {
 # shellcheck source=../support/same_run.sh
 source "$(dirname "$0")/../support/same_run.sh"
 
-# Full batch (5 reduction blocks: 3 ranks get 2, 2 and 1) and shuffled mini-batches of 2 blocks with a
-# smaller last one (at 3 ranks one process trains nothing of them); two layers with dropout.
-for batch in 0 100; do
+# Full batch (1170 sequences: 3 reduction blocks; 2 ranks get 2 and 1) and shuffled mini-batches of 600
+# (2 blocks) with a smaller last one (at 3 ranks one process trains nothing of them), and of 100 (one block
+# in two halves: one rank works); two layers with dropout.
+for batch in 0 600 100; do
   cat >"$tmp/exp$batch.yaml" <<YAML
 name: dp$batch
 seed: 3
-dataset:   {plugin: sine, num_samples: 300, val_samples: 30, seq_length: 12, shift: 0.1, target: last}
+dataset:   {plugin: sine, num_samples: 1300, val_samples: 130, seq_length: 12, shift: 0.1, target: last}
 model:     {plugin: lstm, hidden_size: 8, num_layers: 2, dropout: 0.2}
 loss:      {plugin: mse}
 optimizer: {plugin: adam, lr: 0.01}

@@ -12,19 +12,22 @@ trap 'rm -rf "$tmp"' EXIT
 # shellcheck source=../support/same_run.sh
 source "$(dirname "$0")/../support/same_run.sh"
 
+# model, batch_size (0: full), target, layers, dropout, samples (the training set is 90% of them). 1170
+# sequences: 3 reduction blocks of 390, one shard each; batches of 100 and 70: one block, in two halves.
 cases=(
-  "rnn 0 last 1 0"
-  "lstm 0 sequence 2 0.3"
-  "gru 100 last 2 0.3"
-  "lstm 70 last 1 0"
+  "rnn 0 last 1 0 1300"
+  "lstm 0 sequence 2 0.3 1300"
+  "gru 100 last 2 0.3 300"
+  "lstm 70 last 1 0 300"
+  "gru 600 sequence 1 0 1300"
 )
 for c in "${cases[@]}"; do
-  read -r model batch target layers dropout <<<"$c"
+  read -r model batch target layers dropout samples <<<"$c"
   name="$model-b$batch-$target-l$layers"
   cat >"$tmp/$name.yaml" <<YAML
 name: $name
 seed: 5
-dataset:   {plugin: sine, num_samples: 300, val_samples: 30, seq_length: 10, shift: 0.1, target: $target}
+dataset:   {plugin: sine, num_samples: $samples, val_samples: 130, seq_length: 10, shift: 0.1, target: $target}
 model:     {plugin: $model, hidden_size: 8, num_layers: $layers, dropout: $dropout}
 loss:      {plugin: mse}
 optimizer: {plugin: adam, lr: 0.01}

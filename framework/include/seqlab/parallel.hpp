@@ -21,7 +21,7 @@ namespace seqlab {
 // whole blocks, trains each as a batch of its own and adds them in the same order,
 // so the rank count changes nothing either. Inside a block the model may split the
 // work further by any rule of the block's rows alone (seqlab's recurrent models
-// halve a block of 64 rows or more, so that a mini-batch of 64 still fills two
+// halve a block of 64 to 255 rows, so that a mini-batch of 64 still fills two
 // threads). See README, "Same numbers at any thread or rank count".
 inline constexpr std::size_t kReductionRows = 512;
 inline std::size_t reduction_blocks(std::size_t rows) {

@@ -51,7 +51,20 @@ inline void tile(const float* a, std::size_t a_row, std::size_t a_col, const flo
     for (std::size_t j = 0; j < NB; ++j) sum[r][j].store_unaligned(c + r * ldc + j * kWidth);
 }
 
-// All of C (m x n): row blocks of R (then single rows), each across n in NB-vector tiles.
+// The last `rows` (< R) rows of C in one tile of that many rows: one pass over B for all of them,
+// not one per row (single-row tiles are bound by B's loads). Each entry is the same FMA chain over
+// k whatever the tile's height, so the results do not depend on how rows fall into tiles.
+template <std::size_t Rows, std::size_t NB>
+inline void rest_tile(std::size_t rows, const float* a, std::size_t a_row, std::size_t a_col, std::size_t depth,
+                      const float* b, std::size_t n, float* c, bool accumulate) {
+  if constexpr (Rows > 0) {
+    if (rows != Rows) return rest_tile<Rows - 1, NB>(rows, a, a_row, a_col, depth, b, n, c, accumulate);
+    for (std::size_t j = 0; j < n; j += NB * kWidth)
+      tile<Rows, NB>(a, a_row, a_col, b + j, n, c + j, n, depth, accumulate);
+  }
+}
+
+// All of C (m x n): row blocks of R, then one block of the rows left, each across n in NB-vector tiles.
 // A(i, k) is at a[i * a_row + k * a_col]; B is (depth x n) row-major.
 template <std::size_t R, std::size_t NB>
 inline void tiles(const float* a, std::size_t a_row, std::size_t a_col, std::size_t m, std::size_t depth,
@@ -61,9 +74,7 @@ inline void tiles(const float* a, std::size_t a_row, std::size_t a_col, std::siz
   for (; i + R <= m; i += R)
     for (std::size_t j = 0; j < n; j += cols)
       tile<R, NB>(a + i * a_row, a_row, a_col, b + j, n, c + i * n + j, n, depth, accumulate);
-  for (; i < m; ++i)
-    for (std::size_t j = 0; j < n; j += cols)
-      tile<1, NB>(a + i * a_row, a_row, a_col, b + j, n, c + i * n + j, n, depth, accumulate);
+  if (i < m) rest_tile<R - 1, NB>(m - i, a + i * a_row, a_row, a_col, depth, b, n, c + i * n, accumulate);
 }
 
 }  // namespace register_gemm_detail
@@ -94,8 +105,8 @@ inline void register_gemm_nn(const float* a, std::size_t m, std::size_t k, const
 
 // C (m x n) = A^T B with A (rows x m) and B (rows x n), plus C's old values when
 // `accumulate`; all row-major and contiguous. Requires register_gemm_tn_fits(m, n).
-inline void register_gemm_tn(const float* a, std::size_t rows, std::size_t m, const float* b, std::size_t n,
-                             float* c, bool accumulate) {
+inline void register_gemm_tn(const float* a, std::size_t rows, std::size_t m, const float* b, std::size_t n, float* c,
+                             bool accumulate) {
   namespace d = register_gemm_detail;
   // A^T(i, k) = A(k, i): a row step of 1 and a depth step of m.
   if (n % (4 * d::kWidth) == 0)

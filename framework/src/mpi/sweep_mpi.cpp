@@ -100,8 +100,10 @@ Coordinated coordinate(TrialScheduler& sweep, std::vector<std::size_t> to_run, i
   };
   while (workers() > 0 || !queue.empty() || own || !abandoned.empty()) {
     if (StopSignals::stop_requested()) {
-      sweep.stop();
+      // Said first: stopping a trial waits for its checkpoint, and another rank's MPI_Abort may end
+      // this process meanwhile.
       std::cerr << "interrupted: stopping every rank (their running trials are rerun next time)\n";
+      sweep.stop();
       MPI_Abort(MPI_COMM_WORLD, 130);
     }
     int pending = 0;
@@ -233,6 +235,7 @@ bool work(TrialScheduler& sweep) {
     while (!sweep.start(i) && !StopSignals::stop_requested()) wait(kPollInterval * 10);
     while (sweep.busy() && !StopSignals::stop_requested()) wait(kPollInterval);
     if (StopSignals::stop_requested()) {
+      std::cerr << "interrupted: stopping this rank's trial (it is rerun next time)\n";
       sweep.stop();
       MPI_Abort(MPI_COMM_WORLD, 130);
     }

@@ -23,9 +23,7 @@ namespace {
 
 constexpr std::size_t kBestTrials = 5;
 
-double metric_of(const SweepSummaryInput& in, const TrialResult& r) {
-  return in.spec.metric == "train_loss" ? r.final_train_loss : r.final_val_loss;
-}
+double metric_of(const SweepSummaryInput& in, const TrialResult& r) { return metric_value(in.spec.metric, r); }
 
 // best_trials.png: the loss curves of the kBestTrials best completed trials;
 // metric_vs_<param>.png: the metric of every completed trial against each swept value.

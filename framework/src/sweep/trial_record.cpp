@@ -58,6 +58,10 @@ void read_run_metrics(const fs::path& dir, TrialResult& r) {
   if (r.seconds == 0) r.seconds = number(s, "train_seconds");
 }
 
+double metric_value(const std::string& metric, const TrialResult& result) {
+  return metric == "train_loss" ? result.final_train_loss : result.final_val_loss;
+}
+
 TrialResult result_from_record(const nlohmann::json& record, const fs::path& dir, const std::string& fallback) {
   TrialResult r;
   r.known = true;

@@ -27,6 +27,9 @@ struct TrialResult {
   std::vector<std::pair<int, double>> rungs;
 };
 
+// The value of the sweep's `metric` ("val_loss" or "train_loss") in a result: its final loss.
+double metric_value(const std::string& metric, const TrialResult& result);
+
 // <out>/trials/<id>: the trial's run folder.
 std::filesystem::path trial_folder(const std::filesystem::path& out, const SweepTrial& trial);
 

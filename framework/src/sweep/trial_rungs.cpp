@@ -9,14 +9,6 @@ namespace fs = std::filesystem;
 
 namespace seqlab {
 
-namespace {
-
-double metric_of(const std::string& metric, const TrialResult& r) {
-  return metric == "train_loss" ? r.final_train_loss : r.final_val_loss;
-}
-
-}  // namespace
-
 int run_epochs(const fs::path& dir) {
   const nlohmann::json summary = read_json(dir / "summary.json");
   return summary.is_object() && summary.contains("epochs") && summary["epochs"].is_number_integer()
@@ -25,10 +17,10 @@ int run_epochs(const fs::path& dir) {
 }
 
 void TrialScheduler::record_rung(std::size_t i, TrialResult& r) const {
-  if (r.rungs.empty() && !results_[i].rungs.empty()) r.rungs = results_[i].rungs;
   r.rung = rung_;
-  r.rungs.resize(static_cast<std::size_t>(rung_));  // the rungs before this one, as recorded
-  const double metric = metric_of(setup_.spec.metric, r);
+  r.rungs = results_[i].rungs;  // the trial's record before this rung (none before the first)
+  r.rungs.resize(static_cast<std::size_t>(rung_));
+  const double metric = metric_value(setup_.spec.metric, r);
   r.rungs.emplace_back(rung_epochs_[rung_], r.status == "completed" ? metric : std::nan(""));
 }
 

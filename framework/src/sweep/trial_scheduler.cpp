@@ -278,10 +278,7 @@ void TrialScheduler::adopt(std::size_t i) {
   r.status = "completed";
   r.detail = "finished after its sweep was killed";
   read_run_metrics(dir, r);
-  if (rung_ >= 0) {
-    r.rungs = results_[i].rungs;  // an earlier rung's record, if any
-    record_rung(i, r);
-  }
+  if (rung_ >= 0) record_rung(i, r);
   results_[i] = r;
   write_trial_record(dir, setup_.trials[i], r);
 }

@@ -69,7 +69,8 @@ case $part in
     echo "$listing"
     grep -Eq '^model +lag_linear ' <<<"$listing" || fail "lag_linear is not listed as a model"
     grep -Eq '^loss +log_cosh ' <<<"$listing" || fail "log_cosh is not listed as a loss"
-    "$seqlab" plugins log_cosh --plugin-dir "$tmp/plugins" | grep -q 'scale' || fail "log_cosh's parameters do not show scale"
+    described=$("$seqlab" plugins log_cosh --plugin-dir "$tmp/plugins") || fail "seqlab plugins log_cosh exited with $?"
+    grep -q 'scale' <<<"$described" || fail "log_cosh's parameters do not show scale"
 
     for plugin in lag_linear log_cosh; do
       step "seqlab check $plugin (the conformance suite: finite-difference gradients)"
@@ -86,9 +87,11 @@ case $part in
     ;;
   skeletons)
     new_plugin="$tmp/prefix/bin/seqlab-new-plugin"  # the installed copy: it must work without the source tree
-    # It names itself as installed, not as tools/new-plugin.
-    "$new_plugin" loss named_right "$tmp/named_right" | grep -q '^seqlab-new-plugin: wrote loss plugin' ||
-      fail "the installed seqlab-new-plugin does not call itself seqlab-new-plugin"
+    # It names itself as installed, not as tools/new-plugin. (Its output is captured whole: `| grep -q` would stop
+    # reading at the match, and the writer's SIGPIPE would fail the pipeline under pipefail now and then.)
+    said=$("$new_plugin" loss named_right "$tmp/named_right") || fail "seqlab-new-plugin loss named_right exited with $?"
+    grep -q '^seqlab-new-plugin: wrote loss plugin' <<<"$said" ||
+      fail "the installed seqlab-new-plugin does not call itself seqlab-new-plugin: $said"
     kinds=(dataset model loss optimizer scheduler)
     step "tools/new-plugin: one skeleton of each kind"
     mkdir "$tmp/src"

@@ -6,6 +6,7 @@ same command run again must skip exactly those, rerun the interrupted ones and c
 Usage: mpi_interrupt_test.py SEQLAB_BINARY MPIRUN
 """
 import glob
+import json
 import os
 import pty
 import select
@@ -59,6 +60,20 @@ def trial_processes(sweep_folder):
     return found.stdout.split()
 
 
+def finished_trials(sweep_folder):
+    """Trials the rerun must skip: those whose run completed. Usually the sweep recorded them; one that completed
+    just as ^C arrived may have lost its rank before the record was written, and the rerun adopts it."""
+    count = 0
+    for trial in glob.glob(os.path.join(sweep_folder, "trials", "*")):
+        try:
+            with open(os.path.join(trial, "summary.json")) as f:
+                completed = json.load(f).get("status") == "completed"
+        except (OSError, ValueError):
+            completed = False
+        count += completed
+    return count
+
+
 def main():
     seqlab, mpirun = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
@@ -80,7 +95,7 @@ def main():
             time.sleep(0.1)
         else:
             fail(f"trial processes outlived the interrupted sweep: {trial_processes(out)}", output)
-        finished = len(glob.glob(os.path.join(out, "trials", "*", "sweep_trial.json")))
+        finished = finished_trials(out)
         if not 1 <= finished < 6:
             fail(f"expected some but not all trials recorded after ^C, found {finished}", output)
 

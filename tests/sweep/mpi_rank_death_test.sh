@@ -30,7 +30,7 @@ fail() {
 rank_with_trial() {
   local pid child
   for pid in $(pgrep -f -- "--out $tmp/mpi"); do  # this test's sweep only: ctest may run another at once
-    tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$1" || continue
+    grep -qxz "OMPI_COMM_WORLD_RANK=$1" "/proc/$pid/environ" 2>/dev/null || continue  # NUL-separated entries
     child="$(pgrep -P "$pid" | head -n1)" || continue
     [[ -n $child ]] && echo "$pid $child" && return 0
   done

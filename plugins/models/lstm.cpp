@@ -107,50 +107,39 @@ class LstmReference : public seqlab::recurrent::ReferenceModel {
   }
 };
 
-// The fast cell: one row of one step, fused, for recurrent_fast.hpp. Same
-// equations as above; the gates of a row are the four H-blocks of `a`.
+// The fast cell, for recurrent_fast.hpp: one SIMD batch (or one) of a row's units. Same equations as above.
 struct LstmCell {
   static constexpr std::size_t kGates = 4;
-  // A row's state is c_t. Backward recomputes tanh(c_t) rather than storing it:
-  // storing it measured 1.2 ms slower per seed-size backward (memory, not maths, is the cost).
+  // A row's state is c_t. Backward recomputes tanh(c_t) rather than storing it: storing it
+  // measured 1.2 ms slower per seed-size backward (memory, not maths, is the cost).
   static constexpr std::size_t kStateWidth = 1;
+  static constexpr bool kKeepsGates = true;
 
-  static void forward_row(std::size_t h, float* a, const float* c_prev, float* c, float* h_out) {
+  template <class V>
+  static void forward(V (&gate)[4], const float* c_prev, float* c, float* h_out) {
     namespace simd = seqlab::recurrent::simd;
-    simd::for_columns(h, [&](std::size_t k, auto zero) {
-      using V = decltype(zero);
-      const V i = simd::sigmoid(simd::load(a + k, zero));
-      const V f = simd::sigmoid(simd::load(a + h + k, zero));
-      const V g = simd::tanh(simd::load(a + 2 * h + k, zero));
-      const V o = simd::sigmoid(simd::load(a + 3 * h + k, zero));
-      const V cell = c_prev ? f * simd::load(c_prev + k, zero) + i * g : i * g;
-      simd::store(a + k, i);
-      simd::store(a + h + k, f);
-      simd::store(a + 2 * h + k, g);
-      simd::store(a + 3 * h + k, o);
-      simd::store(c + k, cell);
-      simd::store(h_out + k, o * simd::tanh(cell));
-    });
+    const V i = simd::sigmoid(gate[0]), f = simd::sigmoid(gate[1]);
+    const V g = simd::tanh(gate[2]), o = simd::sigmoid(gate[3]);
+    const V cell = c_prev ? f * simd::load(c_prev, V{}) + i * g : i * g;
+    gate[0] = i, gate[1] = f, gate[2] = g, gate[3] = o;
+    simd::store(c, cell);
+    simd::store(h_out, o * simd::tanh(cell));
   }
 
-  static void backward_row(std::size_t h, float* a, const float* dh, float* dc_carry, bool last, const float*,
-                           const float* c, const float* c_prev) {
+  template <class V>
+  static void backward(const V& d_h, V (&gate)[4], float* dc_carry, bool last, const float*, const float* c,
+                       const float* c_prev) {
     namespace simd = seqlab::recurrent::simd;
-    simd::for_columns(h, [&](std::size_t k, auto zero) {
-      using V = decltype(zero);
-      const V one(1.0f);
-      const V i = simd::load(a + k, zero), f = simd::load(a + h + k, zero);
-      const V g = simd::load(a + 2 * h + k, zero), o = simd::load(a + 3 * h + k, zero);
-      const V tc = simd::tanh(simd::load(c + k, zero));
-      const V d_h = simd::load(dh + k, zero);
-      V dc = d_h * o * (one - tc * tc);
-      if (!last) dc = dc + simd::load(dc_carry + k, zero);
-      simd::store(a + k, dc * g * i * (one - i));
-      simd::store(a + h + k, c_prev ? dc * simd::load(c_prev + k, zero) * f * (one - f) : V(0.0f));
-      simd::store(a + 2 * h + k, dc * i * (one - g * g));
-      simd::store(a + 3 * h + k, d_h * tc * o * (one - o));
-      simd::store(dc_carry + k, dc * f);
-    });
+    const V one(1.0f);
+    const V i = gate[0], f = gate[1], g = gate[2], o = gate[3];
+    const V tc = simd::tanh(simd::load(c, V{}));
+    V dc = d_h * o * (one - tc * tc);
+    if (!last) dc = dc + simd::load(dc_carry, V{});
+    gate[0] = dc * g * i * (one - i);
+    gate[1] = c_prev ? dc * simd::load(c_prev, V{}) * f * (one - f) : V(0.0f);
+    gate[2] = dc * i * (one - g * g);
+    gate[3] = d_h * tc * o * (one - o);
+    simd::store(dc_carry, dc * f);
   }
 };
 

@@ -8,19 +8,27 @@
 //    on its own rows with single-threaded BLAS, so threads never wait on each
 //    other inside an epoch. Shard gradients are summed in shard order: results
 //    depend neither on the thread count nor on scheduling.
-//  - Per step, one GEMM gives all gates' recurrent part (B, G); one fused pass
-//    per row then adds the biases and the input part, applies the cell's
-//    activations and writes the cell's outputs. When the layer's input is
-//    narrow (the sine data has one feature) its part is folded into that pass,
-//    where it costs I multiply-adds per gate instead of a memory-bound GEMM with
-//    K = I. A wider input gets its own product per step on the register kernel
+//  - Fused cells (fused_tiles.hpp; H a multiple of the SIMD width, 512-bit SIMD):
+//    the gates are stored in unit-block order, so one register tile of the
+//    step's recurrent product h_{t-1} W_hh^T holds every gate of a block of
+//    units. Its accumulators start at b_ih + b_hh plus the input part (a
+//    narrow input folded in as I multiply-adds per gate, a wider one computed
+//    before), and the tile ends by applying the cell: activated gates, c_t and
+//    h_t are written once, never the raw gates. Backward likewise: the tile of
+//    dh_t = dL/dh_t from above + da_{t+1} W_hh ends in the cell's backward for
+//    its units, which writes dL/da_t over the activated gates and adds the
+//    tile's rows of dL/da (and x_i dL/da for a folded input) in registers into
+//    the step's bias (and input weight) gradient sums.
+//  - Otherwise, per step, one GEMM gives all gates' recurrent part (B, G) on top
+//    of the biases and the input part (folded or computed as above), and one
+//    pass per row applies the cell; backward's pass per row follows the product
+//    for dh_t, and adds each row into the sums.
+//  - A wider input gets its own product per step on the register kernel
 //    (below), into the step's gates while they are in cache; where that kernel
 //    does not apply, one OpenBLAS GEMM over all steps.
-//  - Backward overwrites each step's activated gates with dL/da in place (they
-//    are dead once used), sums the bias gradients (and a narrow input's weight
-//    gradient) in the same pass, and adds dW_hh in products over a few steps
-//    at a time while their dL/da is still in cache, and a wider input's dW_ih
-//    step by step (on the register kernel; else one OpenBLAS GEMM over all steps).
+//  - dW_hh is added in products over a few steps at a time while their dL/da
+//    is still in cache, and a wider input's dW_ih step by step (on the register
+//    kernel; else one OpenBLAS GEMM over all steps).
 //  - The per-step products (h_{t-1} W_hh^T, x_t W_ih^T, da_t W_hh, and the
 //    chunks of dW_hh, x_t^T da_t) run on seqlab/register_gemm.hpp's kernel where
 //    it applies (512-bit SIMD, widths a multiple of the vector) and on OpenBLAS
@@ -38,37 +46,47 @@
 // recurrent_fast_base.hpp, shared with gru_fast.hpp.
 #pragma once
 
+#include "fused_tiles.hpp"
 #include "recurrent_fast_base.hpp"
 
 namespace seqlab::recurrent {
 
-// Cell: the per-row elementwise kernels of one recurrent cell, e.g.
+// Cell: the elementwise maths of one recurrent cell, for one SIMD batch of units (or one unit) of a row:
 //   struct LstmCell {
 //     static constexpr std::size_t kGates = 4;
-//     static constexpr std::size_t kStateWidth = 2;  // per row, in units of H: here c_t, then tanh(c_t)
-//     // a: the row's G pre-activations, in: activated gates out; c, c_prev: the row's state
-//     // (kStateWidth * H floats) at t and t-1, c_prev null at t = 0
-//     static void forward_row(std::size_t H, float* a, const float* c_prev, float* c, float* h);
-//     // a: activated gates in, dL/da out; dh: dL/dh_t; dc: carried dL/dc (in: from t+1, zero
-//     // when `last`; out: to t-1); h: h_t; c, c_prev as in forward
-//     static void backward_row(std::size_t H, float* a, const float* dh, float* dc, bool last,
-//                              const float* h, const float* c, const float* c_prev);
+//     static constexpr std::size_t kStateWidth = 1;  // per row, in units of H: here c_t
+//     static constexpr bool kKeepsGates = true;      // backward reads the activated gates (the rnn: h_t only)
+//     // g: the units' Q pre-activations in, activated out. c, c_prev: the units' state at t and t-1
+//     // (c_prev null at t = 0); h: where h_t goes.
+//     template <class V> static void forward(V (&g)[kGates], const float* c_prev, float* c, float* h);
+//     // g: activated in, dL/da out. d_h: dL/dh_t; dc: carried dL/dc (in: from t+1, ignored when
+//     // `last`; out: to t-1); h: h_t.
+//     template <class V> static void backward(const V& d_h, V (&g)[kGates], float* dc, bool last,
+//                                             const float* h, const float* c, const float* c_prev);
 //   };
 template <class Cell>
 class FastModel : public FastBase {
+  static constexpr std::size_t Q = Cell::kGates;
+
  public:
-  FastModel(const PluginArgs& args, const std::string& prefix) : FastBase(args, prefix, Cell::kGates) {
+  FastModel(const PluginArgs& args, const std::string& prefix)
+      : FastBase(args, prefix, Q), fused_(fuses_cell(sizes_.hidden, Q)), order_(sizes_.hidden, Q, fused_ && Q > 1) {
     const std::size_t g = sizes_.gate_width();
     for (std::size_t l = 0; l < sizes_.layers; ++l) {
+      const std::size_t in = sizes_.layer_input(l);
       bias_.push_back(Tensor1::from_shape({g}));
-      input_weights_t_.push_back(Tensor1::from_shape({g * sizes_.layer_input(l)}));
+      input_weights_t_.push_back(Tensor1::from_shape({g * in}));
+      input_weights_.push_back(Tensor1::from_shape({g * in}));
       recurrent_weights_t_.push_back(Tensor1::from_shape({sizes_.hidden * g}));
+      recurrent_weights_.push_back(Tensor1::from_shape({g * sizes_.hidden}));
     }
   }
 
   std::unique_ptr<ModelCache> make_cache(std::size_t batch, std::size_t steps) const override {
     const std::size_t g = sizes_.gate_width(), h = sizes_.hidden;
-    std::unique_ptr<FastCache> cache = make_shards(batch, steps, g);  // sums: the bias
+    std::size_t widest = h;
+    for (std::size_t l = 0; l < sizes_.layers; ++l) widest = std::max(widest, sizes_.layer_input(l));
+    std::unique_ptr<FastCache> cache = make_shards(batch, steps, g, g * widest);  // sums: the bias
     for (Shard& shard : cache->shards)
       for (std::size_t l = 0; l < sizes_.layers; ++l) {
         shard.gates.push_back(Tensor3::from_shape({steps, shard.rows, g}));
@@ -79,116 +97,144 @@ class FastModel : public FastBase {
   }
 
  private:
-  // Per forward, shared by all shards: b_ih + b_hh; W_hh transposed (H x G) for
-  // the register kernel; and W_ih transposed (in x G) for layers whose input is
-  // folded, so that the fold reads G-contiguous rows, or goes through the register kernel.
+  // Per forward, shared by all shards, in the kernels' gate order (order_): b_ih + b_hh; W_hh (G x H)
+  // and its transpose (H x G) for the register kernel; W_ih (G x in) and its transpose (in x G) for
+  // the fold and the per-step products.
   void prepare_weights() override {
     const std::size_t g = sizes_.gate_width(), h = sizes_.hidden;
     for (std::size_t l = 0; l < sizes_.layers; ++l) {
+      const std::size_t in = sizes_.layer_input(l);
       const float* b_ih = parameters_[bias_ih_index(l)].value.data();
       const float* b_hh = parameters_[bias_hh_index(l)].value.data();
-      for (std::size_t k = 0; k < g; ++k) bias_[l][k] = b_ih[k] + b_hh[k];
-      if (register_gemm_fits(g)) {
-        const float* w_hh = parameters_[weight_hh_index(l)].value.data();
-        for (std::size_t k = 0; k < g; ++k)
-          for (std::size_t j = 0; j < h; ++j) recurrent_weights_t_[l][j * g + k] = w_hh[k * h + j];
-      }
-      if (!folds_input(l) && !input_per_step(l)) continue;
-      const std::size_t in = sizes_.layer_input(l);
-      const float* w = parameters_[weight_ih_index(l)].value.data();
-      for (std::size_t k = 0; k < g; ++k)
-        for (std::size_t i = 0; i < in; ++i) input_weights_t_[l][i * g + k] = w[k * in + i];
+      for (std::size_t k = 0; k < g; ++k) bias_[l][order_[k]] = b_ih[k] + b_hh[k];
+      const float* w_hh = parameters_[weight_hh_index(l)].value.data();
+      const float* w_ih = parameters_[weight_ih_index(l)].value.data();
+      order_.rows_in(w_hh, h, recurrent_weights_[l].data());
+      order_.rows_in(w_ih, in, input_weights_[l].data());
+      if (register_gemm_fits(g)) order_.transpose_in(w_hh, h, recurrent_weights_t_[l].data());
+      if (folds_input(l) || input_per_step(l)) order_.transpose_in(w_ih, in, input_weights_t_[l].data());
     }
   }
 
   void forward_shard(const Tensor3& inputs, std::size_t steps, bool dropping, Shard& sh,
                      Tensor3& outputs) const override {
-    const std::size_t b = sh.rows, g = sizes_.gate_width(), h = sizes_.hidden, sw = Cell::kStateWidth * h;
+    const std::size_t b = sh.rows, g = sizes_.gate_width();
     to_time_major(inputs.data() + sh.row0 * steps * sizes_.input, b, steps, sizes_.input, sh.inputs.data());
     for (std::size_t l = 0; l < sizes_.layers; ++l) {
       const std::size_t in = sizes_.layer_input(l);
       const float* x = layer_input(sh, l, dropping);
       const bool fold = folds_input(l), per_step = input_per_step(l);
       if (!fold && !per_step)  // the input part of every step in one GEMM: (T*b, in) x W_ih^T
-        gemm(x, steps * b, in, Transpose::no, parameters_[weight_ih_index(l)].value.data(), g, in, Transpose::yes,
-             sh.gates[l].data());
+        gemm(x, steps * b, in, Transpose::no, input_weights_[l].data(), g, in, Transpose::yes, sh.gates[l].data());
       for (std::size_t t = 0; t < steps; ++t) {
-        float* a = at(sh.gates[l], t);
-        // Input part and biases first, so that the recurrent GEMM adds to them:
-        // with beta = 1 OpenBLAS skips its pass that zeroes the output.
         const float* x_t = x + t * b * in;
-        if (per_step) register_gemm_nn(x_t, b, in, input_weights_t_[l].data(), g, a, false);
-        for (std::size_t r = 0; r < b; ++r)
-          add_bias_and_folded_input(l, a + r * g, !fold, fold ? x_t + r * in : nullptr);
-        if (t > 0)  // a (b x G) += h_{t-1} (b x H) W_hh^T
-          product_nt(at(sh.hidden[l], t - 1), b, h, parameters_[weight_hh_index(l)].value.data(),
-                     recurrent_weights_t_[l].data(), g, a, true);
-        float* c = Cell::kStateWidth > 0 ? at(sh.state[l], t) : nullptr;
-        const float* c_prev = Cell::kStateWidth > 0 && t > 0 ? at(sh.state[l], t - 1) : nullptr;
-        float* h_t = at(sh.hidden[l], t);
-        for (std::size_t r = 0; r < b; ++r)
-          Cell::forward_row(h, a + r * g, c_prev ? c_prev + r * sw : nullptr, c ? c + r * sw : nullptr, h_t + r * h);
+        if (per_step) register_gemm_nn(x_t, b, in, input_weights_t_[l].data(), g, at(sh.gates[l], t), false);
+        forward_step(l, t, sh, fold ? x_t : nullptr);
       }
       drop_outputs(sh, l, steps, dropping);
     }
     forward_head(steps, sh, outputs);
   }
 
-  // a = (a_has_values ? a : 0) + b_ih + b_hh + (x ? x W_ih^T : 0), vectorised over the G gate columns.
-  // a_has_values: a already holds the input part (from the wide-input GEMM).
-  void add_bias_and_folded_input(std::size_t l, float* a, bool a_has_values, const float* x) const {
-    const std::size_t g = sizes_.gate_width(), in = sizes_.layer_input(l);
-    const float* bias = bias_[l].data();
-    const float* w_t = input_weights_t_[l].data();
-    simd::for_columns(g, [&](std::size_t k, auto zero) {
-      using V = decltype(zero);
-      V v = simd::load(bias + k, zero);
-      if (a_has_values) v = v + simd::load(a + k, zero);
-      if (x)
-        for (std::size_t i = 0; i < in; ++i) v = v + V(x[i]) * simd::load(w_t + i * g + k, zero);
-      simd::store(a + k, v);
+  // What a step of layer l reads and writes in a shard: its gates, h_t, and c_t and c_{t-1} (null at
+  // t = 0, or without a state). (Out-parameters: lambdas cannot capture structured bindings in C++17.)
+  void step_of(Shard& sh, std::size_t l, std::size_t t, float*& a, float*& h_t, float*& c, const float*& c_prev) const {
+    const bool state = Cell::kStateWidth > 0;
+    a = at(sh.gates[l], t);
+    h_t = at(sh.hidden[l], t);
+    c = state ? at(sh.state[l], t) : nullptr;
+    c_prev = state && t > 0 ? at(sh.state[l], t - 1) : nullptr;
+  }
+
+  // Step t of layer l: fused (one tile per rows x unit blocks: biases and input part, the recurrent
+  // product, the cell), or unfused (biases and input part, the product on top, the cell row by row).
+  // x_fold: a folded input's step (b x in), or null when the gates already hold the input part.
+  void forward_step(std::size_t l, std::size_t t, Shard& sh, const float* x_fold) const {
+    const std::size_t b = sh.rows, g = sizes_.gate_width(), h = sizes_.hidden, in = sizes_.layer_input(l);
+    const std::size_t sw = Cell::kStateWidth * h;
+    float *a, *h_t, *c;
+    const float* c_prev;
+    step_of(sh, l, t, a, h_t, c, c_prev);
+    const float *bias = bias_[l].data(), *w_t = input_weights_t_[l].data();
+    if (!fused_) return forward_step_unfused(l, t, sh, x_fold, a, h_t, c, c_prev);
+    // At t = 0 there is no h_{t-1}: a product of depth 0 (its A pointer is never read).
+    const float* h_prev = t > 0 ? at(sh.hidden[l], t - 1) : h_t;
+    with_gate_tile<Q>(h, [&](auto rows, auto vectors) {
+      constexpr std::size_t NB = decltype(vectors)::value;
+      register_gemm_detail::fused_rows<decltype(rows)::value, NB>(
+          b, g, h_prev, h, 1, recurrent_weights_t_[l].data(), t > 0 ? h : 0,
+          [&](std::size_t r, std::size_t col) {
+            simd::Batch v = simd::Batch::load_unaligned(bias + col);
+            if (!x_fold) return v + simd::Batch::load_unaligned(a + r * g + col);
+            for (std::size_t i = 0; i < in; ++i)
+              v = xsimd::fma(simd::Batch(x_fold[r * in + i]), simd::Batch::load_unaligned(w_t + i * g + col), v);
+            return v;
+          },
+          [&](std::size_t r0, std::size_t col, auto& sum) {
+            for (std::size_t r = 0; r < tile_rows<decltype(sum)>; ++r)
+              for (std::size_t blk = 0; blk < NB / Q; ++blk) {
+                const std::size_t unit = col / Q + blk * kLanes;  // the block's first unit
+                float* gates = a + (r0 + r) * g + col + blk * Q * kLanes;
+                simd::Batch v[Q];
+                for (std::size_t q = 0; q < Q; ++q) v[q] = sum[r][blk * Q + q];
+                Cell::forward(v, c_prev ? c_prev + (r0 + r) * sw + unit : nullptr,
+                              c ? c + (r0 + r) * sw + unit : nullptr, h_t + (r0 + r) * h + unit);
+                if (Cell::kKeepsGates)
+                  for (std::size_t q = 0; q < Q; ++q) v[q].store_unaligned(gates + q * kLanes);
+              }
+          });
     });
   }
 
+  void forward_step_unfused(std::size_t l, std::size_t t, Shard& sh, const float* x_fold, float* a, float* h_t,
+                            float* c, const float* c_prev) const {
+    const std::size_t b = sh.rows, g = sizes_.gate_width(), h = sizes_.hidden, in = sizes_.layer_input(l);
+    const std::size_t sw = Cell::kStateWidth * h;
+    const float *bias = bias_[l].data(), *w_t = input_weights_t_[l].data();
+    for (std::size_t r = 0; r < b; ++r)
+      simd::for_columns(g, [&](std::size_t k, auto zero) {
+        using V = decltype(zero);
+        float* a_rk = a + r * g + k;
+        V v = simd::load(bias + k, zero);
+        if (!x_fold) v = v + simd::load(a_rk, zero);
+        for (std::size_t i = 0; x_fold && i < in; ++i)
+          v = v + V(x_fold[r * in + i]) * simd::load(w_t + i * g + k, zero);
+        simd::store(a_rk, v);
+      });
+    if (t > 0)  // a (b x G) += h_{t-1} (b x H) W_hh^T
+      product_nt(at(sh.hidden[l], t - 1), b, h, recurrent_weights_[l].data(), recurrent_weights_t_[l].data(), g, a,
+                 true);
+    for (std::size_t r = 0; r < b; ++r)
+      simd::for_columns(h, [&](std::size_t k, auto zero) {
+        using V = decltype(zero);
+        V v[Q];
+        for (std::size_t q = 0; q < Q; ++q) v[q] = simd::load(a + r * g + q * h + k, zero);
+        Cell::forward(v, c_prev ? c_prev + r * sw + k : nullptr, c ? c + r * sw + k : nullptr, h_t + r * h + k);
+        for (std::size_t q = 0; q < Q && Cell::kKeepsGates; ++q) simd::store(a + r * g + q * h + k, v[q]);
+      });
+  }
+
   void backward_shard(std::size_t steps, bool dropping, Shard& sh, const Tensor3& grad_outputs) const override {
-    const std::size_t b = sh.rows, g = sizes_.gate_width(), h = sizes_.hidden, sw = Cell::kStateWidth * h;
+    const std::size_t b = sh.rows, g = sizes_.gate_width(), h = sizes_.hidden;
     // Steps whose dL/dh from above is known: all of them, except under a last-step head.
     const std::size_t first_given = backward_head(steps, sh, grad_outputs);
     for (std::size_t l = sizes_.layers; l-- > 0;) {
       const std::size_t in = sizes_.layer_input(l);
       const bool fold = folds_input(l), per_step = input_per_step(l);
       const float* x = layer_input(sh, l, dropping);
-      const float* w_hh = parameters_[weight_hh_index(l)].value.data();
       const std::size_t given_from = l + 1 == sizes_.layers ? first_given : 0;
       std::fill(sh.sums.begin(), sh.sums.end(), 0.0);  // (1 + folded in) x G: bias, then input weight sums
-      float* dw_hh = sh.grads[weight_hh_index(l)].data();
-      std::size_t unsummed_top = steps - 1;  // dW_hh has the steps above this one
+      float* dw_hh = sh.permuted_grad.data();          // in the kernels' gate order until the layer is done
+      std::size_t unsummed_top = steps - 1;            // dW_hh has the steps above this one
       const std::size_t chunk_steps = std::max<std::size_t>(1, kWeightGradRows / b);
       for (std::size_t t = steps; t-- > 0;) {
-        float* dh = at(sh.grad_hidden, t);
-        if (t + 1 < steps)  // dh_t += da_{t+1} W_hh  (or = when nothing came from above)
-          product_nn(at(sh.gates[l], t + 1), b, g, w_hh, h, dh, t >= given_from);
-        else if (t < given_from)
-          std::fill_n(dh, b * h, 0.0f);
-        float* a = at(sh.gates[l], t);
-        const float* h_t = at(sh.hidden[l], t);
-        const float* c = Cell::kStateWidth > 0 ? at(sh.state[l], t) : nullptr;
-        const float* c_prev = Cell::kStateWidth > 0 && t > 0 ? at(sh.state[l], t - 1) : nullptr;
-        // Per row, while its dL/da is in L1: the cell's backward, then its share
-        // of the bias (and folded input weight) gradients, summed in float per step.
         float* step = sh.step_sums.data();
         const std::size_t summed = fold ? (1 + in) * g : g;
         std::fill_n(step, summed, 0.0f);
-        for (std::size_t r = 0; r < b; ++r) {
-          float* da_r = a + r * g;
-          Cell::backward_row(h, da_r, dh + r * h, sh.grad_state.data() + r * h, t + 1 == steps, h_t + r * h,
-                             c ? c + r * sw : nullptr, c_prev ? c_prev + r * sw : nullptr);
-          add_row(da_r, g, 1.0f, step);
-          if (fold)
-            for (std::size_t i = 0; i < in; ++i) add_row(da_r, g, x[(t * b + r) * in + i], step + (1 + i) * g);
-        }
+        backward_step(l, t, steps, t >= given_from, sh, fold ? x + t * b * in : nullptr, step);
         // Steps are added in double, so a sum over T*B rows keeps its digits.
         for (std::size_t k = 0; k < summed; ++k) sh.sums[k] += step[k];
+        float* a = at(sh.gates[l], t);
         // dW_hh += da_t^T h_{t-1}, a few steps per GEMM while their da is still in cache
         // (da and h of consecutive steps are contiguous, time-major).
         if (t >= 1 && (unsummed_top - t + 1 == chunk_steps || t == 1)) {
@@ -199,33 +245,71 @@ class FastModel : public FastBase {
         // dW_ih^T += x_t^T da_t, while da_t is still in cache.
         if (per_step) register_gemm_tn(x + t * b * in, b, in, a, g, sh.input_grad_t.data(), t + 1 < steps);
       }
-      if (steps == 1) std::fill_n(dw_hh, g * h, 0.0f);  // no step has an h_{t-1}
-      const float* da = sh.gates[l].data();
       std::vector<Tensor1>& grads = sh.grads;
+      if (steps == 1)  // no step has an h_{t-1}
+        std::fill_n(grads[weight_hh_index(l)].data(), g * h, 0.0f);
+      else
+        order_.rows_out(dw_hh, h, grads[weight_hh_index(l)].data());
+      const float* da = sh.gates[l].data();
       float* dw_ih = grads[weight_ih_index(l)].data();
       if (fold) {
         for (std::size_t k = 0; k < g; ++k)
-          for (std::size_t i = 0; i < in; ++i) dw_ih[k * in + i] = static_cast<float>(sh.sums[(1 + i) * g + k]);
+          for (std::size_t i = 0; i < in; ++i) dw_ih[k * in + i] = static_cast<float>(sh.sums[(1 + i) * g + order_[k]]);
       } else if (per_step) {
-        const float* dw_t = sh.input_grad_t.data();
-        for (std::size_t k = 0; k < g; ++k)
-          for (std::size_t i = 0; i < in; ++i) dw_ih[k * in + i] = dw_t[i * g + k];
+        order_.transpose_out(sh.input_grad_t.data(), in, dw_ih);
       } else {
-        gemm(da, steps * b, g, Transpose::yes, x, steps * b, in, Transpose::no, dw_ih);
+        gemm(da, steps * b, g, Transpose::yes, x, steps * b, in, Transpose::no, sh.permuted_grad.data());
+        order_.rows_out(sh.permuted_grad.data(), in, dw_ih);
       }
       for (std::size_t k = 0; k < g; ++k)
-        grads[bias_ih_index(l)][k] = grads[bias_hh_index(l)][k] = static_cast<float>(sh.sums[k]);
+        grads[bias_ih_index(l)][k] = grads[bias_hh_index(l)][k] = static_cast<float>(sh.sums[order_[k]]);
       if (l > 0) {  // dL/dx = da W_ih (times the mask) is layer l-1's dL/dh from above, for every step
-        gemm(da, steps * b, g, Transpose::no, parameters_[weight_ih_index(l)].value.data(), g, in, Transpose::no,
-             sh.grad_hidden.data());
+        gemm(da, steps * b, g, Transpose::no, input_weights_[l].data(), g, in, Transpose::no, sh.grad_hidden.data());
         drop_gradient(sh, l, steps, dropping);
       }
     }
   }
 
-  std::vector<Tensor1> bias_;                 // per layer (G): b_ih + b_hh
-  std::vector<Tensor1> input_weights_t_;      // per layer (in x G): W_ih^T, for folded inputs
-  std::vector<Tensor1> recurrent_weights_t_;  // per layer (H x G): W_hh^T, for the register kernel
+  // Step t's backward: dh_t = (given ? dL/dh_t from above : 0) + da_{t+1} W_hh in memory, then per row
+  // the cell (dL/da_t over the gates) and the step's sums in `step` (bias, then x_i-weighted for a
+  // folded input x_t). Not fused into the product's tile as forward is: there the finish waits on
+  // the step's gates, which are far from cache, and the whole backward measured slower than this
+  // streaming pass (which the hardware prefetcher follows).
+  void backward_step(std::size_t l, std::size_t t, std::size_t steps, bool given, Shard& sh, const float* x_t,
+                     float* step) const {
+    const std::size_t b = sh.rows, g = sizes_.gate_width(), h = sizes_.hidden, in = sizes_.layer_input(l);
+    const std::size_t sw = Cell::kStateWidth * h;
+    const bool last = t + 1 == steps;
+    float* dh = at(sh.grad_hidden, t);
+    if (!last)  // dh_t += da_{t+1} W_hh  (or = when nothing came from above)
+      product_nn(at(sh.gates[l], t + 1), b, g, recurrent_weights_[l].data(), h, dh, given);
+    else if (!given)
+      std::fill_n(dh, b * h, 0.0f);
+    float *a, *h_t, *c;
+    const float* c_prev;
+    step_of(sh, l, t, a, h_t, c, c_prev);
+    for (std::size_t r = 0; r < b; ++r) {
+      float* da_r = a + r * g;
+      simd::for_columns(h, [&](std::size_t k, auto zero) {
+        using V = decltype(zero);
+        V v[Q];
+        // Gate q of unit k: in unit blocks when fused (k is then a multiple of kLanes), else PyTorch's order.
+        auto gate = [&](std::size_t q) { return da_r + (fused_ ? k * Q + q * kLanes : q * h + k); };
+        for (std::size_t q = 0; q < Q; ++q) v[q] = simd::load(gate(q), zero);
+        Cell::backward(simd::load(dh + r * h + k, zero), v, sh.grad_state.data() + r * h + k, last, h_t + r * h + k,
+                       c ? c + r * sw + k : nullptr, c_prev ? c_prev + r * sw + k : nullptr);
+        for (std::size_t q = 0; q < Q; ++q) simd::store(gate(q), v[q]);
+      });
+      add_row(da_r, g, 1.0f, step);
+      for (std::size_t i = 0; x_t && i < in; ++i) add_row(da_r, g, x_t[r * in + i], step + (1 + i) * g);
+    }
+  }
+
+  const bool fused_;       // the fused tiles (fused_tiles.hpp), or the unfused passes
+  const GateOrder order_;  // PyTorch's gate columns -> the kernels' (unit blocks when fused)
+  // Per layer, gates in order_: b_ih + b_hh (G); W_ih^T (in x G) and W_hh^T (H x G) for the fold and the
+  // register kernel; W_ih (G x in) and W_hh (G x H) for backward's products.
+  std::vector<Tensor1> bias_, input_weights_t_, recurrent_weights_t_, input_weights_, recurrent_weights_;
 };
 
 // The implementation the `kernel` parameter asks for: this file's (fast), or

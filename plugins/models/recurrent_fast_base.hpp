@@ -8,6 +8,7 @@
 #include <seqlab/register_gemm.hpp>
 #include <xsimd/xsimd.hpp>
 
+#include "fast_activations.hpp"
 #include "recurrent_common.hpp"
 
 namespace seqlab::recurrent {
@@ -35,13 +36,14 @@ inline Batch load(const float* p, Batch) { return Batch::load_unaligned(p); }
 inline float load(const float* p, float) { return *p; }
 inline void store(float* p, const Batch& v) { v.store_unaligned(p); }
 inline void store(float* p, float v) { *p = v; }
-inline Batch tanh(const Batch& v) { return xsimd::tanh(v); }
-inline float tanh(float v) { return std::tanh(v); }
-inline Batch exp(const Batch& v) { return xsimd::exp(v); }
-inline float exp(float v) { return std::exp(v); }
+// Branch-free and the same on every lane and the tail (fast_activations.hpp).
+template <class V>
+V tanh(const V& v) {
+  return fast::tanh(v);
+}
 template <class V>
 V sigmoid(const V& v) {
-  return V(1.0f) / (V(1.0f) + exp(-v));
+  return fast::sigmoid(v);
 }
 
 // Calls kernel(k, Batch{}) for k = 0, W, 2W, ... while a whole batch fits in
@@ -107,6 +109,7 @@ struct Shard {
                                    // or the head's bias gradient (O)
   Tensor1 step_sums;               // the same sums for one step, in float
   Tensor1 input_grad_t;            // (in x G): dW_ih^T of a layer whose input goes through per-step products
+  Tensor1 permuted_grad;           // (G x max(H, in)): a weight gradient in the fused kernels' gate order
   std::vector<Tensor3> masks;      // with dropout, per layer but the top (T, rows, H): m^l
   std::vector<Tensor3> dropped;    // the same: h^l * m^l, layer l+1's input while training
 };
@@ -171,7 +174,9 @@ class FastBase : public Model {
   // not the thread count, so the gradient's sum is the same at any thread count), with what every
   // cell needs: inputs, h, dL/dh, the carry, the head's buffer, gradients, their sums and
   // dropout's buffers. bias_sums: the per-layer bias sums before a folded input's (in x G).
-  std::unique_ptr<FastCache> make_shards(std::size_t batch, std::size_t steps, std::size_t bias_sums) const {
+  // permuted_grad: the floats of Shard::permuted_grad (0 when the cell does not reorder its gates).
+  std::unique_ptr<FastCache> make_shards(std::size_t batch, std::size_t steps, std::size_t bias_sums,
+                                         std::size_t permuted_grad = 0) const {
     if (batch == 0 || steps == 0) throw std::logic_error("recurrent model: a cache needs batch >= 1 and steps >= 1");
     auto cache = std::make_unique<FastCache>();
     cache->batch = batch;
@@ -218,6 +223,7 @@ class FastBase : public Model {
       shard.sums.resize(sums);
       shard.step_sums = Tensor1::from_shape({sums});
       shard.input_grad_t = Tensor1::from_shape({widest_step_input});
+      shard.permuted_grad = Tensor1::from_shape({permuted_grad});
       cache->shards.push_back(std::move(shard));
     }
     cache->mask_pointers.reserve(sizes_.layers);
@@ -389,8 +395,11 @@ inline ModelPlan plan_memory(const PlanArgs& args, std::size_t gates, double sta
         dropout_bytes_per_sequence_step(args);
     return plan;
   }
-  // Values, gradients, and per layer the summed bias, W_ih^T and W_hh^T.
-  plan.fixed_bytes = f * (2 * plan.parameters + layers * g + g * layer_inputs + layers * h * g);
+  // Values, gradients, and per layer the summed bias, W_ih^T and W_hh^T; rnn and lstm (not split_recurrent)
+  // also keep W_ih and W_hh in their kernels' gate order (recurrent_fast.hpp).
+  const double gate_order_copies = split_recurrent ? 0 : 1;
+  plan.fixed_bytes =
+      f * (2 * plan.parameters + layers * g + (1 + gate_order_copies) * (g * layer_inputs + layers * h * g));
   // Up to two shards per reduction block (of up to kReductionRows sequences), each with a gradient of every
   // parameter and its sums, and the transposed input weight gradient of the widest layer input that goes
   // through per-step products: two shards' worth per cache, and the rest spread over the sequences.
@@ -401,8 +410,9 @@ inline ModelPlan plan_memory(const PlanArgs& args, std::size_t gates, double sta
     if (in > kFoldedInputWidth && register_gemm_tn_fits(static_cast<std::size_t>(in), static_cast<std::size_t>(g)))
       widest_step_input = std::max(widest_step_input, in * g);
   }
-  const double shard_bytes =
-      f * plan.parameters + (sizeof(double) + f) * std::max(g + h + widest_fold, output) + f * widest_step_input;
+  const double widest_layer_input = std::max(h, input);  // a weight gradient in the gate order: G x this
+  const double shard_bytes = f * plan.parameters + (sizeof(double) + f) * std::max(g + h + widest_fold, output) +
+                             f * widest_step_input + gate_order_copies * f * g * widest_layer_input;
   const double steps = static_cast<double>(std::max<std::size_t>(1, args.shape.steps));
   plan.cache_bytes = 2 * shard_bytes;
   plan.bytes_per_sequence_step = f * (input + layers * (g + h + state_width * h) + h + sequence_head * output) +

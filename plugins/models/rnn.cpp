@@ -41,25 +41,21 @@ class RnnReference : public seqlab::recurrent::ReferenceModel {
   }
 };
 
-// The fast cell: one row of one step for recurrent_fast.hpp, same equations.
+// The fast cell, for recurrent_fast.hpp: one SIMD batch (or one) of a row's units. Same equations.
 struct RnnCell {
   static constexpr std::size_t kGates = 1;
   static constexpr std::size_t kStateWidth = 0;  // no state beyond h
+  static constexpr bool kKeepsGates = false;     // backward needs h_t alone
 
-  static void forward_row(std::size_t h, float* a, const float*, float*, float* h_out) {
-    namespace simd = seqlab::recurrent::simd;
-    simd::for_columns(h,
-                      [&](std::size_t k, auto zero) { simd::store(h_out + k, simd::tanh(simd::load(a + k, zero))); });
+  template <class V>
+  static void forward(V (&a)[1], const float*, float*, float* h_out) {
+    seqlab::recurrent::simd::store(h_out, seqlab::recurrent::simd::tanh(a[0]));
   }
 
-  static void backward_row(std::size_t h, float* a, const float* dh, float*, bool, const float* h_t, const float*,
-                           const float*) {
-    namespace simd = seqlab::recurrent::simd;
-    simd::for_columns(h, [&](std::size_t k, auto zero) {
-      using V = decltype(zero);
-      const V y = simd::load(h_t + k, zero);
-      simd::store(a + k, simd::load(dh + k, zero) * (V(1.0f) - y * y));
-    });
+  template <class V>
+  static void backward(const V& d_h, V (&a)[1], float*, bool, const float* h_t, const float*, const float*) {
+    const V y = seqlab::recurrent::simd::load(h_t, V{});
+    a[0] = d_h * (V(1.0f) - y * y);
   }
 };
 

@@ -7,8 +7,9 @@
 // hidden-sized weight panel that fits in L1), exactly the case a plain
 // register-blocked loop handles well: a tile of R rows x NB vectors of C stays in
 // registers while k runs, B's row k is loaded once per tile, A's element is
-// broadcast. Measured on the seed shapes (AMD EPYC, AVX-512, one thread):
-// 200-270 GFLOP/s against OpenBLAS-Haswell's 110-130.
+// broadcast. tools/bench measures it beside OpenBLAS (seqlab_sgemm_peak's "register" line): on the
+// seed's recurrent step (AMD EPYC, AVX-512, one thread) about 110 GFLOP/s, where OpenBLAS-Haswell on
+// the same small product is well below its large-matrix peak.
 //
 // With narrower SIMD (AVX2: 16 registers of 8 floats) the same loops only tie
 // with OpenBLAS, so there register_gemm_fits() is false and callers use
@@ -16,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 #include <xsimd/xsimd.hpp>
 
 namespace seqlab {
@@ -31,14 +33,17 @@ inline constexpr bool kAvailable = kWidth >= 16;
 // and 256 x 1024 this kernel still wins, at 2048 x 512 it loses).
 inline constexpr std::size_t kMaxTransposedOutput = 256 * 1024;
 
-// C[R x NB vectors] (+)= sum over k of A(r, k) * B(k, :), A(r, k) at a[r * a_row + k * a_col].
-template <std::size_t R, std::size_t NB>
-inline void tile(const float* a, std::size_t a_row, std::size_t a_col, const float* b, std::size_t ldb, float* c,
-                 std::size_t ldc, std::size_t depth, bool accumulate) {
+// One register tile: R x NB vectors of accumulators, started at init(r, j) (a Batch), then
+// += sum over k < depth of A(r, k) * B(k, j-th vector), A(r, k) at a[r * a_row + k * a_col];
+// finish(sum) gets the R x NB array. B's row k is loaded once per tile, A's element broadcast.
+// Fused kernels start from a bias and end in a cell's elementwise work while the product is
+// in registers; tile() below starts from C or zero and stores.
+template <std::size_t R, std::size_t NB, class Init, class Finish>
+inline void fused_tile(const float* a, std::size_t a_row, std::size_t a_col, const float* b, std::size_t ldb,
+                       std::size_t depth, Init&& init, Finish&& finish) {
   Batch sum[R][NB];
   for (std::size_t r = 0; r < R; ++r)
-    for (std::size_t j = 0; j < NB; ++j)
-      sum[r][j] = accumulate ? Batch::load_unaligned(c + r * ldc + j * kWidth) : Batch(0.0f);
+    for (std::size_t j = 0; j < NB; ++j) sum[r][j] = init(r, j);
   for (std::size_t k = 0; k < depth; ++k) {
     Batch row[NB];
     for (std::size_t j = 0; j < NB; ++j) row[j] = Batch::load_unaligned(b + k * ldb + j * kWidth);
@@ -47,34 +52,54 @@ inline void tile(const float* a, std::size_t a_row, std::size_t a_col, const flo
       for (std::size_t j = 0; j < NB; ++j) sum[r][j] = xsimd::fma(a_rk, row[j], sum[r][j]);
     }
   }
-  for (std::size_t r = 0; r < R; ++r)
-    for (std::size_t j = 0; j < NB; ++j) sum[r][j].store_unaligned(c + r * ldc + j * kWidth);
+  finish(sum);
 }
 
-// The last `rows` (< R) rows of C in one tile of that many rows: one pass over B for all of them,
-// not one per row (single-row tiles are bound by B's loads). Each entry is the same FMA chain over
-// k whatever the tile's height, so the results do not depend on how rows fall into tiles.
-template <std::size_t Rows, std::size_t NB>
-inline void rest_tile(std::size_t rows, const float* a, std::size_t a_row, std::size_t a_col, std::size_t depth,
-                      const float* b, std::size_t n, float* c, bool accumulate) {
-  if constexpr (Rows > 0) {
-    if (rows != Rows) return rest_tile<Rows - 1, NB>(rows, a, a_row, a_col, depth, b, n, c, accumulate);
-    for (std::size_t j = 0; j < n; j += NB * kWidth)
-      tile<Rows, NB>(a, a_row, a_col, b + j, n, c + j, n, depth, accumulate);
+// Calls f(std::integral_constant<size_t, rows>) for a run-time rows in [1, Max]: a tile of
+// exactly the rows left.
+template <std::size_t Max, class F>
+inline void rest_rows(std::size_t rows, F&& f) {
+  if constexpr (Max > 0) {
+    if (rows == Max) return f(std::integral_constant<std::size_t, Max>{});
+    rest_rows<Max - 1>(rows, f);
   }
 }
 
-// All of C (m x n): row blocks of R, then one block of the rows left, each across n in NB-vector tiles.
-// A(i, k) is at a[i * a_row + k * a_col]; B is (depth x n) row-major.
+// fused_tile over all of an (m x n) product A B: A(i, k) at a[i * a_row + k * a_col], B (depth x n)
+// row-major. Tiles of R rows, then the rows left in one tile of exactly that many (one pass over B
+// for all of them: single-row tiles are bound by B's loads), each across n in tiles of NB vectors.
+// Each entry is the same FMA chain over k whatever its tile's height, so results do not depend on
+// how rows fall into tiles. init(i, c) starts row i's accumulator of columns [c, c + kWidth);
+// finish(i, c, sum) gets the tile whose first row is i and first column c, sum an R' x NB array (R' <= R).
+template <std::size_t R, std::size_t NB, class Init, class Finish>
+inline void fused_rows(std::size_t m, std::size_t n, const float* a, std::size_t a_row, std::size_t a_col,
+                       const float* b, std::size_t depth, Init&& init, Finish&& finish) {
+  constexpr std::size_t cols = NB * kWidth;
+  auto block = [&](auto rows, std::size_t i) {
+    constexpr std::size_t Rows = decltype(rows)::value;
+    for (std::size_t c = 0; c < n; c += cols)
+      fused_tile<Rows, NB>(
+          a + i * a_row, a_row, a_col, b + c, n, depth,
+          [&](std::size_t r, std::size_t j) { return init(i + r, c + j * kWidth); },
+          [&](Batch(&sum)[Rows][NB]) { finish(i, c, sum); });
+  };
+  std::size_t i = 0;
+  for (; i + R <= m; i += R) block(std::integral_constant<std::size_t, R>{}, i);
+  if (i < m) rest_rows<R - 1>(m - i, [&](auto rows) { block(rows, i); });
+}
+
+// All of C (m x n) (+)= A B, A and B as fused_rows takes them.
 template <std::size_t R, std::size_t NB>
 inline void tiles(const float* a, std::size_t a_row, std::size_t a_col, std::size_t m, std::size_t depth,
                   const float* b, std::size_t n, float* c, bool accumulate) {
-  constexpr std::size_t cols = NB * kWidth;
-  std::size_t i = 0;
-  for (; i + R <= m; i += R)
-    for (std::size_t j = 0; j < n; j += cols)
-      tile<R, NB>(a + i * a_row, a_row, a_col, b + j, n, c + i * n + j, n, depth, accumulate);
-  if (i < m) rest_tile<R - 1, NB>(m - i, a + i * a_row, a_row, a_col, depth, b, n, c + i * n, accumulate);
+  fused_rows<R, NB>(
+      m, n, a, a_row, a_col, b, depth,
+      [&](std::size_t i, std::size_t col) { return accumulate ? Batch::load_unaligned(c + i * n + col) : Batch(0.0f); },
+      [&](std::size_t i, std::size_t col, auto& sum) {
+        constexpr std::size_t rows = std::extent_v<std::remove_reference_t<decltype(sum)>>;
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t j = 0; j < NB; ++j) sum[r][j].store_unaligned(c + (i + r) * n + col + j * kWidth);
+      });
 }
 
 }  // namespace register_gemm_detail

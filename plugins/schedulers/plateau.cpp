@@ -7,7 +7,7 @@
 
 namespace {
 
-// After each epoch, with the watched loss x:
+// After each epoch, with the watched loss x (an epoch with x NaN, not validated, is skipped whole):
 //   better: x < best * (1 - threshold) (rel) or x < best - threshold (abs) -> best = x, bad = 0; else ++bad
 //   in a cooldown: --cooldown, bad = 0
 //   bad > patience: lr = max(lr * factor, min_lr) unless that changes it by eps or less; cooldown starts, bad = 0
@@ -20,7 +20,10 @@ class PlateauScheduler : public seqlab::Scheduler {
             "(torch.optim.lr_scheduler.ReduceLROnPlateau)",
             {choice("metric", {"val_loss", "train_loss"}, "val_loss", "the loss watched"),
              real("factor", 0.1, "the factor of each reduction, below 1").above(0).at_most(1),
-             integer("patience", 10, "epochs without improvement before a reduction").at_least(0),
+             integer("patience", 10,
+                     "epochs without improvement before a reduction (watching val_loss: validated epochs, see "
+                     "training.validate_every)")
+                 .at_least(0),
              real("threshold", 1e-4, "how much better a loss must be to count as an improvement").at_least(0),
              choice("threshold_mode", {"rel", "abs"}, "rel",
                     "rel: better than best * (1 - threshold); abs: better than best - threshold"),
@@ -50,6 +53,9 @@ class PlateauScheduler : public seqlab::Scheduler {
 
   double next(const seqlab::EpochLosses& ended) override {
     const double x = metric_ == "val_loss" ? ended.val_loss : ended.train_loss;
+    // Not validated (training.validate_every): neither better nor bad, and no cooldown passes, so that
+    // patience and cooldown count validated epochs, as early stopping does.
+    if (std::isnan(x)) return lr_;
     const bool better = relative_ ? x < best_ * (1.0 - threshold_) : x < best_ - threshold_;
     if (better) {
       best_ = x;

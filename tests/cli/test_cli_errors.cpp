@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <string>
+#include <utility>
 
 #include "support/process.hpp"
 #include "support/refusal.hpp"
@@ -69,6 +71,20 @@ TEST_CASE("wrong types and out-of-range values are refused with the parameter pa
     const auto out = expect_config_error(replaced(kSmallExperiment, "hidden_size: 4", "hidden_size: 0"));
     CHECK(contains(out, "model.hidden_size"));
     CHECK(contains(out, "in [1, 65536]"));
+  }
+  SUBCASE("validate_every of 0 or not a whole number") {
+    for (const auto& bad : {std::pair{"0", ">= 1, got 0"}, std::pair{"2.5", "expected an integer"}}) {
+      const std::string value = bad.first, why = bad.second;
+      CAPTURE(value);
+      const auto out = expect_config_error(
+          replaced(kSmallExperiment, "log_every: 1}", "log_every: 1, validate_every: " + value + "}"));
+      CHECK(contains(out, "exp.yaml:7:"));
+      CHECK(contains(out, "training.validate_every"));
+      CHECK(contains(out, why));
+    }
+    const auto word = expect_config_error(kSmallExperiment, "training.validate_every=often");
+    CHECK(contains(word, "override 'training.validate_every=often'"));
+    CHECK(contains(word, "expected an integer"));
   }
   SUBCASE("a fractional integer") {
     const auto out = expect_config_error(replaced(kSmallExperiment, "num_layers: 1", "num_layers: 1.5"));

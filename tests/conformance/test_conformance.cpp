@@ -75,7 +75,7 @@ TEST_CASE("the conformance suite runs the checks of each kind") {
     CHECK(find_check(optimizer, name) != nullptr);
   }
   const auto scheduler = seqlab::check_plugin(plugin(PluginKind::scheduler, "plateau"));
-  for (const char* name : {"rates", "determinism", "state round trip"}) {
+  for (const char* name : {"rates", "determinism", "unvalidated epochs", "state round trip"}) {
     CAPTURE(name);
     CHECK(find_check(scheduler, name) != nullptr);
   }

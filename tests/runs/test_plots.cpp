@@ -168,6 +168,58 @@ TEST_CASE("plot_loss without validation writes two columns") {
   CHECK(read_text(dir.path / "loss.gp").find("validation") == std::string::npos);
 }
 
+// The points gnuplot plots for each curve of `stem`.gp in `dir` (its `set table` output, the script
+// otherwise run as is): "x y" per point, and whether any point was undefined (which breaks a line).
+struct PlottedCurves {
+  std::vector<std::vector<std::string>> points;  // per curve, "x y"
+  bool any_undefined = false;
+};
+PlottedCurves plotted(const fs::path& dir, const std::string& stem) {
+  const std::string command =
+      "cd '" + dir.string() + "' && gnuplot -e \"set table 'table.txt'\" " + stem + ".gp > /dev/null 2>&1";
+  REQUIRE(std::system(command.c_str()) == 0);
+  PlottedCurves out;
+  std::istringstream lines(read_text(dir / "table.txt"));
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("# Curve title", 0) == 0) out.points.emplace_back();
+    if (line.empty() || line[0] == '#' || out.points.empty()) continue;
+    std::istringstream cols(line);
+    std::string x, y, type;
+    cols >> x >> y >> type;
+    out.any_undefined = out.any_undefined || type == "u";
+    out.points.back().push_back(x + " " + y);
+  }
+  return out;
+}
+
+TEST_CASE("a validation loss with gaps (validate_every) is drawn as one line through the validated epochs") {
+  REQUIRE(seqlab::gnuplot_available());
+  TempDir dir;
+  seqlab::LossCurve curve;
+  for (int e = 1; e <= 7; ++e) {
+    curve.epochs.push_back(e);
+    curve.train_loss.push_back(1.0 / e);
+    curve.val_loss.push_back(e % 3 == 0 || e == 7 ? 2.0 / e : std::nan(""));
+  }
+  REQUIRE(seqlab::plot_loss(dir.str(), curve, "gaps").drawn);
+  const auto loss = plotted(dir.path, "loss");
+  REQUIRE(loss.points.size() == 2);
+  CHECK(loss.points[0].size() == 7);
+  CHECK(loss.points[1] == std::vector<std::string>{"3 0.666667", "6 0.333333", "7 0.285714"});
+  CHECK_FALSE(loss.any_undefined);  // an undefined point would cut the line into dots
+
+  // Overlaid with a run validated every epoch: the same for each curve.
+  seqlab::LossCurve dense = curve;
+  for (int e = 1; e <= 7; ++e) dense.val_loss[static_cast<std::size_t>(e - 1)] = 1.0 / e;
+  REQUIRE(seqlab::plot_loss_overlay(dir.str(), "overlay", {{"sparse", curve}, {"dense", dense}}, "gaps").drawn);
+  const auto overlay = plotted(dir.path, "overlay");
+  REQUIRE(overlay.points.size() == 2);
+  CHECK(overlay.points[0].size() == 3);
+  CHECK(overlay.points[1].size() == 7);
+  CHECK_FALSE(overlay.any_undefined);
+}
+
 TEST_CASE("plot_predictions draws a PNG") {
   REQUIRE(seqlab::gnuplot_available());
   TempDir dir;

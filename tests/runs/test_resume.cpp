@@ -29,12 +29,13 @@ const std::string kExperiment =
     "training.log_every=0 --no-plots";
 const std::string kCosine = " scheduler.plugin=cosine scheduler.warmup_epochs=3";
 
-// Starts the experiment into `out` in the background, waits until metrics.csv has `lines` lines
-// (header included), sends `signal`, and returns the run's exit code and output.
-seqlab::test::ProcessResult interrupt(const std::string& out, int lines, const std::string& signal) {
+// Starts the experiment (with `settings` added) into `out` in the background, waits until metrics.csv has
+// `lines` lines (header included), sends `signal`, and returns the run's exit code and output.
+seqlab::test::ProcessResult interrupt(const std::string& out, int lines, const std::string& signal,
+                                      const std::string& settings = kCosine) {
   const std::string metrics = out + "/metrics.csv";
   return run_shell("cd '" + std::string(SEQLAB_TEST_SOURCE_DIR) + "' && ('" + SEQLAB_TEST_BINARY + "' run " +
-                   kExperiment + kCosine + " --out '" + out + "' > '" + out +
+                   kExperiment + settings + " --out '" + out + "' > '" + out +
                    ".log' 2>&1 & pid=$!; for i in $(seq 3000); do " + "[ $(cat '" + metrics +
                    "' 2>/dev/null | wc -l) -ge " + std::to_string(lines) + " ] && break; sleep 0.01; done; kill -" +
                    signal + " $pid; wait $pid; echo \"exit=$?\"; cat '" + out + ".log')");
@@ -53,6 +54,19 @@ void check_same_results(const std::string& a, const std::string& b) {
     ++weights;
   }
   CHECK(weights == 10);  // two LSTM layers of 4 tensors, and the head's 2
+}
+
+// SIGKILLs the experiment (with `settings`) into `out` after epoch 12, two after the checkpoint of epoch 10,
+// resumes it, and compares the result with `whole`, the same run uninterrupted.
+void kill_and_resume(const std::string& whole, const std::string& out, const std::string& settings) {
+  const auto killed = interrupt(out, 14, "KILL", settings);
+  INFO(killed.output);
+  CHECK(contains(killed.output, "exit=137"));
+  const auto resumed = run_seqlab("resume '" + out + "' --no-plots");
+  INFO(resumed.output);
+  CHECK(resumed.exit_code == 0);
+  CHECK(contains(resumed.output, "resumed after epoch "));
+  check_same_results(whole, out);
 }
 
 // Sanitizer builds run several times slower (tests/CMakeLists.txt): so must the kills' delays.
@@ -84,15 +98,7 @@ TEST_CASE("a run stopped by SIGTERM, or killed between checkpoints, resumes to t
     check_same_results(whole, out);
   }
   SUBCASE("SIGKILL after epoch 12: back to the checkpoint of epoch 10, the later lines of metrics.csv redone") {
-    const std::string out = dir / "kill";
-    const auto killed = interrupt(out, 14, "KILL");
-    INFO(killed.output);
-    CHECK(contains(killed.output, "exit=137"));
-    const auto resumed = run_seqlab("resume '" + out + "' --no-plots");
-    INFO(resumed.output);
-    CHECK(resumed.exit_code == 0);
-    CHECK(contains(resumed.output, "resumed after epoch "));
-    check_same_results(whole, out);
+    kill_and_resume(whole, dir / "kill", kCosine);
   }
   SUBCASE("a finished run trains on with --epochs, as if it had been started with that many") {
     const std::string longer = dir / "longer";
@@ -112,6 +118,24 @@ TEST_CASE("a run stopped by SIGTERM, or killed between checkpoints, resumes to t
     CHECK(contains(read_file(b + "/config.yaml"), "epochs: 60"));
     check_same_results(a, b);
   }
+}
+
+TEST_CASE("with validate_every, a run killed between checkpoints resumes to the uninterrupted run's bytes") {
+  ScratchDir dir("resume-validate-every");
+  // Validated every 4th epoch, checkpoints every 5th: the checkpoint of epoch 10 falls between two validations,
+  // with plateau's count of bad validated epochs (patience 1) and keep: best's epoch in the state it carries.
+  const std::string settings =
+      " training.validate_every=4 scheduler.plugin=plateau scheduler.patience=1 scheduler.factor=0.5 "
+      "training.keep=best";
+  const std::string whole = dir / "whole";
+  const auto uninterrupted = run_seqlab("run " + kExperiment + settings + " --out '" + whole + "'");
+  INFO(uninterrupted.output);
+  REQUIRE(uninterrupted.exit_code == 0);
+  const std::string metrics = read_file(whole + "/metrics.csv");
+  CHECK(seqlab::test::count_of(metrics, ",,") == 45);  // the 60 epochs but 4, 8, ..., 60: empty val_loss
+
+  kill_and_resume(whole, dir / "kill", settings);
+  CHECK(read_file(whole + "/summary.json").find("\"kept\": \"best\"") != std::string::npos);
 }
 
 TEST_CASE("SIGKILL at any instant, checkpoint writes included, leaves a checkpoint that loads") {

@@ -16,7 +16,12 @@ namespace seqlab {
 struct EpochLosses {
   int epoch = 0;          // 1-based: the epoch that just ended
   double train_loss = 0;  // its mean training loss
-  double val_loss = 0;    // the validation loss after it; NaN when there is no validation split
+  // The validation loss after it; NaN when the epoch was not validated: the run has no validation
+  // split, or training.validate_every skipped this epoch (the last epoch is always validated). A
+  // scheduler that watches val_loss should treat a NaN epoch as if it had not happened (plateau
+  // neither improves, nor counts a bad epoch, nor passes a cooldown epoch), so that validating less
+  // often does not shorten its patience; it must still return a finite rate (`seqlab check` tests it).
+  double val_loss = 0;
 };
 
 class Scheduler {
@@ -30,7 +35,7 @@ class Scheduler {
   // Before the first epoch: the optimizer's configured rate and the run's epochs. Returns epoch 1's rate.
   virtual double start(double base_lr, int epochs) = 0;
 
-  // After an epoch: the rate of the next one.
+  // After every epoch, validated or not: the rate of the next one.
   virtual double next(const EpochLosses& ended) = 0;
 
   // Whatever next() depends on besides start()'s arguments and `ended` (a plateau's best loss and

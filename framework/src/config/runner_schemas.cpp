@@ -39,6 +39,10 @@ const ParamSchema& training_schema() {
       choice("keep", {"auto", "best", "last"}, "auto",
              "the weights saved at the end: those of the best epoch (by early_stopping's metric, else the "
              "validation loss, else the training loss) or of the last; auto: best with early_stopping, else last"),
+      integer("validate_every", 1,
+              "compute the validation loss every N epochs (epoch % N == 0) and on the last; metrics.csv leaves "
+              "the others' val_loss empty, and early stopping, keep: best and plateau count only validated epochs")
+          .at_least(1),
       integer("checkpoint_every", 0,
               "write checkpoint.bin every N epochs, for `seqlab resume`; 0 = only at the end and when a signal "
               "stops the run")

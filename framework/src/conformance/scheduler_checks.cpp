@@ -57,6 +57,21 @@ std::vector<CheckResult> scheduler_checks(const LoadedPlugin& plugin, const Para
     }
     return pass("determinism", "a second scheduler of the same settings gave the same rates");
   }));
+  out.push_back(guarded("unvalidated epochs", [&] {
+    // training.validate_every passes NaN for the validation loss of the epochs it skips (seqlab/scheduler.hpp).
+    auto sparse = make();
+    sparse->start(kBaseRate, kEpochs);
+    for (int e = 1; e < kEpochs; ++e) {
+      EpochLosses ended = losses_of(e);
+      if (e % 3 != 0) ended.val_loss = std::nan("");
+      const double rate = sparse->next(ended);
+      if (!std::isfinite(rate) || rate < 0)
+        return fail("unvalidated epochs", fmt::format("validated every 3rd epoch, epoch {}'s rate is {}; every rate "
+                                                      "must be finite and >= 0 (a NaN val_loss: not validated)",
+                                                      e + 1, num(rate)));
+    }
+    return pass("unvalidated epochs", "validation loss NaN on 2 epochs in 3: finite rates");
+  }));
   out.push_back(guarded("state round trip", [&] {
     // Halfway, a new scheduler takes over from the old one's state(), as `seqlab resume` does.
     auto original = make();

@@ -16,6 +16,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// gnuplot breaks a line at an invalid value (NaN) but joins across a missing one: a validation loss
+// computed every few epochs (training.validate_every) is one line through the validated epochs.
+constexpr const char* kNanIsMissing = "set datafile missing NaN\n";
+
 // Legends beyond this many characters go below the plot, where they may take the whole width.
 constexpr std::size_t kSideLegendChars = 32;
 // A legend below the plot holds this many rows, then starts another column.
@@ -83,7 +87,7 @@ PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std:
        << (low < 1e-3 || high >= 1e4 ? "set format y '%.0e'\n" : "set format y '%g'\n");
   else
     gp << "set ylabel 'loss'\n";
-  gp << "set key top right\n";
+  gp << "set key top right\n" << kNanIsMissing;
   const std::string style = line_style(n);
   gp << "plot 'loss.dat' using 1:2 with " << style << " linewidth 2 linecolor rgb '#1f77b4' title 'train'";
   if (has_val)
@@ -126,7 +130,7 @@ PlotOutcome plot_loss_overlay(const std::string& dir, const std::string& stem, c
   std::ostringstream gp;
   gp << script_preamble(stem, title, "loss curves of several runs", format) << "set xlabel 'epoch'\n"
      << "set ylabel '" << loss << " (log scale)'\nset logscale y\nset format y '%.0e'\n"
-     << legend_outside(labels) << plot.str() << "\nunset output\n";
+     << kNanIsMissing << legend_outside(labels) << plot.str() << "\nunset output\n";
   write_plot_file(folder / (stem + ".gp"), gp.str());
   return draw(folder, stem, any_points, "the overlaid loss curves", format);
 }

@@ -7,7 +7,8 @@
 namespace seqlab {
 
 // One point per epoch. `val_loss` is empty when the run has no validation set;
-// otherwise it has one value per epoch like `train_loss`.
+// otherwise it has one value per epoch like `train_loss`, NaN on the epochs that
+// were not validated (training.validate_every), which the plots leave out.
 struct LossCurve {
   std::vector<int> epochs;
   std::vector<double> train_loss;
@@ -48,13 +49,15 @@ struct PlotOutcome {
 // the returned PlotOutcome instead. SIGPIPE is ignored while gnuplot runs.
 
 // Stem "loss": train (and validation) loss per epoch, log-scale y when any
-// loss is positive (non-positive values cannot appear on a log axis).
+// loss is positive (non-positive values cannot appear on a log axis). A NaN
+// loss is a missing point: the line joins the points either side of it.
 PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std::string& title,
                       ImageFormat format = ImageFormat::png);
 
 // Several runs' loss curves in one plot (stem given), e.g. for `seqlab compare`
 // and sweeps: each curve's validation loss when it has one, else its training
-// loss, on a log axis. One data block per curve in <stem>.dat. The legend sits
+// loss, on a log axis, NaN losses left out as in plot_loss. One data block per
+// curve in <stem>.dat. The legend sits
 // outside the plot area, in the curves' order; curve k gets curve_style(k)
 // (runs/curve_labels.hpp), so dozens of curves stay apart.
 struct LabelledCurve {

@@ -154,9 +154,12 @@ int train_and_record(const TrainingJob& job) {
   if (job.options.plots) draw_run_plots(*folder, e.name, outcome, prediction_series(set, predicted, readout));
   write_summary();
   const auto& last = outcome.history.back();
-  if (outcome.stopped_early)
-    std::cout << fmt::format("early stopping after epoch {}: no {} improvement for {} epochs\n", last.epoch,
-                             outcome.kept_metric, e.early_stopping->integer("patience"));
+  if (outcome.stopped_early) {
+    // Patience on val_loss counts validated epochs (training.validate_every): say so when that is not all of them.
+    const bool sparse = outcome.kept_metric == "val_loss" && e.training.integer("validate_every") > 1;
+    std::cout << fmt::format("early stopping after epoch {}: no {} improvement for {} {}epochs\n", last.epoch,
+                             outcome.kept_metric, e.early_stopping->integer("patience"), sparse ? "validated " : "");
+  }
   std::cout << fmt::format("done: train loss {:.6g}", last.train_loss);
   if (std::isfinite(last.val_loss)) std::cout << fmt::format(", val loss {:.6g}", last.val_loss);
   if (readout.description.normalize != "none")

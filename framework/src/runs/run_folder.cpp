@@ -38,7 +38,7 @@ LossCurve read_loss_curve(const std::string& metrics_csv) {
   std::ifstream in(metrics_csv);
   std::string line;
   std::getline(in, line);  // header: epoch,train_loss,val_loss,lr,grad_norm,seconds (older runs: no grad_norm)
-  bool has_val = true;
+  bool has_val = false;    // a run without a validation split leaves the column empty
   while (std::getline(in, line)) {
     std::stringstream row(line);
     std::string epoch, train, val;
@@ -52,8 +52,9 @@ LossCurve read_loss_curve(const std::string& metrics_csv) {
       curve.epochs.resize(curve.train_loss.size());
       break;  // a line cut short by a killed run
     }
-    has_val = has_val && !val.empty();
-    curve.val_loss.push_back(val.empty() ? 0.0 : std::stod(val));
+    // Empty on an epoch training.validate_every skipped: NaN, which the plots leave out.
+    has_val = has_val || !val.empty();
+    curve.val_loss.push_back(val.empty() ? std::nan("") : std::stod(val));
   }
   if (!has_val) curve.val_loss.clear();
   return curve;

@@ -53,6 +53,7 @@ Trainer::Trainer(Components& components, const ResolvedExperiment& e, BatchSplit
       clip_norm_(e.training.real("clip_grad_norm")),
       keep_best_(e.training.text("keep") == "best" || (e.training.text("keep") == "auto" && e.early_stopping)),
       checkpoint_every_(static_cast<int>(e.training.integer("checkpoint_every"))),
+      validate_every_(static_cast<int>(e.training.integer("validate_every"))),
       random_(Random::stream(e.seed, "training")),
       // Data-parallel processes share it: each starts at its rows' draws (DataParallelBatch).
       dropout_random_(Random::stream(e.seed, "dropout")),
@@ -179,9 +180,12 @@ bool Trainer::train_epoch_batches(std::size_t batch) {
   return true;
 }
 
-bool Trainer::track_best(const EpochRecord& record) {
-  const double metric = best_metric_ == "val_loss" ? record.val_loss : record.train_loss;
+bool Trainer::track_best(const EpochRecord& record, bool validated) {
+  const bool watches_val = best_metric_ == "val_loss";
   BestEpoch& best = state_.best;
+  // Patience counts validated epochs: validating every N epochs must not make it N times shorter.
+  if (watches_val && !validated) return patience_ > 0 && best.epochs_without_improvement >= patience_;
+  const double metric = watches_val ? record.val_loss : record.train_loss;
   if (metric < best.metric - min_delta_) {
     best.metric = metric;
     best.epoch = record.epoch;
@@ -270,11 +274,16 @@ TrainingOutcome Trainer::run(const std::function<void(const EpochRecord&)>& on_e
       outcome.diverged_epoch = epoch;
       return finish();
     }
-    record.val_loss = evaluate(c_.data.validation);
+    // Validation runs the model without dropout (no draws): skipping it leaves training's numbers alone.
+    const bool validated = epoch % validate_every_ == 0 || epoch == epochs_;
+    record.val_loss = validated ? evaluate(c_.data.validation) : std::nan("");
+    state_.stopped_early = track_best(record, validated);
+    // Early stopping on train_loss may end the run on a skipped epoch: a run's last epoch always has
+    // its validation loss (summary.json's final_val_loss, `keep: last`'s value).
+    if (state_.stopped_early && !validated) record.val_loss = evaluate(c_.data.validation);
     state_.history.push_back(record);
     state_.epochs_done = epoch;
     state_.rows_done = 0;
-    state_.stopped_early = track_best(record);
     if (c_.scheduler) c_.optimizer->set_learning_rate(c_.scheduler->next({epoch, record.train_loss, record.val_loss}));
     on_epoch(record);
     outcome.stopped_early = state_.stopped_early;

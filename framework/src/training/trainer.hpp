@@ -81,8 +81,9 @@ class Trainer {
   double train_share(std::size_t first, std::size_t rows);
   // One epoch's batches from state_.rows_done on; false when a stop signal ended it between two.
   bool train_epoch_batches(std::size_t batch);
-  // After an epoch: the best epoch and early stopping; true when training should stop.
-  bool track_best(const EpochRecord& record);
+  // After an epoch: the best epoch and early stopping; true when training should stop. An epoch
+  // whose watched loss was not computed (validate_every skipped it) changes nothing.
+  bool track_best(const EpochRecord& record, bool validated);
   TrainingState snapshot() const;
   bool stop_agreed();
 
@@ -93,6 +94,7 @@ class Trainer {
   double clip_norm_;  // 0 = off
   bool keep_best_;
   int checkpoint_every_;
+  int validate_every_;       // the validation loss every N epochs and on the last (epochs_)
   std::string best_metric_;  // "val_loss" or "train_loss": what `best` and early stopping watch
   int patience_ = 0;         // 0 = no early stopping
   double min_delta_ = 0;

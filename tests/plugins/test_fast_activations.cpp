@@ -2,8 +2,8 @@
 //
 // tools/activation_error measures every float32 input (README: Performance); this test takes every 257th bit
 // pattern (16.7 million inputs, all exponents and signs) and holds it to the worst errors that full run measured:
-//   tanh:    3.69e-7 absolute and relative (at x = 7.555), 6 ulp
-//   sigmoid: 2.12e-7 absolute (0.5 + 0.5 tanh(x/2) is absolute-accurate only: far below 0 it rounds to 0)
+//   tanh:    4.03e-7 absolute (at x = 7.709), 4.06e-7 relative, 7 ulp
+//   sigmoid: 2.15e-7 absolute (0.5 + 0.5 tanh(x/2) is absolute-accurate only: far below 0 it rounds to 0)
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -21,22 +21,22 @@ constexpr std::uint64_t kStride = 257;  // prime: every mantissa residue shows u
 
 }  // namespace
 
-TEST_CASE("fast tanh: worst error over float32 inputs within the measured 3.69e-7 (6 ulp), never past +-1") {
+TEST_CASE("fast tanh: worst error over float32 inputs within the measured 4.03e-7 (7 ulp), never past +-1") {
   const auto worst = measure(Function::tanh, 0, 0xffffffffull, kStride);
   CAPTURE(worst.abs_at);
   CAPTURE(worst.ulps_at);
   CHECK(worst.inputs == 0xffffffffull / kStride + 1);
-  CHECK(worst.abs <= 3.69e-7);
-  CHECK(worst.rel <= 3.69e-7);
-  CHECK(worst.ulps <= 6);
+  CHECK(worst.abs <= 4.03e-7);
+  CHECK(worst.rel <= 4.06e-7);
+  CHECK(worst.ulps <= 7);
   CHECK_FALSE(worst.out_of_range);
   CHECK_FALSE(worst.nan_lost);
 }
 
-TEST_CASE("fast sigmoid: worst absolute error over float32 inputs within the measured 2.12e-7, inside [0, 1]") {
+TEST_CASE("fast sigmoid: worst absolute error over float32 inputs within the measured 2.15e-7, inside [0, 1]") {
   const auto worst = measure(Function::sigmoid, 0, 0xffffffffull, kStride);
   CAPTURE(worst.abs_at);
-  CHECK(worst.abs <= 2.12e-7);
+  CHECK(worst.abs <= 2.15e-7);
   CHECK_FALSE(worst.out_of_range);
   CHECK_FALSE(worst.nan_lost);
 }

@@ -11,6 +11,7 @@ inline constexpr const char* kVersion = "0.1.0";
 inline constexpr unsigned kApiVersion = 6;  // 2: memory plans (seqlab/memory.hpp); 3: test split, data units, series;
                                             // 4: Model::set_training, schedulers, optimizer rate and state;
                                             // 5: Model::draws_per_sequence, reduction blocks (parallel.hpp);
-                                            // 6: EpochLosses::val_loss NaN on epochs validate_every skips
+                                            // 6: EpochLosses::val_loss NaN on epochs validate_every skips;
+                                            //    ThreadPool spins before it sleeps (its layout)
 
 }  // namespace seqlab

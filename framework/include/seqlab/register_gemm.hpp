@@ -7,9 +7,10 @@
 // hidden-sized weight panel that fits in L1), exactly the case a plain
 // register-blocked loop handles well: a tile of R rows x NB vectors of C stays in
 // registers while k runs, B's row k is loaded once per tile, A's element is
-// broadcast. tools/bench measures it beside OpenBLAS (seqlab_sgemm_peak's "register" line): on the
-// seed's recurrent step (AMD EPYC, AVX-512, one thread) about 110 GFLOP/s, where OpenBLAS-Haswell on
-// the same small product is well below its large-matrix peak.
+// broadcast. tools/bench measures it beside OpenBLAS (seqlab_sgemm_peak's "register" line); on the
+// seed's recurrent step, one thread, it depends on the CPU's vector width: 196 GFLOP/s measured on
+// a Zen 5 (AVX-512 at full width, against OpenBLAS-Haswell's 97 on a 2048^2 sgemm), about 110
+// reported on a Zen 4 (AVX-512 executed at half width).
 //
 // With narrower SIMD (AVX2: 16 registers of 8 floats) the same loops only tie
 // with OpenBLAS, so there register_gemm_fits() is false and callers use

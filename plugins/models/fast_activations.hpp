@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <immintrin.h>
+#include <seqlab/register_gemm.hpp>
 #include <xsimd/xsimd.hpp>
 
 namespace seqlab::recurrent::fast {
@@ -26,7 +27,7 @@ inline constexpr float kQ[] = {1.0f, 0.46252481368863896f, 0.02376303292978079f,
 // The same operations for a SIMD batch and for one float.
 inline xsimd::batch<float> fma(const xsimd::batch<float>& a, const xsimd::batch<float>& b,
                                const xsimd::batch<float>& c) {
-  return xsimd::fma(a, b, c);
+  return register_gemm_detail::fma(a, b, c);  // always fused (xsimd's is not, on AVX-512)
 }
 inline float fma(float a, float b, float c) { return std::fma(a, b, c); }
 // x limited to [-limit, limit], NaN passed through. (x86's max/min return their second
@@ -44,7 +45,7 @@ inline xsimd::batch<float> reciprocal(const xsimd::batch<float>& q) {
 #ifdef __AVX512F__
   using V = xsimd::batch<float>;
   const V r = _mm512_rcp14_ps(q);
-  return r * xsimd::fnma(q, r, V(2.0f));
+  return r * V(_mm512_fnmadd_ps(q, r, V(2.0f)));
 #else
   return xsimd::batch<float>(1.0f) / q;
 #endif

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstddef>
+#include <immintrin.h>
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
@@ -33,6 +34,20 @@ inline constexpr bool kAvailable = kWidth >= 16;
 // re-reading costs more than OpenBLAS's cache blocking (measured: at 512 x 128
 // and 256 x 1024 this kernel still wins, at 2048 x 512 it loses).
 inline constexpr std::size_t kMaxTransposedOutput = 256 * 1024;
+
+// a * b + c with one rounding. xsimd 8's fma has no AVX-512 version: it falls back to a * b + c, which
+// the compiler fuses only when it inlines and optimises enough (Release does; the sanitizer build
+// did not), so results would depend on the build. The intrinsics always fuse.
+// (xsimd's default batch is 512 bits wide with AVX-512, 256 with AVX.)
+inline Batch fma(const Batch& a, const Batch& b, const Batch& c) {
+#if defined(__AVX512F__)
+  return _mm512_fmadd_ps(a, b, c);
+#elif defined(__AVX__) && defined(__FMA__)
+  return _mm256_fmadd_ps(a, b, c);
+#else
+  return xsimd::fma(a, b, c);
+#endif
+}
 
 // One register tile: R x NB vectors of accumulators, started at init(r, j) (a Batch), then
 // += sum over k < depth of A(r, k) * B(k, j-th vector), A(r, k) at a[r * a_row + k * a_col];
@@ -50,7 +65,7 @@ inline void fused_tile(const float* a, std::size_t a_row, std::size_t a_col, con
     for (std::size_t j = 0; j < NB; ++j) row[j] = Batch::load_unaligned(b + k * ldb + j * kWidth);
     for (std::size_t r = 0; r < R; ++r) {
       const Batch a_rk(a[r * a_row + k * a_col]);
-      for (std::size_t j = 0; j < NB; ++j) sum[r][j] = xsimd::fma(a_rk, row[j], sum[r][j]);
+      for (std::size_t j = 0; j < NB; ++j) sum[r][j] = fma(a_rk, row[j], sum[r][j]);
     }
   }
   finish(sum);

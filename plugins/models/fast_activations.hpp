@@ -5,11 +5,11 @@
 //   tanh(x)    = x * P(x^2) / Q(x^2) on x clamped to [-9, 9]   (P degree 5, Q degree 3)
 //   sigmoid(x) = 0.5 + 0.5 * tanh(x / 2)
 // tanh(9) rounds to 1 in float, so the clamp changes no result; P and Q were fitted for relative
-// error by tools/fit_tanh.py (5.9e-8 in exact arithmetic). No division (see reciprocal below). The same FMA chain runs on every lane
-// and on the scalar tail, so a column's value does not depend on whether it fell in a SIMD batch.
-// NaN stays NaN (a diverging run must still be seen to diverge).
-// Worst error over every float32 input, measured by tools/activation_error against double
-// precision, is in tests/plugins/test_fast_activations.cpp and README's Performance section.
+// error by tools/fit_tanh.py (5.9e-8 in exact arithmetic). No division (see reciprocal below). The same FMA chain runs
+// on every lane and on the scalar tail, so a column's value does not depend on whether it fell in a SIMD batch. NaN
+// stays NaN (a diverging run must still be seen to diverge). Worst error over every float32 input, measured by
+// tools/activation_error against double precision, is in tests/plugins/test_fast_activations.cpp and README's
+// Performance section.
 #pragma once
 
 #include <cmath>

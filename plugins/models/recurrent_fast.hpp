@@ -167,7 +167,8 @@ class FastModel : public FastBase {
             simd::Batch v = simd::Batch::load_unaligned(bias + col);
             if (!x_fold) return v + simd::Batch::load_unaligned(a + r * g + col);
             for (std::size_t i = 0; i < in; ++i)
-              v = register_gemm_detail::fma(simd::Batch(x_fold[r * in + i]), simd::Batch::load_unaligned(w_t + i * g + col), v);
+              v = register_gemm_detail::fma(simd::Batch(x_fold[r * in + i]),
+                                            simd::Batch::load_unaligned(w_t + i * g + col), v);
             return v;
           },
           [&](std::size_t r0, std::size_t col, auto& sum) {

@@ -75,7 +75,6 @@ inline Worst measure(Function f, std::uint64_t first, std::uint64_t last, std::u
       if (std::abs(e) >= std::numeric_limits<float>::min() && abs / std::abs(e) > worst.rel)
         worst.rel = abs / std::abs(e), worst.rel_at = in[j];
     }
-    if (bits > last || bits < first) break;  // wrapped past 2^64: cannot happen below 2^32, kept for clarity
   }
   return worst;
 }

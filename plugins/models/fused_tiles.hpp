@@ -67,20 +67,8 @@ class GateOrder {
 template <std::size_t N>
 using Size = std::integral_constant<std::size_t, N>;
 
-// f(R, NB) with the tile seqlab/register_gemm.hpp measured best for a product n columns wide
-// (n a multiple of kLanes): 6 x 4, 12 x 2 or 12 x 1 vectors.
-template <class F>
-inline void with_tile(std::size_t n, F&& f) {
-  if (n % (4 * kLanes) == 0)
-    f(Size<6>{}, Size<4>{});
-  else if (n % (2 * kLanes) == 0)
-    f(Size<12>{}, Size<2>{});
-  else
-    f(Size<12>{}, Size<1>{});
-}
-
-// The same for a fused forward tile, which must cover whole unit blocks of Q gates: 4 gates in a
-// 6 x 4 tile, 3 in an 8 x 3, one gate as any product.
+// f(R, NB) for a fused forward tile, which must cover whole unit blocks of Q gates: 4 gates in a
+// 6 x 4 tile, 3 in an 8 x 3, one gate as any product (register_gemm_detail::with_tile).
 template <std::size_t Q, class F>
 inline void with_gate_tile(std::size_t hidden, F&& f) {
   if constexpr (Q == 4)
@@ -88,7 +76,7 @@ inline void with_gate_tile(std::size_t hidden, F&& f) {
   else if constexpr (Q == 3)
     f(Size<8>{}, Size<3>{});
   else
-    with_tile(hidden, f);
+    register_gemm_detail::with_tile(hidden, f);
 }
 
 // The rows of a tile handed to a fused_rows finish.

@@ -118,6 +118,18 @@ inline void tiles(const float* a, std::size_t a_row, std::size_t a_col, std::siz
       });
 }
 
+// f(R, NB) (std::integral_constant values) with the tile measured best on the seed shapes for a product
+// n columns wide (n a multiple of kWidth): 6 x 64, 12 x 32, 12 x 16 floats.
+template <class F>
+inline void with_tile(std::size_t n, F&& f) {
+  if (n % (4 * kWidth) == 0)
+    f(std::integral_constant<std::size_t, 6>{}, std::integral_constant<std::size_t, 4>{});
+  else if (n % (2 * kWidth) == 0)
+    f(std::integral_constant<std::size_t, 12>{}, std::integral_constant<std::size_t, 2>{});
+  else
+    f(std::integral_constant<std::size_t, 12>{}, std::integral_constant<std::size_t, 1>{});
+}
+
 }  // namespace register_gemm_detail
 
 // True when the kernels below handle a product whose C rows are n floats wide:
@@ -134,14 +146,9 @@ inline bool register_gemm_tn_fits(std::size_t m, std::size_t n) {
 // and contiguous. Requires register_gemm_fits(n).
 inline void register_gemm_nn(const float* a, std::size_t m, std::size_t k, const float* b, std::size_t n, float* c,
                              bool accumulate) {
-  namespace d = register_gemm_detail;
-  // Tiles measured best on the seed shapes: 6 x 64, 12 x 32, 12 x 16 floats.
-  if (n % (4 * d::kWidth) == 0)
-    d::tiles<6, 4>(a, k, 1, m, k, b, n, c, accumulate);
-  else if (n % (2 * d::kWidth) == 0)
-    d::tiles<12, 2>(a, k, 1, m, k, b, n, c, accumulate);
-  else
-    d::tiles<12, 1>(a, k, 1, m, k, b, n, c, accumulate);
+  register_gemm_detail::with_tile(n, [&](auto rows, auto vectors) {
+    register_gemm_detail::tiles<decltype(rows)::value, decltype(vectors)::value>(a, k, 1, m, k, b, n, c, accumulate);
+  });
 }
 
 // C (m x n) = A^T B with A (rows x m) and B (rows x n), plus C's old values when

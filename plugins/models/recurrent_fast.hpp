@@ -14,15 +14,16 @@
 //    units. Its accumulators start at b_ih + b_hh plus the input part (a
 //    narrow input folded in as I multiply-adds per gate, a wider one computed
 //    before), and the tile ends by applying the cell: activated gates, c_t and
-//    h_t are written once, never the raw gates. Backward likewise: the tile of
-//    dh_t = dL/dh_t from above + da_{t+1} W_hh ends in the cell's backward for
-//    its units, which writes dL/da_t over the activated gates and adds the
-//    tile's rows of dL/da (and x_i dL/da for a folded input) in registers into
-//    the step's bias (and input weight) gradient sums.
+//    h_t are written once, never the raw gates.
 //  - Otherwise, per step, one GEMM gives all gates' recurrent part (B, G) on top
 //    of the biases and the input part (folded or computed as above), and one
-//    pass per row applies the cell; backward's pass per row follows the product
-//    for dh_t, and adds each row into the sums.
+//    pass per row applies the cell.
+//  - Backward, per step: the product dh_t = dL/dh_t from above + da_{t+1} W_hh,
+//    then one pass per block of units over the rows applies the cell's backward,
+//    writing dL/da_t over the activated gates, and sums dL/da (and x_i dL/da
+//    for a folded input) in registers into the step's bias (and input weight)
+//    gradient sums. (Fusing that pass into the product's tile measured slower:
+//    backward_step says why.)
 //  - A wider input gets its own product per step on the register kernel
 //    (below), into the step's gates while they are in cache; where that kernel
 //    does not apply, one OpenBLAS GEMM over all steps.
@@ -289,21 +290,46 @@ class FastModel : public FastBase {
     float *a, *h_t, *c;
     const float* c_prev;
     step_of(sh, l, t, a, h_t, c, c_prev);
-    for (std::size_t r = 0; r < b; ++r) {
-      float* da_r = a + r * g;
-      simd::for_columns(h, [&](std::size_t k, auto zero) {
-        using V = decltype(zero);
-        V v[Q];
-        // Gate q of unit k: in unit blocks when fused (k is then a multiple of kLanes), else PyTorch's order.
-        auto gate = [&](std::size_t q) { return da_r + (fused_ ? k * Q + q * kLanes : q * h + k); };
-        for (std::size_t q = 0; q < Q; ++q) v[q] = simd::load(gate(q), zero);
-        Cell::backward(simd::load(dh + r * h + k, zero), v, sh.grad_state.data() + r * h + k, last, h_t + r * h + k,
-                       c ? c + r * sw + k : nullptr, c_prev ? c_prev + r * sw + k : nullptr);
-        for (std::size_t q = 0; q < Q; ++q) simd::store(gate(q), v[q]);
-      });
-      add_row(da_r, g, 1.0f, step);
-      for (std::size_t i = 0; x_t && i < in; ++i) add_row(da_r, g, x_t[r * in + i], step + (1 + i) * g);
-    }
+    // Rows in blocks small enough to stay in L1; per block of rows, per block of units (a SIMD batch,
+    // then single units), each row in order: the cell's backward, and the step's sums for those units'
+    // gate columns, kept in registers across the block's rows. Each column is still summed in row order
+    // (the bits of a row-by-row pass through memory), with a load and store of the sums per block of
+    // rows rather than per row.
+    const std::size_t folded = x_t ? in : 0;
+    with_folded_width(folded, [&](auto most) {
+      constexpr std::size_t N = decltype(most)::value;  // folded <= N
+      for (std::size_t r0 = 0; r0 < b; r0 += kSummedRows) {
+        const std::size_t r_end = std::min(b, r0 + kSummedRows);
+        simd::for_columns(h, [&](std::size_t k, auto zero) {
+          using V = decltype(zero);
+          // Gate q of unit k: in unit blocks when fused (k is then a multiple of kLanes), else PyTorch's order.
+          const auto column = [&](std::size_t q) { return fused_ ? k * Q + q * kLanes : q * h + k; };
+          V bias_sum[Q], input_sum[N > 0 ? N : 1][Q];
+          for (std::size_t q = 0; q < Q; ++q) {
+            bias_sum[q] = simd::load(step + column(q), zero);
+            for (std::size_t i = 0; i < N; ++i)
+              if (i < folded) input_sum[i][q] = simd::load(step + (1 + i) * g + column(q), zero);
+          }
+          for (std::size_t r = r0; r < r_end; ++r) {
+            float* da_r = a + r * g;
+            V v[Q];
+            for (std::size_t q = 0; q < Q; ++q) v[q] = simd::load(da_r + column(q), zero);
+            Cell::backward(simd::load(dh + r * h + k, zero), v, sh.grad_state.data() + r * h + k, last, h_t + r * h + k,
+                           c ? c + r * sw + k : nullptr, c_prev ? c_prev + r * sw + k : nullptr);
+            for (std::size_t q = 0; q < Q; ++q) {
+              simd::store(da_r + column(q), v[q]);
+              bias_sum[q] = bias_sum[q] + v[q];
+              for (std::size_t i = 0; i < N; ++i)
+                if (i < folded) input_sum[i][q] = input_sum[i][q] + V(x_t[r * in + i]) * v[q];
+            }
+          }
+          for (std::size_t q = 0; q < Q; ++q) {
+            simd::store(step + column(q), bias_sum[q]);
+            for (std::size_t i = 0; i < folded; ++i) simd::store(step + (1 + i) * g + column(q), input_sum[i][q]);
+          }
+        });
+      }
+    });
   }
 
   const bool fused_;       // the fused tiles (fused_tiles.hpp), or the unfused passes

@@ -15,6 +15,18 @@ namespace seqlab::recurrent {
 
 // Inputs at most this wide are folded into the elementwise pass (see recurrent_fast.hpp).
 inline constexpr std::size_t kFoldedInputWidth = 8;
+// f(std::integral_constant<size_t, N>) with N >= width, width <= kFoldedInputWidth: 0, 1 (a single
+// series, the common case) or kFoldedInputWidth, so that loops to N unroll and per-input sums
+// stay in registers.
+template <class F>
+inline void with_folded_width(std::size_t width, F&& f) {
+  if (width == 0)
+    f(std::integral_constant<std::size_t, 0>{});
+  else if (width == 1)
+    f(std::integral_constant<std::size_t, 1>{});
+  else
+    f(std::integral_constant<std::size_t, kFoldedInputWidth>{});
+}
 // A shard gets at least this many sequences; a reduction block is halved from twice this up to
 // kHalvedBelow rows (make_shards says why).
 inline constexpr std::size_t kMinShardRows = 32;
@@ -26,6 +38,10 @@ inline constexpr std::size_t kHalvedBelow = 256;
 // 2048-row chunks 9.2 ms; with the register kernel, whole epochs took 14.5 ms
 // with one product over all steps and 9.8-10.3 ms with chunks of 1000 to 4096 rows.
 inline constexpr std::size_t kWeightGradRows = 2048;
+// Backward's cell pass sums dL/da over this many rows in registers before it stores the sums:
+// a block of rows (all its cell's inputs and outputs) stays in L1 while the pass goes over it once
+// per block of units.
+inline constexpr std::size_t kSummedRows = 16;
 
 // Elementwise maths written once for a SIMD batch and for the scalar tail.
 namespace simd {

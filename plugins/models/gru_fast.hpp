@@ -207,19 +207,20 @@ class GruFast : public FastBase {
         float* step = sh.step_sums.data();
         const std::size_t summed = g + h + (fold ? in * g : 0);
         std::fill_n(step, summed, 0.0f);
-        for (std::size_t r = 0; r < b; ++r) {
-          float* a_r = a + r * g;
-          float* dn_r = dn + r * h;
-          GruCell::backward_row(h, a_r, dn_r, dh + r * h, sh.grad_state.data() + r * h, t + 1 == steps,
-                                h_prev ? h_prev + r * h : nullptr, din ? din + r * g : nullptr);
-          add_row(a_r, g, 1.0f, step);
-          add_row(dn_r, h, 1.0f, step + g);
-          if (fold)
-            for (std::size_t i = 0; i < in; ++i) {
-              const float x_i = x[(t * b + r) * in + i];
-              add_row(a_r, 2 * h, x_i, step + g + h + i * g);
-              add_row(dn_r, h, x_i, step + g + h + i * g + 2 * h);
-            }
+        // The cell row by row, and the step's sums per block of rows while they are in L1.
+        for (std::size_t r0 = 0; r0 < b; r0 += kSummedRows) {
+          const std::size_t rows = std::min(b, r0 + kSummedRows) - r0;
+          for (std::size_t r = r0; r < r0 + rows; ++r)
+            GruCell::backward_row(h, a + r * g, dn + r * h, dh + r * h, sh.grad_state.data() + r * h, t + 1 == steps,
+                                  h_prev ? h_prev + r * h : nullptr, din ? din + r * g : nullptr);
+          const float *a_0 = a + r0 * g, *dn_0 = dn + r0 * h;
+          add_rows_in_order(a_0, rows, g, g, nullptr, 0, step);
+          add_rows_in_order(dn_0, rows, h, h, nullptr, 0, step + g);
+          for (std::size_t i = 0; fold && i < in; ++i) {
+            const float* x_i = x + (t * b + r0) * in + i;  // x_i of row r0 + r at x_i[r * in]
+            add_rows_in_order(a_0, rows, 2 * h, g, x_i, in, step + g + h + i * g);
+            add_rows_in_order(dn_0, rows, h, h, x_i, in, step + g + h + i * g + 2 * h);
+          }
         }
         // Steps are added in double, so a sum over T*B rows keeps its digits.
         for (std::size_t k = 0; k < summed; ++k) sh.sums[k] += step[k];

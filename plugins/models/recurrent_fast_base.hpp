@@ -99,11 +99,18 @@ inline void product_tn(const float* a, std::size_t rows, std::size_t m, const fl
     gemm(a, rows, m, Transpose::yes, b, rows, n, Transpose::no, c, 1.0f, accumulate ? 1.0f : 0.0f);
 }
 
-// out[k] += scale * row[k]
-inline void add_row(const float* row, std::size_t n, float scale, float* out) {
-  simd::for_columns(n, [&](std::size_t k, auto zero) {
+// out[k] += scale_r * m[r * stride + k] for r = 0 .. rows-1 in order, scale_r = scales[r * scale_stride]
+// (1 without scales): each column summed in a register, so out is loaded and stored once per call
+// rather than once per row, with the bits of adding the rows one by one.
+inline void add_rows_in_order(const float* m, std::size_t rows, std::size_t cols, std::size_t stride,
+                              const float* scales, std::size_t scale_stride, float* out) {
+  simd::for_columns(cols, [&](std::size_t k, auto zero) {
     using V = decltype(zero);
-    simd::store(out + k, simd::load(out + k, zero) + V(scale) * simd::load(row + k, zero));
+    V sum = simd::load(out + k, zero);
+    for (std::size_t r = 0; r < rows; ++r)
+      sum = scales ? sum + V(scales[r * scale_stride]) * simd::load(m + r * stride + k, zero)
+                   : sum + simd::load(m + r * stride + k, zero);
+    simd::store(out + k, sum);
   });
 }
 

@@ -114,6 +114,26 @@ inline void add_rows_in_order(const float* m, std::size_t rows, std::size_t cols
   });
 }
 
+// y (rows x o) = x (rows x width) w^T + bias, for w (o x width): each output one fixed-order sum (SIMD
+// lanes over the width, the lanes added in a fixed order, then the bias), so a row's outputs do not
+// depend on how many rows come with it. OpenBLAS's do (its edge kernels sum in another order), and
+// `seqlab eval --data` must give a file's windows the very predictions the run made for them.
+inline void linear_rows(const float* x, std::size_t rows, std::size_t width, const float* w, std::size_t o,
+                        const float* bias, float* y) {
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t j = 0; j < o; ++j) {
+      const float *x_r = x + r * width, *w_j = w + j * width;
+      simd::Batch lanes(0.0f);
+      std::size_t k = 0;
+      for (; k + simd::kWidth <= width; k += simd::kWidth)
+        lanes = register_gemm_detail::fma(simd::Batch::load_unaligned(x_r + k), simd::Batch::load_unaligned(w_j + k),
+                                          lanes);
+      float sum = xsimd::hadd(lanes);
+      for (; k < width; ++k) sum = std::fma(x_r[k], w_j[k], sum);
+      y[r * o + j] = sum + bias[j];
+    }
+}
+
 // One shard's activations and scratch, all time-major (T, rows, F). Which of the
 // cell's fields a model uses, and how wide they are, its make_cache says.
 struct Shard {
@@ -320,11 +340,9 @@ class FastBase : public Model {
     const float* bias = parameters_[fc_bias_index(sizes_)].value.data();
     if (sizes_.head == Head::last) {
       float* y = outputs.data() + sh.row0 * o;  // (b, 1, O): this shard's rows
-      gemm(at(sh.hidden.back(), steps - 1), b, h, Transpose::no, w, o, h, Transpose::yes, y);
-      add_rows(y, b, o, bias);
+      linear_rows(at(sh.hidden.back(), steps - 1), b, h, w, o, bias, y);
     } else {
-      gemm(sh.hidden.back().data(), steps * b, h, Transpose::no, w, o, h, Transpose::yes, sh.head.data());
-      add_rows(sh.head.data(), steps * b, o, bias);
+      linear_rows(sh.hidden.back().data(), steps * b, h, w, o, bias, sh.head.data());
       to_batch_major(sh.head.data(), b, steps, o, outputs.data() + sh.row0 * steps * o);
     }
   }

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <seqlab/register_gemm.hpp>
+
 #include "host/plugin_loader.hpp"
 
 namespace {
@@ -105,7 +107,7 @@ TEST_CASE("fast rnn, lstm and gru kernels agree with the reference kernels") {
       {70, 9, 1, 17, 1, 2, false, 2},  // enough rows for two shards
       {97, 5, 10, 33, 2, 3, true, 3},  // three uneven shards, wide input, sequence head
       {64, 4, 1, 8, 1, 1, false, 2},   // hidden exactly one SIMD width or less
-      // Widths the register GEMM takes (with 512-bit SIMD): hidden 16, 32, 48, 64
+      // Widths the register GEMM takes (with 512-bit SIMD; 256-bit takes 8, 24 and 40 too): hidden 16, 32, 48, 64
       // give every tile shape, and batches that are no multiple of a tile's rows.
       {13, 5, 1, 16, 1, 1, false, 1},
       {50, 6, 3, 32, 2, 2, true, 2},
@@ -139,5 +141,42 @@ TEST_CASE("dropout's masks do not depend on the thread count") {
     for (const std::size_t threads : {2, 3}) {
       compare(plugin, {96, 5, 2, 16, 1, 3, true, threads}, 0.4);
       compare(plugin, {70, 4, 9, 5, 2, 2, false, threads}, 0.2);
+    }
+}
+
+// `seqlab eval --data` gives a file's windows the predictions the run made for them: a sequence's outputs
+// must not depend on how many sequences share its batch. Checked where every product is seqlab's own (the
+// gate widths the register kernel takes, and the head's fixed-order sums); widths it does not take go to
+// OpenBLAS, whose results for a row depend on the row count (README, Performance).
+TEST_CASE("a sequence's outputs do not depend on the batch it is in, bit for bit") {
+  const std::size_t width = seqlab::register_gemm_detail::kWidth;
+  for (const char* plugin_name : kModels)
+    for (const bool sequence_head : {false, true}) {
+      CAPTURE(plugin_name);
+      CAPTURE(sequence_head);
+      const std::size_t steps = 6, input = 2, hidden = 2 * width, output = 2, target_steps = sequence_head ? steps : 1;
+      const auto plugin = seqlab::load_plugin_file(std::string(SEQLAB_TEST_PLUGIN_DIR) + "/" + plugin_name + ".so");
+      seqlab::Random init(3);
+      auto model = seqlab::create_model(
+          plugin, {model_params(hidden, 2, sequence_head, "fast", 0.0), init, {input, output, steps, target_steps}});
+      // 300 sequences (one shard, 50 full tiles of 6 rows) against the last 47 of them (a shard with a
+      // 5-row tile at its end) and the last one alone.
+      const std::size_t big = 300;
+      seqlab::Random data(5);
+      Tensor3 inputs = Tensor3::from_shape({big, steps, input});
+      for (auto& v : inputs) v = static_cast<float>(data.uniform(-1.5, 1.5));
+      Tensor3 all;
+      auto cache = model->make_cache(big, steps);
+      model->forward(inputs, *cache, all);
+      const std::size_t per_sequence = target_steps * output;
+      for (const std::size_t rows : {std::size_t(47), std::size_t(1)}) {
+        CAPTURE(rows);
+        Tensor3 part = Tensor3::from_shape({rows, steps, input}), out;
+        std::copy(inputs.end() - static_cast<std::ptrdiff_t>(rows * steps * input), inputs.end(), part.begin());
+        auto part_cache = model->make_cache(rows, steps);
+        model->forward(part, *part_cache, out);
+        REQUIRE(out.size() == rows * per_sequence);
+        CHECK(std::equal(out.begin(), out.end(), all.end() - static_cast<std::ptrdiff_t>(rows * per_sequence)));
+      }
     }
 }

@@ -12,9 +12,11 @@
 // a Zen 5 (AVX-512 at full width, against OpenBLAS-Haswell's 97 on a 2048^2 sgemm), about 110
 // reported on a Zen 4 (AVX-512 executed at half width).
 //
-// With narrower SIMD (AVX2: 16 registers of 8 floats) the same loops only tie
-// with OpenBLAS, so there register_gemm_fits() is false and callers use
-// seqlab::gemm. Results are deterministic: each C element is one fixed-order sum.
+// With AVX2 (16 registers of 8 floats) the tiles are smaller and the kernel only ties with
+// OpenBLAS, but it is used there too: each C element is one fixed-order sum whatever the number of
+// rows, so a row's result does not depend on the batch it is in (OpenBLAS's does), which the
+// eval of new data (its windows must get the run's own predictions) relies on. Results are
+// deterministic: each C element is one fixed-order sum.
 #pragma once
 
 #include <cstddef>
@@ -28,8 +30,9 @@ namespace register_gemm_detail {
 
 using Batch = xsimd::batch<float>;
 inline constexpr std::size_t kWidth = Batch::size;
-// 512-bit vectors: 32 registers, enough for the tiles below.
-inline constexpr bool kAvailable = kWidth >= 16;
+// 256-bit vectors (AVX2: 16 registers) or 512-bit (AVX-512: 32 registers); with_tile picks tiles that fit.
+inline constexpr bool kAvailable = kWidth >= 8;
+inline constexpr bool kWide = kWidth >= 16;
 // A^T B re-reads A and B once per tile of C; past this many C elements the
 // re-reading costs more than OpenBLAS's cache blocking (measured: at 512 x 128
 // and 256 x 1024 this kernel still wins, at 2048 x 512 it loses).
@@ -119,21 +122,26 @@ inline void tiles(const float* a, std::size_t a_row, std::size_t a_col, std::siz
 }
 
 // f(R, NB) (std::integral_constant values) with the tile measured best on the seed shapes for a product
-// n columns wide (n a multiple of kWidth): 6 x 64, 12 x 32, 12 x 16 floats.
+// n columns wide (n a multiple of kWidth). 512-bit: 6 x 64, 12 x 32, 12 x 16 floats; 256-bit, whose 16
+// registers hold R * NB accumulators, NB rows of B and A's broadcast: 6 x 16, 12 x 8 floats.
 template <class F>
 inline void with_tile(std::size_t n, F&& f) {
-  if (n % (4 * kWidth) == 0)
-    f(std::integral_constant<std::size_t, 6>{}, std::integral_constant<std::size_t, 4>{});
+  using Six = std::integral_constant<std::size_t, 6>;
+  using Twelve = std::integral_constant<std::size_t, 12>;
+  using One = std::integral_constant<std::size_t, 1>;
+  using Two = std::integral_constant<std::size_t, 2>;
+  if (kWide && n % (4 * kWidth) == 0)
+    f(Six{}, std::integral_constant<std::size_t, 4>{});
   else if (n % (2 * kWidth) == 0)
-    f(std::integral_constant<std::size_t, 12>{}, std::integral_constant<std::size_t, 2>{});
+    kWide ? f(Twelve{}, Two{}) : f(Six{}, Two{});
   else
-    f(std::integral_constant<std::size_t, 12>{}, std::integral_constant<std::size_t, 1>{});
+    f(Twelve{}, One{});
 }
 
 }  // namespace register_gemm_detail
 
 // True when the kernels below handle a product whose C rows are n floats wide:
-// 512-bit SIMD and n a multiple of the vector width.
+// 256- or 512-bit SIMD and n a multiple of the vector width.
 inline bool register_gemm_fits(std::size_t n) {
   return register_gemm_detail::kAvailable && n > 0 && n % register_gemm_detail::kWidth == 0;
 }
@@ -157,10 +165,12 @@ inline void register_gemm_tn(const float* a, std::size_t rows, std::size_t m, co
                              bool accumulate) {
   namespace d = register_gemm_detail;
   // A^T(i, k) = A(k, i): a row step of 1 and a depth step of m.
-  if (n % (4 * d::kWidth) == 0)
+  if (d::kWide && n % (4 * d::kWidth) == 0)
     d::tiles<6, 4>(a, 1, m, m, rows, b, n, c, accumulate);
-  else if (n % (2 * d::kWidth) == 0)
+  else if (d::kWide && n % (2 * d::kWidth) == 0)
     d::tiles<8, 2>(a, 1, m, m, rows, b, n, c, accumulate);
+  else if (n % (2 * d::kWidth) == 0)
+    d::tiles<6, 2>(a, 1, m, m, rows, b, n, c, accumulate);
   else
     d::tiles<8, 1>(a, 1, m, m, rows, b, n, c, accumulate);
 }

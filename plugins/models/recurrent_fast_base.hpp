@@ -53,12 +53,13 @@ inline float load(const float* p, float) { return *p; }
 inline void store(float* p, const Batch& v) { v.store_unaligned(p); }
 inline void store(float* p, float v) { *p = v; }
 // Branch-free and the same on every lane and the tail (fast_activations.hpp).
+// Always inlined, as fast::tanh and fast::sigmoid are (a call per vector costs more than either).
 template <class V>
-V tanh(const V& v) {
+[[gnu::always_inline]] inline V tanh(const V& v) {
   return fast::tanh(v);
 }
 template <class V>
-V sigmoid(const V& v) {
+[[gnu::always_inline]] inline V sigmoid(const V& v) {
   return fast::sigmoid(v);
 }
 

@@ -19,6 +19,7 @@
 // deterministic: each C element is one fixed-order sum.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <immintrin.h>
 #include <type_traits>
@@ -37,6 +38,8 @@ inline constexpr bool kWide = kWidth >= 16;
 // re-reading costs more than OpenBLAS's cache blocking (measured: at 512 x 128
 // and 256 x 1024 this kernel still wins, at 2048 x 512 it loses).
 inline constexpr std::size_t kMaxTransposedOutput = 256 * 1024;
+// A^T B's depth goes in blocks of A and B of about this many bytes (register_gemm_tn).
+inline constexpr std::size_t kDepthBlockBytes = 512 * 1024;
 
 // a * b + c with one rounding. xsimd 8's fma has no AVX-512 version: it falls back to a * b + c, which
 // the compiler fuses only when it inlines and optimises enough (Release does; the sanitizer build
@@ -164,15 +167,26 @@ inline void register_gemm_nn(const float* a, std::size_t m, std::size_t k, const
 inline void register_gemm_tn(const float* a, std::size_t rows, std::size_t m, const float* b, std::size_t n, float* c,
                              bool accumulate) {
   namespace d = register_gemm_detail;
-  // A^T(i, k) = A(k, i): a row step of 1 and a depth step of m.
-  if (d::kWide && n % (4 * d::kWidth) == 0)
-    d::tiles<6, 4>(a, 1, m, m, rows, b, n, c, accumulate);
-  else if (d::kWide && n % (2 * d::kWidth) == 0)
-    d::tiles<8, 2>(a, 1, m, m, rows, b, n, c, accumulate);
-  else if (n % (2 * d::kWidth) == 0)
-    d::tiles<6, 2>(a, 1, m, m, rows, b, n, c, accumulate);
-  else
-    d::tiles<8, 1>(a, 1, m, m, rows, b, n, c, accumulate);
+  // The depth (rows of A and B) in blocks of about kDepthBlockBytes: every tile of C re-reads its block
+  // of A and B, which then comes from cache, not from memory; C's tiles go through memory between
+  // blocks, which leaves each entry's FMA chain (and so its bits) as it was.
+  const std::size_t block = std::max<std::size_t>(1, d::kDepthBlockBytes / ((m + n) * sizeof(float)));
+  std::size_t k0 = 0;
+  do {  // at least once: a depth of 0 still writes C (zeros, or leaves it when accumulating)
+    const std::size_t depth = std::min(block, rows - k0);
+    const float *a_k = a + k0 * m, *b_k = b + k0 * n;
+    const bool add = accumulate || k0 > 0;
+    // A^T(i, k) = A(k, i): a row step of 1 and a depth step of m.
+    if (d::kWide && n % (4 * d::kWidth) == 0)
+      d::tiles<6, 4>(a_k, 1, m, m, depth, b_k, n, c, add);
+    else if (d::kWide && n % (2 * d::kWidth) == 0)
+      d::tiles<8, 2>(a_k, 1, m, m, depth, b_k, n, c, add);
+    else if (n % (2 * d::kWidth) == 0)
+      d::tiles<6, 2>(a_k, 1, m, m, depth, b_k, n, c, add);
+    else
+      d::tiles<8, 1>(a_k, 1, m, m, depth, b_k, n, c, add);
+    k0 += block;
+  } while (k0 < rows);
 }
 
 }  // namespace seqlab

@@ -23,7 +23,7 @@ inline constexpr std::size_t kLanes = register_gemm_detail::kWidth;
 // Whether a layer of `hidden` units with `gates` gates runs fused.
 // Only with 512-bit SIMD: a tile of every gate of a unit block needs 32 registers.
 inline bool fuses_cell(std::size_t hidden, std::size_t gates) {
-  return register_gemm_detail::kWide && register_gemm_fits(hidden) && register_gemm_fits(gates * hidden);
+  return register_gemm_detail::kWide && register_gemm_fits(hidden) && register_gemm_nn_fits(hidden, gates * hidden);
 }
 
 // PyTorch's gate column -> the kernels' column.

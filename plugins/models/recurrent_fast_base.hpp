@@ -78,7 +78,7 @@ inline void for_columns(std::size_t n, Kernel&& kernel) {
 // c (m x n) = a (m x k) w^T, for w (n x k) and w_t, the same transposed (k x n), which the register kernel reads.
 inline void product_nt(const float* a, std::size_t m, std::size_t k, const float* w, const float* w_t, std::size_t n,
                        float* c, bool accumulate) {
-  if (register_gemm_fits(n))
+  if (register_gemm_nn_fits(k, n))
     register_gemm_nn(a, m, k, w_t, n, c, accumulate);
   else  // with beta = 1 OpenBLAS skips its pass that zeroes the output
     gemm(a, m, k, Transpose::no, w, n, k, Transpose::yes, c, 1.0f, accumulate ? 1.0f : 0.0f);
@@ -86,7 +86,7 @@ inline void product_nt(const float* a, std::size_t m, std::size_t k, const float
 // c (m x n) = a (m x k) w, for w (k x n).
 inline void product_nn(const float* a, std::size_t m, std::size_t k, const float* w, std::size_t n, float* c,
                        bool accumulate) {
-  if (register_gemm_fits(n))
+  if (register_gemm_nn_fits(k, n))
     register_gemm_nn(a, m, k, w, n, c, accumulate);
   else
     gemm(a, m, k, Transpose::no, w, k, n, Transpose::no, c, 1.0f, accumulate ? 1.0f : 0.0f);

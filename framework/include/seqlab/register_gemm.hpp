@@ -38,6 +38,10 @@ inline constexpr bool kWide = kWidth >= 16;
 // re-reading costs more than OpenBLAS's cache blocking (measured: at 512 x 128
 // and 256 x 1024 this kernel still wins, at 2048 x 512 it loses).
 inline constexpr std::size_t kMaxTransposedOutput = 256 * 1024;
+// A B re-reads all of B (k x n) for every tile of rows; past this many floats B comes from L3 each time
+// and OpenBLAS's packing wins (measured, seed-shaped lstm at hidden 512, B 512 x 2048: 3.7 s per
+// epoch fused on this kernel, PyTorch 3.4 s; hidden 256, B of exactly this size, is 81% of the peak).
+inline constexpr std::size_t kMaxPanel = 256 * 1024;
 // A^T B's depth goes in blocks of A and B of about this many bytes (register_gemm_tn).
 inline constexpr std::size_t kDepthBlockBytes = 512 * 1024;
 
@@ -147,6 +151,10 @@ inline void with_tile(std::size_t n, F&& f) {
 // 256- or 512-bit SIMD and n a multiple of the vector width.
 inline bool register_gemm_fits(std::size_t n) {
   return register_gemm_detail::kAvailable && n > 0 && n % register_gemm_detail::kWidth == 0;
+}
+// The same for C = A B with B (k x n), which also has a size limit (see kMaxPanel).
+inline bool register_gemm_nn_fits(std::size_t k, std::size_t n) {
+  return register_gemm_fits(n) && k * n <= register_gemm_detail::kMaxPanel;
 }
 // The same for C = A^T B of shape (m, n), which also has a size limit (see kMaxTransposedOutput).
 inline bool register_gemm_tn_fits(std::size_t m, std::size_t n) {

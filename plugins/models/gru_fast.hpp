@@ -110,7 +110,8 @@ class GruFast : public FastBase {
 
   std::unique_ptr<ModelCache> make_cache(std::size_t batch, std::size_t steps) const override {
     const std::size_t g = sizes_.gate_width(), h = sizes_.hidden;
-    std::unique_ptr<FastCache> cache = make_shards(batch, steps, g + h);  // sums: b_hh, then b_ih's n block
+    // sums: b_hh, then b_ih's n block; permuted_grad: dW_hh^T
+    std::unique_ptr<FastCache> cache = make_shards(batch, steps, g + h, h * g);
     for (Shard& shard : cache->shards) {
       for (std::size_t l = 0; l < sizes_.layers; ++l) {
         shard.gates.push_back(Tensor3::from_shape({steps, shard.rows, g}));
@@ -192,6 +193,7 @@ class GruFast : public FastBase {
       // Sums: [da_r, da_z, dhn] (b_hh), da_n (b_ih's n block), then per folded input i x_i [da_r, da_z, da_n].
       std::fill(sh.sums.begin(), sh.sums.end(), 0.0);
       float* dw_hh = sh.grads[weight_hh_index(l)].data();
+      float* dw_hh_t = sh.permuted_grad.data();  // dW_hh^T (H x G), transposed into dw_hh when the layer is done
       float* dw_ih = sh.grads[weight_ih_index(l)].data();
       std::size_t unsummed_top = steps - 1;  // dW_hh has the steps above this one
       const std::size_t chunk_steps = std::max<std::size_t>(1, kWeightGradRows / b);
@@ -224,10 +226,11 @@ class GruFast : public FastBase {
         }
         // Steps are added in double, so a sum over T*B rows keeps its digits.
         for (std::size_t k = 0; k < summed; ++k) sh.sums[k] += step[k];
-        // dW_hh += [da_r, da_z, dhn]^T h_{t-1}, a few steps per product while they are in cache.
+        // dW_hh^T += h_{t-1}^T [da_r, da_z, dhn], a few steps per product while they are in cache (transposed
+        // as in recurrent_fast.hpp: the kernel's tiles then read whole rows of dL/da).
         if (t >= 1 && (unsummed_top - t + 1 == chunk_steps || t == 1)) {
           const std::size_t rows = (unsummed_top - t + 1) * b;
-          product_tn(a, rows, g, at(sh.hidden[l], t - 1), h, dw_hh, unsummed_top != steps - 1);
+          product_tn(at(sh.hidden[l], t - 1), rows, h, a, g, dw_hh_t, unsummed_top != steps - 1);
           unsummed_top = t - 1;
         }
         const float* x_t = x + t * b * in;
@@ -238,7 +241,10 @@ class GruFast : public FastBase {
         // dL/dx_t, layer l-1's dL/dh_t from above, over this layer's dh_t: used already.
         if (l > 0) product_nn(din, b, g, w_ih, in, dh, false);
       }
-      if (steps == 1) std::fill_n(dw_hh, g * h, 0.0f);  // no step has an h_{t-1}
+      if (steps == 1)  // no step has an h_{t-1}
+        std::fill_n(dw_hh, g * h, 0.0f);
+      else
+        transpose(dw_hh_t, h, g, dw_hh);
       if (fold) {
         for (std::size_t k = 0; k < g; ++k)
           for (std::size_t i = 0; i < in; ++i) dw_ih[k * in + i] = static_cast<float>(sh.sums[g + h + i * g + k]);

@@ -452,9 +452,11 @@ inline ModelPlan plan_memory(const PlanArgs& args, std::size_t gates, double sta
     if (in > kFoldedInputWidth && register_gemm_tn_fits(static_cast<std::size_t>(in), static_cast<std::size_t>(g)))
       widest_step_input = std::max(widest_step_input, in * g);
   }
-  const double widest_layer_input = std::max(h, input);  // a weight gradient in the gate order: G x this
+  // Shard::permuted_grad: rnn and lstm keep a weight gradient in the gate order there (G x the widest layer
+  // input or H), the gru its dW_hh^T (H x G).
+  const double weight_grad_scratch = split_recurrent ? g * h : g * std::max(h, input);
   const double shard_bytes = f * plan.parameters + (sizeof(double) + f) * std::max(g + h + widest_fold, output) +
-                             f * widest_step_input + gate_order_copies * f * g * widest_layer_input;
+                             f * widest_step_input + f * weight_grad_scratch;
   const double steps = static_cast<double>(std::max<std::size_t>(1, args.shape.steps));
   plan.cache_bytes = 2 * shard_bytes;
   plan.bytes_per_sequence_step = f * (input + layers * (g + h + state_width * h) + h + sequence_head * output) +

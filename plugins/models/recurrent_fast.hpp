@@ -32,7 +32,7 @@
 //    kernel; else one OpenBLAS GEMM over all steps).
 //  - The per-step products (h_{t-1} W_hh^T, x_t W_ih^T, da_t W_hh, and the
 //    chunks of dW_hh, x_t^T da_t) run on seqlab/register_gemm.hpp's kernel where
-//    it applies (512-bit SIMD, widths a multiple of the vector) and on OpenBLAS
+//    it applies (widths a multiple of the vector, operands small enough) and on OpenBLAS
 //    otherwise. For the input that matters from a few features up: on an LSTM
 //    with hidden 64, batches of 64 and 48 steps, one GEMM over all steps for a
 //    16- or 20-feature input wrote and re-read 3 MB of gates per batch (zeroed
@@ -239,7 +239,7 @@ class FastModel : public FastBase {
         float* a = at(sh.gates[l], t);
         // dW_hh^T += h_{t-1}^T da_t, a few steps per GEMM while their da is still in cache (da and h of
         // consecutive steps are contiguous, time-major). Transposed, the kernel's tile spans 64 gate
-        // columns and reads whole rows of da: 12% fewer samples in these products than da^T h (tiles
+        // columns and reads whole rows of da: 19% fewer samples in these products than da^T h (tiles
         // of 8 gate columns by 32 units, half a cache line of da per row), with the same bits.
         if (t >= 1 && (unsummed_top - t + 1 == chunk_steps || t == 1)) {
           const std::size_t rows = (unsummed_top - t + 1) * b;

@@ -1,4 +1,4 @@
-// Register-blocked float GEMM for the small products of recurrent models, on 512-bit SIMD.
+// Register-blocked float GEMM for the small products of recurrent models, on 512- or 256-bit SIMD.
 //
 // Why it exists: OpenBLAS is pinned to its Haswell (AVX2) kernels by
 // OPENBLAS_CORETYPE on machines where that is needed for correctness, and must
@@ -10,13 +10,12 @@
 // broadcast. tools/bench measures it beside OpenBLAS (seqlab_sgemm_peak's "register" line); on the
 // seed's recurrent step, one thread, it depends on the CPU's vector width: 196 GFLOP/s measured on
 // a Zen 5 (AVX-512 at full width, against OpenBLAS-Haswell's 97 on a 2048^2 sgemm), about 110
-// reported on a Zen 4 (AVX-512 executed at half width).
+// reported on a Zen 4 (AVX-512 executed at half width), 178 on an Intel Xeon with AVX-512.
 //
 // With AVX2 (16 registers of 8 floats) the tiles are smaller and the kernel only ties with
 // OpenBLAS, but it is used there too: each C element is one fixed-order sum whatever the number of
 // rows, so a row's result does not depend on the batch it is in (OpenBLAS's does), which the
-// eval of new data (its windows must get the run's own predictions) relies on. Results are
-// deterministic: each C element is one fixed-order sum.
+// eval of new data (its windows must get the run's own predictions) relies on.
 #pragma once
 
 #include <algorithm>

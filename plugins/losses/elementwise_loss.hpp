@@ -30,11 +30,14 @@ class ElementwiseLoss : public Loss {
 
   void gradient(const Tensor3& predictions, const Tensor3& targets, Tensor3& grad) const override {
     grad.resize(predictions.shape());
-    const float scale = 1.0f / static_cast<float>(predictions.size());
-    const float* p = predictions.data();
-    const float* t = targets.data();
-    float* g = grad.data();
-    for (std::size_t i = 0, n = predictions.size(); i < n; ++i) g[i] = scale * error_.slope(p[i] - t[i]);
+    gradient_elements(predictions.data(), targets.data(), predictions.size(), predictions.size(), grad.data());
+  }
+
+  bool separable() const override { return true; }
+  void gradient_elements(const float* p, const float* t, std::size_t count, std::size_t total,
+                         float* g) const override {
+    const float scale = 1.0f / static_cast<float>(total);
+    for (std::size_t i = 0; i < count; ++i) g[i] = scale * error_.slope(p[i] - t[i]);
   }
 
  private:

@@ -110,19 +110,19 @@ class GruFast : public FastBase {
 
   std::unique_ptr<ModelCache> make_cache(std::size_t batch, std::size_t steps) const override {
     const std::size_t g = sizes_.gate_width(), h = sizes_.hidden;
-    // sums: b_hh, then b_ih's n block; permuted_grad: dW_hh^T
-    std::unique_ptr<FastCache> cache = make_shards(batch, steps, g + h, h * g);
-    for (Shard& shard : cache->shards) {
-      for (std::size_t l = 0; l < sizes_.layers; ++l) {
-        shard.gates.push_back(Tensor3::from_shape({steps, shard.rows, g}));
-        shard.state.push_back(Tensor3::from_shape({steps, shard.rows, h}));
-      }
-      shard.scratch = Tensor2::from_shape({shard.rows, g});
-    }
-    return cache;
+    return make_shards(batch, steps, g + h, h * g);  // sums: b_hh, then b_ih's n block; permuted_grad: dW_hh^T
   }
 
  private:
+  void add_cell_buffers(Shard& shard, std::size_t steps) const override {
+    for (std::size_t l = 0; l < sizes_.layers; ++l) {
+      shard.gates.push_back(Tensor3::from_shape({steps, shard.rows, sizes_.gate_width()}));
+      shard.state.push_back(Tensor3::from_shape({steps, shard.rows, sizes_.hidden}));
+    }
+    shard.scratch = Tensor2::from_shape({shard.rows, sizes_.gate_width()});
+  }
+  std::size_t cell_floats_per_step() const override { return sizes_.layers * (sizes_.gate_width() + sizes_.hidden); }
+
   // Per forward, shared by all shards: the biases as GruCell::forward_row takes them, and W_ih^T and
   // W_hh^T (in x G, H x G) for the fold and the register kernel.
   void prepare_weights() override {

@@ -231,6 +231,9 @@ class DelegatingModel : public Model {
   void backward(const Tensor3& inputs, ModelCache& cache, const Tensor3& grad_outputs) override {
     impl_->backward(inputs, cache, grad_outputs);
   }
+  bool train_step(const Tensor3& inputs, ModelCache& cache, Tensor3& outputs, const OutputGradient& gradient) override {
+    return impl_->train_step(inputs, cache, outputs, gradient);
+  }
   void set_training(Random* random) override { impl_->set_training(random); }
   std::size_t draws_per_sequence(std::size_t steps) const override { return impl_->draws_per_sequence(steps); }
 

@@ -84,20 +84,23 @@ class FastModel : public FastBase {
   }
 
   std::unique_ptr<ModelCache> make_cache(std::size_t batch, std::size_t steps) const override {
-    const std::size_t g = sizes_.gate_width(), h = sizes_.hidden;
-    std::size_t widest = h;
+    std::size_t widest = sizes_.hidden;
     for (std::size_t l = 0; l < sizes_.layers; ++l) widest = std::max(widest, sizes_.layer_input(l));
-    std::unique_ptr<FastCache> cache = make_shards(batch, steps, g, g * widest);  // sums: the bias
-    for (Shard& shard : cache->shards)
-      for (std::size_t l = 0; l < sizes_.layers; ++l) {
-        shard.gates.push_back(Tensor3::from_shape({steps, shard.rows, g}));
-        if (Cell::kStateWidth > 0)
-          shard.state.push_back(Tensor3::from_shape({steps, shard.rows, Cell::kStateWidth * h}));
-      }
-    return cache;
+    return make_shards(batch, steps, sizes_.gate_width(), sizes_.gate_width() * widest);  // sums: the bias
   }
 
  private:
+  void add_cell_buffers(Shard& shard, std::size_t steps) const override {
+    for (std::size_t l = 0; l < sizes_.layers; ++l) {
+      shard.gates.push_back(Tensor3::from_shape({steps, shard.rows, sizes_.gate_width()}));
+      if (Cell::kStateWidth > 0)
+        shard.state.push_back(Tensor3::from_shape({steps, shard.rows, Cell::kStateWidth * sizes_.hidden}));
+    }
+  }
+  std::size_t cell_floats_per_step() const override {
+    return sizes_.layers * (sizes_.gate_width() + Cell::kStateWidth * sizes_.hidden);
+  }
+
   // Per forward, shared by all shards, in the kernels' gate order (order_): b_ih + b_hh; W_hh (G x H)
   // and its transpose (H x G) for the register kernel; W_ih (G x in) and its transpose (in x G) for
   // the fold and the per-step products.

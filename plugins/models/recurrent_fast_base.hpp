@@ -38,6 +38,13 @@ inline constexpr std::size_t kHalvedBelow = 256;
 // 2048-row chunks 9.2 ms; with the register kernel, whole epochs took 14.5 ms
 // with one product over all steps and 9.8-10.3 ms with chunks of 1000 to 4096 rows.
 inline constexpr std::size_t kWeightGradRows = 2048;
+// A training step in one pass (FastBase::train_step) takes a shard's sequences through forward and
+// backward in groups whose activations fill about this many bytes, in buffers that every group a thread
+// runs reuses: they stay in L2, where a whole shard's activations (at the seed size, 500 sequences'
+// 12.8 MB of LSTM gates alone) went out to L3 and came back. Groups have at least kMinGroupRows
+// sequences (two register tiles), fewer only when the shard has fewer.
+inline constexpr std::size_t kGroupBytes = 1024 * 1024;
+inline constexpr std::size_t kMinGroupRows = 12;
 // Backward's cell pass sums dL/da over this many rows in registers before it stores the sums:
 // a block of rows (all its cell's inputs and outputs) stays in L1 while the pass goes over it once
 // per block of units.
@@ -156,11 +163,17 @@ struct Shard {
   Tensor1 permuted_grad;           // (G x max(H, in)): a weight gradient in the fused kernels' gate order
   std::vector<Tensor3> masks;      // with dropout, per layer but the top (T, rows, H): m^l
   std::vector<Tensor3> dropped;    // the same: h^l * m^l, layer l+1's input while training
+  std::size_t groups = 1;          // train_step's groups of this shard's rows (1: the shard itself)
+  bool has_activations = false;    // whether the (T, rows, F) buffers above are allocated (allocate_activations)
 };
 
 struct FastCache : ModelCache {
   std::size_t batch = 0, steps = 0;
   std::vector<Shard> shards;
+  Tensor3 grad_outputs;  // train_step: dL/d(outputs), (batch, output steps, O)
+  // train_step's group buffers, per worker thread: a shard-like set of buffers for each group size
+  // among the shards that worker runs (run_by_worker), reused by every group of that size.
+  std::vector<std::vector<Shard>> workspaces;
   std::vector<float*> mask_pointers;  // draw_masks' list of one shard's masks
   bool dropping = false;              // whether the last forward drew dropout masks (trained)
 };
@@ -175,6 +188,7 @@ class FastBase : public Model {
     const std::array<std::size_t, 3> shape{cache.batch, output_steps(cache.steps), sizes_.output};
     if (outputs.shape() != shape) outputs.resize(shape);
     prepare_weights();
+    allocate_activations(cache);
     draw_masks(cache);
     run_shards(cache, [&](Shard& shard) { forward_shard(inputs, cache.steps, cache.dropping, shard, outputs); });
   }
@@ -185,8 +199,38 @@ class FastBase : public Model {
     const std::array<std::size_t, 3> expected{cache.batch, output_steps(cache.steps), sizes_.output};
     if (grad_outputs.shape() != expected)
       throw std::logic_error("recurrent model: grad_outputs do not have the outputs' shape");
+    allocate_activations(cache);
     run_shards(cache, [&](Shard& shard) { backward_shard(cache.steps, cache.dropping, shard, grad_outputs); });
     sum_shard_gradients(cache);
+  }
+
+  // Forward and backward per group of a shard's sequences (kGroupBytes): the same outputs as forward,
+  // and a gradient that differs from backward's only in the order its terms are added (each group's,
+  // then the groups' in row order). Not with dropout: its masks are drawn a shard at a time.
+  bool train_step(const Tensor3& inputs, ModelCache& cache_base, Tensor3& outputs,
+                  const OutputGradient& gradient) override {
+    FastCache& cache = checked_cache(cache_base, inputs);
+    if (training_ && sizes_.drops()) return false;
+    const std::size_t out_steps = output_steps(cache.steps), row_values = out_steps * sizes_.output;
+    const std::array<std::size_t, 3> shape{cache.batch, out_steps, sizes_.output};
+    if (outputs.shape() != shape) outputs.resize(shape);
+    if (cache.grad_outputs.shape() != shape) cache.grad_outputs.resize(shape);
+    prepare_weights();
+    cache.dropping = false;
+    for (Shard& shard : cache.shards)
+      if (shard.groups == 1) allocate_activations(shard, cache.steps);
+    run_by_worker(cache, [&](Shard& shard, std::vector<Shard>& workspace) {
+      for (std::size_t j = 0; j < shard.groups; ++j) {
+        Shard& group = shard.groups == 1 ? shard : group_buffers(shard, j, workspace);
+        forward_shard(inputs, cache.steps, false, group, outputs);
+        const std::size_t first = group.row0 * row_values;
+        gradient(group.row0, group.rows, outputs.data() + first, cache.grad_outputs.data() + first);
+        backward_shard(cache.steps, false, group, cache.grad_outputs);
+        if (&group != &shard) add_group_gradient(group, j == 0, shard);
+      }
+    });
+    sum_shard_gradients(cache);
+    return true;
   }
 
   std::size_t output_steps(std::size_t steps) const override { return sizes_.head == Head::last ? 1 : steps; }
@@ -215,10 +259,10 @@ class FastBase : public Model {
   }
 
   // A cache of one or two shards per reduction block (seqlab/parallel.hpp: fixed by the batch size,
-  // not the thread count, so the gradient's sum is the same at any thread count), with what every
-  // cell needs: inputs, h, dL/dh, the carry, the head's buffer, gradients, their sums and
-  // dropout's buffers. bias_sums: the per-layer bias sums before a folded input's (in x G).
-  // permuted_grad: the floats of Shard::permuted_grad (0 when the cell does not reorder its gates).
+  // not the thread count, so the gradient's sum is the same at any thread count), each with what every
+  // cell needs (make_shard) and what this cell needs (add_cell_buffers), and with train_step's group
+  // buffers. bias_sums: the per-layer bias sums before a folded input's (in x G). permuted_grad: the
+  // floats of Shard::permuted_grad (0 when the cell does not reorder its gates).
   std::unique_ptr<FastCache> make_shards(std::size_t batch, std::size_t steps, std::size_t bias_sums,
                                          std::size_t permuted_grad = 0) const {
     if (batch == 0 || steps == 0) throw std::logic_error("recurrent model: a cache needs batch >= 1 and steps >= 1");
@@ -229,16 +273,41 @@ class FastBase : public Model {
     // rows, so that a small batch still fills two threads. A large block stays whole: more shards cost
     // per-step overheads (the seed LSTM's 1000 sequences as 4 shards of 250 took 6% longer per epoch at
     // one thread than as 2 of 500, which were within 2% of one shard).
-    std::vector<std::array<std::size_t, 3>> spans;  // (block, first row, rows)
     for (std::size_t b = 0; b < reduction_blocks(batch); ++b) {
       const auto [first, last] = reduction_block(batch, b);
       const std::size_t rows = last - first;
       const std::size_t parts = rows >= 2 * kMinShardRows && rows < kHalvedBelow ? 2 : 1;
       for (std::size_t j = 0; j < parts; ++j) {
-        const std::size_t row0 = first + (last - first) * j / parts;
-        spans.push_back({b, row0, first + (last - first) * (j + 1) / parts - row0});
+        const std::size_t row0 = first + rows * j / parts;
+        cache->shards.push_back(make_shard(first + rows * (j + 1) / parts - row0, steps, bias_sums, permuted_grad));
+        cache->shards.back().block = b;
+        cache->shards.back().row0 = row0;
       }
     }
+    cache->workspaces.resize(std::min(workers(), cache->shards.size()));
+    for (std::size_t s = 0; s < cache->shards.size(); ++s) {
+      Shard& shard = cache->shards[s];
+      shard.groups = group_count(shard.rows, steps);
+      std::vector<Shard>& workspace = cache->workspaces[s % cache->workspaces.size()];
+      for (std::size_t j = 0; j < shard.groups && shard.groups > 1; ++j) {
+        const std::size_t rows = group_rows(shard, j);  // `rows / groups` or one more
+        if (std::any_of(workspace.begin(), workspace.end(), [&](const Shard& w) { return w.rows == rows; })) continue;
+        workspace.push_back(make_shard(rows, steps, bias_sums, permuted_grad));
+        allocate_activations(workspace.back(), steps);
+      }
+    }
+    cache->mask_pointers.reserve(sizes_.layers);
+    return cache;
+  }
+
+  // The cell's own per-shard buffers (gates, state, scratch) for a shard of shard.rows sequences.
+  virtual void add_cell_buffers(Shard& shard, std::size_t steps) const = 0;
+  // Floats of activations per sequence and step in a shard, besides the inputs and the layers' h:
+  // the cell's, for train_step's group size.
+  virtual std::size_t cell_floats_per_step() const = 0;
+
+ private:
+  Shard make_shard(std::size_t rows, std::size_t steps, std::size_t bias_sums, std::size_t permuted_grad) const {
     const std::size_t h = sizes_.hidden, g = sizes_.gate_width();
     std::size_t widest_fold = 0, widest_step_input = 0;
     for (std::size_t l = 0; l < sizes_.layers; ++l) {
@@ -246,32 +315,87 @@ class FastBase : public Model {
       if (input_per_step(l)) widest_step_input = std::max(widest_step_input, sizes_.layer_input(l) * g);
     }
     const std::size_t sums = std::max(bias_sums + widest_fold, sizes_.output);
-    for (const auto& [block, row0, shard_rows] : spans) {
-      Shard shard;
-      shard.block = block;
-      shard.row0 = row0;
-      shard.rows = shard_rows;
-      const std::size_t rows = shard.rows;
-      shard.inputs = Tensor3::from_shape({steps, rows, sizes_.input});
-      for (std::size_t l = 0; l < sizes_.layers; ++l) {
-        shard.hidden.push_back(Tensor3::from_shape({steps, rows, h}));
-        if (sizes_.drops() && l + 1 < sizes_.layers) {
-          shard.masks.push_back(Tensor3::from_shape({steps, rows, h}));
-          shard.dropped.push_back(Tensor3::from_shape({steps, rows, h}));
-        }
+    Shard shard;
+    shard.rows = rows;
+    shard.grad_state = Tensor2::from_shape({rows, h});
+    for (const Parameter& p : parameters_) shard.grads.push_back(Tensor1::from_shape({p.size()}));
+    shard.sums.resize(sums);
+    shard.step_sums = Tensor1::from_shape({sums});
+    shard.input_grad_t = Tensor1::from_shape({widest_step_input});
+    shard.permuted_grad = Tensor1::from_shape({permuted_grad});
+    return shard;
+  }
+
+  // A shard's activations over all its steps, on first use: a batch that only ever trains in one pass
+  // (train_step's groups, in buffers of their own) never needs them, and does not hold that memory.
+  void allocate_activations(Shard& shard, std::size_t steps) const {
+    if (shard.has_activations) return;
+    const std::size_t rows = shard.rows, h = sizes_.hidden;
+    shard.inputs = Tensor3::from_shape({steps, rows, sizes_.input});
+    for (std::size_t l = 0; l < sizes_.layers; ++l) {
+      shard.hidden.push_back(Tensor3::from_shape({steps, rows, h}));
+      if (sizes_.drops() && l + 1 < sizes_.layers) {
+        shard.masks.push_back(Tensor3::from_shape({steps, rows, h}));
+        shard.dropped.push_back(Tensor3::from_shape({steps, rows, h}));
       }
-      shard.grad_hidden = Tensor3::from_shape({steps, rows, h});
-      shard.grad_state = Tensor2::from_shape({rows, h});
-      if (sizes_.head == Head::sequence) shard.head = Tensor3::from_shape({steps, rows, sizes_.output});
-      for (const Parameter& p : parameters_) shard.grads.push_back(Tensor1::from_shape({p.size()}));
-      shard.sums.resize(sums);
-      shard.step_sums = Tensor1::from_shape({sums});
-      shard.input_grad_t = Tensor1::from_shape({widest_step_input});
-      shard.permuted_grad = Tensor1::from_shape({permuted_grad});
-      cache->shards.push_back(std::move(shard));
     }
-    cache->mask_pointers.reserve(sizes_.layers);
-    return cache;
+    shard.grad_hidden = Tensor3::from_shape({steps, rows, h});
+    if (sizes_.head == Head::sequence) shard.head = Tensor3::from_shape({steps, rows, sizes_.output});
+    add_cell_buffers(shard, steps);
+    shard.has_activations = true;
+  }
+  void allocate_activations(FastCache& cache) const {
+    for (Shard& shard : cache.shards) allocate_activations(shard, cache.steps);
+  }
+
+  // How many groups train_step cuts a shard of `rows` sequences into (kGroupBytes, kMinGroupRows). One
+  // where the recurrent product goes to OpenBLAS (register_gemm_nn_fits): its per-step products would
+  // have a dozen rows, which it handles far worse than a shard's hundreds.
+  std::size_t group_count(std::size_t rows, std::size_t steps) const {
+    if (!register_gemm_nn_fits(sizes_.hidden, sizes_.gate_width())) return 1;
+    const std::size_t per_row =
+        sizeof(float) * steps * (sizes_.input + sizes_.layers * sizes_.hidden + sizes_.hidden + cell_floats_per_step());
+    const std::size_t group_rows = std::max(kMinGroupRows, kGroupBytes / std::max<std::size_t>(1, per_row));
+    return std::max<std::size_t>(1, rows / group_rows);
+  }
+
+  // Group j of a shard: its rows (consecutive, in order), and the workspace's buffers of that size.
+  static std::size_t group_rows(const Shard& shard, std::size_t j) {
+    return shard.rows * (j + 1) / shard.groups - shard.rows * j / shard.groups;
+  }
+  static Shard& group_buffers(const Shard& shard, std::size_t j, std::vector<Shard>& workspace) {
+    const std::size_t rows = group_rows(shard, j);
+    Shard& group = *std::find_if(workspace.begin(), workspace.end(), [&](const Shard& w) { return w.rows == rows; });
+    group.row0 = shard.row0 + shard.rows * j / shard.groups;
+    return group;
+  }
+
+  std::size_t workers() const { return pool_ ? pool_->size() : 1; }
+
+  // A group's gradient into its shard's: the first copied, the next ones added in row order.
+  static void add_group_gradient(const Shard& group, bool first, Shard& shard) {
+    for (std::size_t p = 0; p < shard.grads.size(); ++p) {
+      const float* part = group.grads[p].data();
+      float* sum = shard.grads[p].data();
+      if (first)
+        std::copy_n(part, shard.grads[p].size(), sum);
+      else
+        for (std::size_t k = 0; k < shard.grads[p].size(); ++k) sum[k] += part[k];
+    }
+  }
+
+ protected:
+  // work(shard, workspace) for every shard, shard s on worker s % workers with that worker's workspace.
+  template <class Work>
+  void run_by_worker(FastCache& cache, Work&& work) {
+    const std::size_t n = cache.workspaces.size();
+    auto share = [&](std::size_t w) {
+      for (std::size_t s = w; s < cache.shards.size(); s += n) work(cache.shards[s], cache.workspaces[w]);
+    };
+    if (pool_ && n > 1)
+      pool_->run(n, share);
+    else
+      share(0);
   }
 
   template <class Work>
@@ -458,10 +582,19 @@ inline ModelPlan plan_memory(const PlanArgs& args, std::size_t gates, double sta
   const double shard_bytes = f * plan.parameters + (sizeof(double) + f) * std::max(g + h + widest_fold, output) +
                              f * widest_step_input + f * weight_grad_scratch;
   const double steps = static_cast<double>(std::max<std::size_t>(1, args.shape.steps));
-  plan.cache_bytes = 2 * shard_bytes;
-  plan.bytes_per_sequence_step = f * (input + layers * (g + h + state_width * h) + h + sequence_head * output) +
-                                 dropout_bytes_per_sequence_step(args) +
-                                 2 * shard_bytes / (static_cast<double>(kReductionRows) * steps);
+  const double per_sequence_step = f * (input + layers * (g + h + state_width * h) + h + sequence_head * output);
+  // train_step's group buffers, per worker thread: the activations of a group of each size its shards
+  // have (two, or a few more when shards differ by a row), each about kGroupBytes (more when
+  // kMinGroupRows sequences take more), with their own gradients and sums.
+  const double group_bytes = std::max(static_cast<double>(kGroupBytes), kMinGroupRows * steps * per_sequence_step);
+  const double workspaces =
+      2 * static_cast<double>(std::max<std::size_t>(1, args.threads)) * (group_bytes + shard_bytes);
+  const double shards_per_sequence_step = 2 * shard_bytes / (static_cast<double>(kReductionRows) * steps);
+  plan.cache_bytes = 2 * shard_bytes + workspaces;
+  plan.bytes_per_sequence_step = per_sequence_step + dropout_bytes_per_sequence_step(args) + shards_per_sequence_step;
+  // Trained in one pass (not with dropout, which train_step declines), a shard's activations are never
+  // allocated unless it is a single group (of at most about kGroupBytes).
+  if (dropout_bytes_per_sequence_step(args) == 0) plan.one_pass_bytes_per_sequence_step = shards_per_sequence_step;
   return plan;
 }
 

@@ -7,6 +7,7 @@
 
 #include <seqlab/register_gemm.hpp>
 
+#include "conformance/check_kit.hpp"
 #include "host/plugin_loader.hpp"
 
 namespace {
@@ -28,16 +29,24 @@ seqlab::ParamValues model_params(std::size_t hidden, std::size_t layers, bool se
                               {"dropout", dropout}});
 }
 
-// Largest difference relative to the largest reference value: float rounding
-// scales with a tensor's magnitude, not with each entry's.
-double relative_difference(const float* a, const float* b, std::size_t n) {
-  double diff = 0, scale = 1e-30;
-  for (std::size_t i = 0; i < n; ++i) {
-    diff = std::max(diff, std::abs(static_cast<double>(a[i]) - b[i]));
-    scale = std::max(scale, std::abs(static_cast<double>(b[i])));
-  }
-  return diff / scale;
+using seqlab::conformance::relative_difference;
+
+seqlab::LoadedPlugin load_model(const std::string& name) {
+  return seqlab::load_plugin_file(std::string(SEQLAB_TEST_PLUGIN_DIR) + "/" + name + ".so");
 }
+seqlab::ModelShape model_shape(const Shape& s) { return {s.input, s.output, s.steps, s.sequence_head ? s.steps : 1}; }
+
+// A shape's random inputs (in [-1.5, 1.5]) and dL/d(outputs) (in [-1, 1]).
+struct RandomBatch {
+  Tensor3 inputs, grad_outputs;
+  explicit RandomBatch(const Shape& s) {
+    seqlab::Random data(5);
+    inputs = Tensor3::from_shape({s.batch, s.steps, s.input});
+    for (auto& v : inputs) v = static_cast<float>(data.uniform(-1.5, 1.5));
+    grad_outputs = Tensor3::from_shape({s.batch, s.sequence_head ? s.steps : 1, s.output});
+    for (auto& v : grad_outputs) v = static_cast<float>(data.uniform(-1, 1));
+  }
+};
 
 // With dropout > 0 both models train, each drawing its masks from its own Random of the same
 // seed: the masks must be the same whatever the shards, and so must the number of draws.
@@ -52,9 +61,8 @@ void compare(const std::string& plugin_name, const Shape& s, double dropout = 0)
   CAPTURE(s.layers);
   CAPTURE(s.sequence_head);
   CAPTURE(s.threads);
-  const auto plugin = seqlab::load_plugin_file(std::string(SEQLAB_TEST_PLUGIN_DIR) + "/" + plugin_name + ".so");
-  const std::size_t target_steps = s.sequence_head ? s.steps : 1;
-  const seqlab::ModelShape shape{s.input, s.output, s.steps, target_steps};
+  const auto plugin = load_model(plugin_name);
+  const seqlab::ModelShape shape = model_shape(s);
   seqlab::ThreadPool pool(s.threads);
   const auto fast_params = model_params(s.hidden, s.layers, s.sequence_head, "fast", dropout);
   const auto reference_params = model_params(s.hidden, s.layers, s.sequence_head, "reference", dropout);
@@ -62,11 +70,8 @@ void compare(const std::string& plugin_name, const Shape& s, double dropout = 0)
   auto fast = seqlab::create_model(plugin, {fast_params, random_fast, shape, &pool});
   auto reference = seqlab::create_model(plugin, {reference_params, random_reference, shape, nullptr});
 
-  seqlab::Random data(5);
-  Tensor3 inputs = Tensor3::from_shape({s.batch, s.steps, s.input});
-  for (auto& v : inputs) v = static_cast<float>(data.uniform(-1.5, 1.5));
-  Tensor3 grad_outputs = Tensor3::from_shape({s.batch, target_steps, s.output});
-  for (auto& v : grad_outputs) v = static_cast<float>(data.uniform(-1, 1));
+  const RandomBatch batch(s);
+  const Tensor3 &inputs = batch.inputs, &grad_outputs = batch.grad_outputs;
 
   auto fast_cache = fast->make_cache(s.batch, s.steps);
   auto reference_cache = reference->make_cache(s.batch, s.steps);
@@ -155,7 +160,7 @@ TEST_CASE("a sequence's outputs do not depend on the batch it is in, bit for bit
       CAPTURE(plugin_name);
       CAPTURE(sequence_head);
       const std::size_t steps = 6, input = 2, hidden = 2 * width, output = 2, target_steps = sequence_head ? steps : 1;
-      const auto plugin = seqlab::load_plugin_file(std::string(SEQLAB_TEST_PLUGIN_DIR) + "/" + plugin_name + ".so");
+      const auto plugin = load_model(plugin_name);
       seqlab::Random init(3);
       auto model = seqlab::create_model(
           plugin, {model_params(hidden, 2, sequence_head, "fast", 0.0), init, {input, output, steps, target_steps}});
@@ -179,4 +184,76 @@ TEST_CASE("a sequence's outputs do not depend on the batch it is in, bit for bit
         CHECK(std::equal(out.begin(), out.end(), all.end() - static_cast<std::ptrdiff_t>(rows * per_sequence)));
       }
     }
+}
+
+// Model::train_step (forward and backward a group of sequences at a time, in buffers that stay in cache)
+// against forward then backward: the same outputs bit for bit, the same gradient up to the order in
+// which the groups' parts are added. The shapes make several groups per shard, of two sizes (hidden 64
+// and 100 steps give groups of 12 or 13 of a shard's 100 sequences), with two shards on two threads,
+// several layers, a wide input and a sequence head.
+TEST_CASE("a training step in one pass gives forward's outputs and backward's gradient") {
+  const Shape shapes[] = {
+      {100, 100, 1, 64, 1, 1, false, 1},  // one shard of 8 groups
+      {200, 60, 1, 64, 2, 2, true, 2},    // two shards, two layers, sequence head
+      {150, 80, 20, 48, 1, 1, false, 2},  // a wide input (per-step products), groups of 12 and 13
+      {30, 5, 2, 8, 1, 1, false, 1},      // one group: the shard itself
+  };
+  for (const char* plugin_name : kModels)
+    for (const Shape& s : shapes) {
+      CAPTURE(plugin_name);
+      CAPTURE(s.batch);
+      CAPTURE(s.steps);
+      const auto plugin = load_model(plugin_name);
+      const seqlab::ModelShape shape = model_shape(s);
+      seqlab::ThreadPool pool(s.threads);
+      const auto params = model_params(s.hidden, s.layers, s.sequence_head, "fast", 0.0);
+      seqlab::Random init_a(3), init_b(3);
+      auto one_pass = seqlab::create_model(plugin, {params, init_a, shape, &pool});
+      auto two_pass = seqlab::create_model(plugin, {params, init_b, shape, &pool});
+      const RandomBatch batch(s);
+      const Tensor3 &inputs = batch.inputs, &grad_outputs = batch.grad_outputs;
+      auto cache_a = one_pass->make_cache(s.batch, s.steps);
+      auto cache_b = two_pass->make_cache(s.batch, s.steps);
+      const std::size_t per_row = shape.target_steps * s.output;
+      for (int pass = 0; pass < 2; ++pass) {  // twice: nothing of the first may leak into the second
+        Tensor3 out_a, out_b;
+        std::vector<int> asked(s.batch, 0);
+        const bool ran = one_pass->train_step(
+            inputs, *cache_a, out_a, [&](std::size_t first, std::size_t count, const float*, float* grad) {
+              for (std::size_t r = first; r < first + count; ++r) ++asked[r];
+              std::copy_n(grad_outputs.data() + first * per_row, count * per_row, grad);
+            });
+        REQUIRE(ran);
+        CHECK(std::all_of(asked.begin(), asked.end(), [](int n) { return n == 1; }));  // every row once
+        two_pass->forward(inputs, *cache_b, out_b);
+        two_pass->backward(inputs, *cache_b, grad_outputs);
+        REQUIRE(out_a.shape() == out_b.shape());
+        CHECK(std::equal(out_a.begin(), out_a.end(), out_b.begin()));
+        for (std::size_t p = 0; p < one_pass->parameters().size(); ++p) {
+          const auto& a = one_pass->parameters()[p];
+          const auto& b = two_pass->parameters()[p];
+          CAPTURE(a.name);
+          CHECK(relative_difference(a.grad.data(), b.grad.data(), a.size()) < 1e-5);
+        }
+      }
+    }
+}
+
+TEST_CASE("a training step in one pass declines dropout, and the reference kernel has none") {
+  for (const char* plugin_name : kModels) {
+    CAPTURE(plugin_name);
+    const auto plugin = load_model(plugin_name);
+    const seqlab::ModelShape shape{1, 1, 4, 1};
+    const auto ask = [](std::size_t, std::size_t, const float*, float*) { FAIL("no gradient asked for"); };
+    Tensor3 inputs = Tensor3::from_shape({8, 4, 1}), out;
+    inputs.fill(0.5f);
+    seqlab::Random init(3), masks(4);
+    auto dropping = seqlab::create_model(plugin, {model_params(8, 2, false, "fast", 0.3), init, shape});
+    dropping->set_training(&masks);
+    auto cache = dropping->make_cache(8, 4);
+    CHECK_FALSE(dropping->train_step(inputs, *cache, out, ask));
+    auto reference = seqlab::create_model(plugin, {model_params(8, 1, false, "reference", 0.0), init, shape});
+    auto reference_cache = reference->make_cache(8, 4);
+    CHECK_FALSE(reference->train_step(inputs, *reference_cache, out, ask));
+  }
 }

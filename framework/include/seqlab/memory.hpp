@@ -36,12 +36,16 @@ struct DataPlan {
 
 // Bytes a model holds: once (`fixed_bytes`: parameters, their gradients, any copies), per cache
 // (`cache_bytes`: what make_cache() allocates whatever the batch) and per sequence and step of a
-// cache's batch (`bytes_per_sequence_step`: activations kept for backward, scratch).
+// cache's batch (`bytes_per_sequence_step`: activations kept for backward, scratch). A model with a
+// one-pass training step (Model::train_step) may say what a batch trained only that way holds per
+// sequence and step instead (`one_pass_bytes_per_sequence_step`, when its cache allocates the rest
+// on first use by forward); negative: as bytes_per_sequence_step.
 struct ModelPlan {
   double parameters = 0;  // count of trainable values, as in parameters()
   double fixed_bytes = 0;
   double cache_bytes = 0;
   double bytes_per_sequence_step = 0;
+  double one_pass_bytes_per_sequence_step = -1;
 };
 
 // Bytes of optimizer state per trainable value (Adam: two moments, 8).

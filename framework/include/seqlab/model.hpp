@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "seqlab/parameter.hpp"
@@ -26,6 +27,28 @@ class ModelCache {
   virtual ~ModelCache() = default;
 };
 
+// What Model::train_step asks the trainer for, once per group of whole sequences: the loss's
+// gradient at rows [first, first + count) of the batch, given those rows' outputs (count x
+// output_steps x output_size floats), written to grad (as many). Called from several threads at
+// once, on different rows. A reference to the trainer's callable, valid during train_step: unlike
+// std::function it never allocates (training epochs allocate nothing).
+class OutputGradient {
+ public:
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, OutputGradient>>>
+  OutputGradient(F&& f)  // NOLINT(google-explicit-constructor): passed as a lambda
+      : callable_(const_cast<void*>(static_cast<const void*>(std::addressof(f)))),
+        call_([](void* callable, std::size_t first, std::size_t count, const float* outputs, float* grad) {
+          (*static_cast<std::remove_reference_t<F>*>(callable))(first, count, outputs, grad);
+        }) {}
+  void operator()(std::size_t first, std::size_t count, const float* outputs, float* grad) const {
+    call_(callable_, first, count, outputs, grad);
+  }
+
+ private:
+  void* callable_;
+  void (*call_)(void*, std::size_t, std::size_t, const float*, float*);
+};
+
 class Model {
  public:
   virtual ~Model() = default;
@@ -47,6 +70,18 @@ class Model {
   // Given dLoss/dOutputs of the last forward with this cache, writes (not adds)
   // dLoss/dParameter into every parameter's grad.
   virtual void backward(const Tensor3& inputs, ModelCache& cache, const Tensor3& grad_outputs) = 0;
+
+  // Optional: forward and backward of one training batch in one call, for a separable loss
+  // (seqlab/loss.hpp): writes `outputs` as forward does and every parameter's grad as backward does
+  // for the gradient `gradient` gives. A model may then take a few sequences at a time through both
+  // while their activations are still in cache, instead of writing every step of every sequence out
+  // to memory and reading it back (the recurrent plugins do). The cache is used up, as by backward.
+  // Returns false, having done nothing, when the model has no such path for this batch: the trainer
+  // then calls forward, the loss and backward.
+  virtual bool train_step(const Tensor3& inputs, ModelCache& cache, Tensor3& outputs, const OutputGradient& gradient) {
+    (void)inputs, (void)cache, (void)outputs, (void)gradient;
+    return false;
+  }
 
   // Training or evaluation mode, as PyTorch's model.train() / model.eval(): with a `random`, the
   // forward passes that follow train, and draw whatever they draw (dropout masks) from it; with

@@ -41,6 +41,15 @@ Tensor3 random_tensor(Random& random, std::size_t a, std::size_t b, std::size_t 
   return t;
 }
 
+double relative_difference(const float* a, const float* b, std::size_t n) {
+  double diff = 0, scale = 1e-30;
+  for (std::size_t i = 0; i < n; ++i) {
+    diff = std::max(diff, std::abs(static_cast<double>(a[i]) - b[i]));
+    scale = std::max(scale, std::abs(static_cast<double>(b[i])));
+  }
+  return diff / scale;
+}
+
 double relative_error(double numeric, double analytic) {
   const double e = std::abs(numeric - analytic) / std::max({std::abs(numeric), std::abs(analytic), 1e-2});
   return std::isfinite(e) ? e : INFINITY;

@@ -35,6 +35,10 @@ Tensor3 random_tensor(Random& random, std::size_t a, std::size_t b, std::size_t 
 // non-finite gradient is infinitely wrong.
 double relative_error(double numeric, double analytic);
 
+// Largest |a - b| over n values, relative to the largest |b|: float rounding scales with a tensor's
+// magnitude, not with each entry's (for comparing two computations of the same tensor).
+double relative_difference(const float* a, const float* b, std::size_t n);
+
 // The worst of many finite-difference comparisons, judged against kGradientTolerance.
 struct Worst {
   double error = -1;

@@ -1,8 +1,11 @@
-// Conformance for losses: a finite value and a gradient that matches central differences.
+// Conformance for losses: a finite value and a gradient that matches central differences; for a loss
+// that says it is separable, gradient_elements gives gradient()'s values on any run of elements.
 #include "conformance/kind_checks.hpp"
 
 #include <cmath>
 #include <fmt/format.h>
+#include <iterator>
+#include <vector>
 
 #include "conformance/check_kit.hpp"
 
@@ -41,6 +44,24 @@ std::vector<CheckResult> loss_checks(const LoadedPlugin& plugin, const ParamValu
           worst.offer((up - down) / (2 * step), grad(n, t, f), fmt::format("predictions[{}, {}, {}]", n, t, f));
         }
     return worst.result("gradient", "with respect to the predictions, central differences with step " + num(step));
+  }));
+  if (!loss->separable()) return out;
+  out.push_back(guarded("separable", [&] {
+    // Models call gradient_elements a group of sequences at a time (Model::train_step); each piece must
+    // hold the whole batch's gradient there, bit for bit. Pieces of 1, 2 and the rest of 24 elements.
+    Tensor3 whole;
+    loss->gradient(predictions, targets, whole);
+    std::vector<float> pieces(predictions.size());
+    const std::size_t cuts[] = {0, 1, 3, predictions.size()};
+    for (std::size_t i = 0; i + 1 < std::size(cuts); ++i)
+      loss->gradient_elements(predictions.data() + cuts[i], targets.data() + cuts[i], cuts[i + 1] - cuts[i],
+                              predictions.size(), pieces.data() + cuts[i]);
+    for (std::size_t k = 0; k < pieces.size(); ++k)
+      if (pieces[k] != whole.data()[k])
+        return fail("separable", fmt::format("gradient_elements gave {} at element {}, gradient() {}: they must be "
+                                             "the same values (or separable() must return false)",
+                                             num(pieces[k]), k, num(whole.data()[k])));
+    return pass("separable", "gradient_elements on pieces of the batch equals gradient(), bit for bit");
   }));
   return out;
 }

@@ -1,10 +1,13 @@
-// Conformance for models: shapes, finite-difference gradients of inputs and parameters, and repeatable backward.
+// Conformance for models: shapes, finite-difference gradients of inputs and parameters, repeatable backward,
+// and a one-pass training step (where the model has one) that agrees with forward and backward.
 #include "conformance/kind_checks.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <optional>
 #include <set>
+#include <vector>
 
 #include "conformance/check_kit.hpp"
 
@@ -163,6 +166,41 @@ std::vector<CheckResult> model_checks(const LoadedPlugin& plugin, const ParamVal
                                                  p.name, k, num(analytic[i][k]), num(p.grad[k])));
       }
       return pass(repeat_name, "identical gradients");
+    }));
+    // Model::train_step, if the model has it: every row's gradient asked for once, and forward's outputs
+    // and backward's gradients (up to the order of float additions).
+    const std::string one_pass_name = "train_step, " + mode.label;
+    out.push_back(guarded(one_pass_name, [&] {
+      auto one_pass_cache = model.make_cache(kBatch, kSteps);
+      Tensor3 one_pass_outputs;
+      std::vector<int> asked(kBatch, 0);
+      const std::size_t per_row = mode.target_steps * kOutputs;
+      const bool ran = model.train_step(inputs, *one_pass_cache, one_pass_outputs,
+                                        [&](std::size_t first, std::size_t count, const float*, float* grad) {
+                                          for (std::size_t r = first; r < first + count && r < kBatch; ++r) ++asked[r];
+                                          std::copy_n(weights.data() + first * per_row, count * per_row, grad);
+                                        });
+      if (!ran) return skip(one_pass_name, "the model has no one-pass training step (optional)");
+      for (std::size_t r = 0; r < kBatch; ++r)
+        if (asked[r] != 1)
+          return fail(one_pass_name,
+                      fmt::format("the gradient of row {} was asked for {} times (once is right)", r, asked[r]));
+      std::vector<Tensor1> grads;
+      for (const auto& p : model.parameters()) grads.push_back(p.grad);
+      loss();
+      if (one_pass_outputs.shape() != outputs.shape() ||
+          relative_difference(one_pass_outputs.data(), outputs.data(), outputs.size()) > 1e-5)
+        return fail(one_pass_name, "its outputs are not forward's");
+      model.backward(inputs, *cache, weights);
+      for (std::size_t i = 0; i < grads.size(); ++i) {
+        const auto& p = model.parameters()[i];
+        const double d = relative_difference(grads[i].data(), p.grad.data(), p.size());
+        if (d > 1e-4)
+          return fail(one_pass_name, fmt::format("its gradient of {} differs from backward's by {} of its largest "
+                                                 "entry (at most 1e-4 is right)",
+                                                 p.name, num(d)));
+      }
+      return pass(one_pass_name, "forward's outputs, backward's gradients");
     }));
   }
   return out;

@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "host/plugin_loader.hpp"
+
 namespace seqlab {
 
 namespace {
@@ -25,9 +27,14 @@ std::string known_or(const std::optional<double>& part) { return part ? format_b
 
 // The bytes of one trainer batch shape of `rows` sequences (Trainer::BatchWork): the model's
 // cache, the outputs, and for training batches their gradient and, for mini-batches, the gathered rows.
-double batch_bytes(const ModelPlan& model, const DataPlan& data, double rows, bool trains, bool gathered) {
+// one_pass: the shape only trains, in one pass (Model::train_step), and is never evaluated.
+double batch_bytes(const ModelPlan& model, const DataPlan& data, double rows, bool trains, bool gathered,
+                   bool one_pass = false) {
   const double outputs = rows * data.target_steps * data.output_size * sizeof(float);
-  double bytes = model.cache_bytes + model.bytes_per_sequence_step * rows * data.steps + outputs;
+  const double per_step = one_pass && model.one_pass_bytes_per_sequence_step >= 0
+                              ? model.one_pass_bytes_per_sequence_step
+                              : model.bytes_per_sequence_step;
+  double bytes = model.cache_bytes + per_step * rows * data.steps + outputs;
   if (trains) bytes += outputs;
   if (gathered) bytes += rows * data.steps * data.input_size * sizeof(float) + outputs;
   return bytes;
@@ -57,6 +64,18 @@ std::optional<double> cgroup_room() {
   const auto used = read_number("/sys/fs/cgroup/memory/memory.usage_in_bytes");
   if (limit && *limit < 1e18) return *limit - used.value_or(0);  // v1 says "no limit" with a huge number
   return std::nullopt;
+}
+
+// Whether the trainer will train in one pass (Trainer::train_batch): the model's plan says it can,
+// and the loss is separable. (Its instance is asked; one that cannot be made here counts as not.)
+bool trains_in_one_pass(const ResolvedExperiment& e, const ModelShape& shape, const ModelPlan& plan) {
+  if (plan.one_pass_bytes_per_sequence_step < 0) return false;
+  try {
+    Random unused(0);
+    return create_loss(*e.loss.plugin, {e.loss.params, unused, shape})->separable();
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 }  // namespace
@@ -123,9 +142,13 @@ MemoryEstimate estimate_memory(const ResolvedExperiment& e) {
   std::set<double> evaluated = {data.validation > 0 ? data.validation : count};
   if (data.validation > 0) evaluated.insert(data.validation);
   if (data.test > 0) evaluated.insert(data.test);
-  double activations = batch_bytes(plan, data, batch, true, mini);
+  // Training batches that go through Model::train_step hold only what it needs, unless the same
+  // shape is evaluated too (the training set shown at the end when there is no validation set).
+  const bool one_pass = trains_in_one_pass(e, shape, plan);
   const double last = mini ? std::fmod(count, batch) : 0;
-  if (last > 0) activations += batch_bytes(plan, data, last, true, true);
+  const auto evaluated_too = [&](double rows) { return evaluated.count(rows) > 0; };
+  double activations = batch_bytes(plan, data, batch, true, mini, one_pass && !evaluated_too(batch));
+  if (last > 0) activations += batch_bytes(plan, data, last, true, true, one_pass && !evaluated_too(last));
   for (double rows : evaluated)
     if (rows != batch && rows != last) activations += batch_bytes(plan, data, rows, false, false);
   estimate.activations = activations;

@@ -593,8 +593,11 @@ inline ModelPlan plan_memory(const PlanArgs& args, std::size_t gates, double sta
   plan.cache_bytes = 2 * shard_bytes + workspaces;
   plan.bytes_per_sequence_step = per_sequence_step + dropout_bytes_per_sequence_step(args) + shards_per_sequence_step;
   // Trained in one pass (not with dropout, which train_step declines), a shard's activations are never
-  // allocated unless it is a single group (of at most about kGroupBytes).
-  if (dropout_bytes_per_sequence_step(args) == 0) plan.one_pass_bytes_per_sequence_step = shards_per_sequence_step;
+  // allocated unless it is a single group (of about kGroupBytes at most; every shard is one where the
+  // recurrent product is OpenBLAS's: FastBase::group_count).
+  const bool groups = register_gemm_nn_fits(static_cast<std::size_t>(h), static_cast<std::size_t>(g));
+  if (dropout_bytes_per_sequence_step(args) == 0 && groups)
+    plan.one_pass_bytes_per_sequence_step = shards_per_sequence_step;
   return plan;
 }
 

@@ -46,6 +46,7 @@ struct RnnCell {
   static constexpr std::size_t kGates = 1;
   static constexpr std::size_t kStateWidth = 0;  // no state beyond h
   static constexpr bool kKeepsGates = false;     // backward needs h_t alone
+  static constexpr bool kForwardsPairs = false;  // one tanh per unit: nothing to interleave
 
   template <class V>
   static void forward(V (&a)[1], const float*, float*, float* h_out) {

@@ -34,7 +34,7 @@ TEST_CASE("the memory estimate is within 25% of the measured peak RSS") {
       "dataset.num_samples=5000 dataset.seq_length=100 model.num_layers=2 model.dropout=0.2",
       "dataset.num_samples=4000 dataset.seq_length=60 model.hidden_size=64 training.batch_size=1500 "
       "dataset.val_samples=0",
-      "model.plugin=rnn model.hidden_size=4 dataset.num_samples=125000 dataset.seq_length=200",
+      "model.plugin=rnn model.hidden_size=16 dataset.num_samples=125000 dataset.seq_length=200",
       "dataset.num_samples=3000 dataset.seq_length=40 dataset.target=sequence model.num_layers=2 model.dropout=0.1 "
       "--threads 2",
       "dataset.num_samples=3000 dataset.seq_length=50 model.kernel=reference optimizer.plugin=sgd",

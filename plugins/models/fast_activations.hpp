@@ -1,11 +1,12 @@
 // Branch-free tanh and sigmoid for the fast recurrent kernels (the reference kernels keep libm's).
 //
 // Why: the cells' activations were a third of an LSTM epoch's elementwise time; xsimd's tanh picks
-// between two formulas per lane and divides, exp-based sigmoid needs range reduction. Here:
+// between two formulas per lane and divides, its exp-based sigmoid branches too. Here:
 //   tanh(x)    = x * P(x^2) / Q(x^2) on x clamped to [-9, 9]   (P degree 5, Q degree 3)
-//   sigmoid(x) = 0.5 + 0.5 * tanh(x / 2)
+//   sigmoid(x) = 1 / (1 + 2^(-x log2 e)), 2^t as 2^round(t) times a polynomial (exp2 below)
 // tanh(9) rounds to 1 in float, so the clamp changes no result; P and Q were fitted for relative
-// error by tools/fit_tanh.py (5.9e-8 in exact arithmetic). No division (see reciprocal below). The same FMA chain runs
+// error by tools/fit_tanh.py (5.9e-8 in exact arithmetic). (sigmoid was 0.5 + 0.5 tanh(x / 2): 5 more
+// operations, and only absolute-accurate below 0.) No division (see reciprocal below). The same FMA chain runs
 // on every lane and on the scalar tail, so a column's value does not depend on whether it fell in a SIMD batch. NaN
 // stays NaN (a diverging run must still be seen to diverge). Worst error over every float32 input, measured by
 // tools/activation_error against double precision, is in tests/plugins/test_fast_activations.cpp and README's
@@ -74,10 +75,51 @@ template <class V>
   return fast::clamp(x * p * fast::reciprocal(q), 1.0f);
 }
 
+// 2^t for t in [-126, 126]: 2^n * E(t - n) with n = t rounded to the nearest integer, E(f) ~ 2^f on
+// [-1/2, 1/2] of degree 6 with E(0) = 1 (tools/fit_tanh.py: 2.0e-9 relative error in exact arithmetic).
+// t - n is exact, and so is the scaling by 2^n but for results below 2^-126 (rounded once, the same way
+// on both paths), so only E rounds. (t - floor(t) would not be exact for negative t.) With AVX-512,
+// vscalefps does the scaling; elsewhere the exponent's bits (2^n is a normal float), with the same result.
+inline constexpr float kE[] = {1.0f,
+                               0.6931472028545264f,
+                               0.2402264791311423f,
+                               0.05550332471821634f,
+                               0.009618437419466908f,
+                               0.00133988742146145f,
+                               0.00015353344912525296f};
+template <class V>
+[[gnu::always_inline]] inline V exp2_poly(const V& f) {
+  V e = fast::fma(V(kE[6]), f, V(kE[5]));
+  for (int j = 4; j >= 0; --j) e = fast::fma(e, f, V(kE[j]));
+  return e;
+}
+[[gnu::always_inline]] inline xsimd::batch<float> exp2(const xsimd::batch<float>& t) {
+  using V = xsimd::batch<float>;
+#ifdef __AVX512F__
+  const V n = _mm512_roundscale_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  return _mm512_scalef_ps(exp2_poly(t - n), n);
+#else
+  using I = xsimd::batch<std::int32_t>;
+  const V n = xsimd::nearbyint(t);
+  const I bits = (xsimd::to_int(n) + I(127)) << 23;
+  return exp2_poly(t - n) * xsimd::bitwise_cast<V>(bits);
+#endif
+}
+[[gnu::always_inline]] inline float exp2(float t) {
+  const float n = std::nearbyint(t);
+  return std::ldexp(exp2_poly(t - n), static_cast<int>(n));
+}
+
+// sigmoid(x) = 1 / (1 + 2^(-x log2 e)), with -x log2 e clamped to [-126, 126]: 1 + 2^t stays finite, so
+// its reciprocal is never 0 * inf. Below x = -87.34 the result stays near 2^-126, the smallest normal
+// float (the exact value is smaller); far above 0, 1. Unlike 0.5 + 0.5 tanh(x / 2) it is accurate
+// relative to the result below 0 too, where the gradient of a saturated gate is made of it.
+inline constexpr float kLog2e = 1.4426950408889634f;
+inline constexpr float kExp2Clamp = 126.0f;
 template <class V>
 [[gnu::always_inline]] inline V sigmoid(const V& v) {
-  // Qualified: unqualified, argument-dependent lookup would pick xsimd::tanh for a batch.
-  return fast::fma(V(0.5f), fast::tanh(V(0.5f) * v), V(0.5f));
+  const V t = fast::clamp(v * V(-kLog2e), kExp2Clamp);
+  return fast::reciprocal(V(1.0f) + fast::exp2(t));
 }
 
 }  // namespace seqlab::recurrent::fast

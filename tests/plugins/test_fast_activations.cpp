@@ -3,7 +3,8 @@
 // tools/activation_error measures every float32 input (README: Performance); this test takes every 257th bit
 // pattern (16.7 million inputs, all exponents and signs) and holds it to the worst errors that full run measured:
 //   tanh:    4.03e-7 absolute (at x = 7.709), 4.06e-7 relative, 7 ulp
-//   sigmoid: 2.15e-7 absolute (0.5 + 0.5 tanh(x/2) is absolute-accurate only: far below 0 it rounds to 0)
+//   sigmoid: 1.48e-7 absolute, 3.92e-6 relative where the exact value is a normal float (at x = -87.24:
+//            the rounding of -x log2 e, whose 2^ it takes, grows with |x|)
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -33,10 +34,12 @@ TEST_CASE("fast tanh: worst error over float32 inputs within the measured 4.03e-
   CHECK_FALSE(worst.nan_lost);
 }
 
-TEST_CASE("fast sigmoid: worst absolute error over float32 inputs within the measured 2.15e-7, inside [0, 1]") {
+TEST_CASE("fast sigmoid: worst error over float32 inputs within the measured 1.48e-7 absolute, 3.92e-6 relative") {
   const auto worst = measure(Function::sigmoid, 0, 0xffffffffull, kStride);
   CAPTURE(worst.abs_at);
-  CHECK(worst.abs <= 2.15e-7);
+  CAPTURE(worst.rel_at);
+  CHECK(worst.abs <= 1.48e-7);
+  CHECK(worst.rel <= 3.92e-6);
   CHECK_FALSE(worst.out_of_range);
   CHECK_FALSE(worst.nan_lost);
 }
@@ -46,7 +49,8 @@ TEST_CASE("fast tanh and sigmoid: limits, signed zero, NaN, and the scalar tail 
   CHECK(fast::tanh(inf) == 1.0f);
   CHECK(fast::tanh(-inf) == -1.0f);
   CHECK(fast::sigmoid(inf) == 1.0f);
-  CHECK(fast::sigmoid(-inf) == 0.0f);
+  CHECK(fast::sigmoid(-inf) >= 0.0f);
+  CHECK(fast::sigmoid(-inf) <= 2.4e-38f);  // about 2^-126: the clamp keeps 1 + 2^t finite
   CHECK(fast::tanh(0.0f) == 0.0f);
   CHECK(std::signbit(fast::tanh(-0.0f)));
   CHECK(fast::sigmoid(0.0f) == 0.5f);

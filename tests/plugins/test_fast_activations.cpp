@@ -3,7 +3,7 @@
 // tools/activation_error measures every float32 input (README: Performance); this test takes every 257th bit
 // pattern (16.7 million inputs, all exponents and signs) and holds it to the worst errors that full run measured:
 //   tanh:    4.03e-7 absolute (at x = 7.709), 4.06e-7 relative, 7 ulp
-//   sigmoid: 1.48e-7 absolute, 3.92e-6 relative where the exact value is a normal float (at x = -87.24:
+//   sigmoid: 1.48e-7 absolute, 3.98e-6 relative where the exact value is a normal float (at x = -86.95:
 //            the rounding of -x log2 e, whose 2^ it takes, grows with |x|)
 #include <doctest/doctest.h>
 
@@ -34,12 +34,12 @@ TEST_CASE("fast tanh: worst error over float32 inputs within the measured 4.03e-
   CHECK_FALSE(worst.nan_lost);
 }
 
-TEST_CASE("fast sigmoid: worst error over float32 inputs within the measured 1.48e-7 absolute, 3.92e-6 relative") {
+TEST_CASE("fast sigmoid: worst error over float32 inputs within the measured 1.48e-7 absolute, 3.98e-6 relative") {
   const auto worst = measure(Function::sigmoid, 0, 0xffffffffull, kStride);
   CAPTURE(worst.abs_at);
   CAPTURE(worst.rel_at);
   CHECK(worst.abs <= 1.48e-7);
-  CHECK(worst.rel <= 3.92e-6);
+  CHECK(worst.rel <= 3.98e-6);
   CHECK_FALSE(worst.out_of_range);
   CHECK_FALSE(worst.nan_lost);
 }

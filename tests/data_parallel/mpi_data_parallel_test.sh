@@ -23,16 +23,19 @@ source "$(dirname "$0")/../support/same_run.sh"
 
 # Full batch (1170 sequences: 3 reduction blocks; 2 ranks get 2 and 1) and shuffled mini-batches of 600
 # (2 blocks) with a smaller last one (at 3 ranks one process trains nothing of them), and of 100 (one block
-# in two halves: one rank works); two layers with dropout.
-for batch in 0 600 100; do
+# in two halves: one rank works); two layers with dropout. Then the full batch without dropout and with
+# hidden 16, which trains in one pass (Model::train_step), its shards in groups.
+for case in "0 8 0.2" "600 8 0.2" "100 8 0.2" "0 16 0"; do
+  read -r batch hidden dropout <<<"$case"
+  [[ $dropout == 0 ]] && batch="${batch}onepass"
   cat >"$tmp/exp$batch.yaml" <<YAML
 name: dp$batch
 seed: 3
 dataset:   {plugin: sine, num_samples: 1300, val_samples: 130, seq_length: 12, shift: 0.1, target: last}
-model:     {plugin: lstm, hidden_size: 8, num_layers: 2, dropout: 0.2}
+model:     {plugin: lstm, hidden_size: $hidden, num_layers: 2, dropout: $dropout}
 loss:      {plugin: mse}
 optimizer: {plugin: adam, lr: 0.01}
-training:  {epochs: 8, batch_size: $batch, log_every: 4}
+training:  {epochs: 8, batch_size: ${batch%onepass}, log_every: 4}
 YAML
   "$seqlab" run "$tmp/exp$batch.yaml" --no-plots --out "$tmp/single$batch" >/dev/null ||
     fail "single-process run (batch_size $batch) failed"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <seqlab/parallel.hpp>
 
 namespace seqlab {
@@ -61,21 +62,59 @@ void DataParallelBatch::forward_mine(BatchBlocks& b, const Tensor3& inputs, Rand
     dropout->discard(inputs.shape()[0] * draws);
     model_.set_training(dropout);
   }
+  exchange_outputs(b);
+}
+
+// As Trainer::train_batch does in one process: each of this process's blocks through Model::train_step,
+// its outputs into the exchange and its gradient into block.grads (a block is a batch of its own there
+// too, so these are one process's bits). Not when the model draws from the dropout stream: the two-pass
+// path places the stream for each block. False, having changed nothing, when the model declines.
+bool DataParallelBatch::train_mine_in_one_pass(BatchBlocks& b, const Tensor3& inputs, const Tensor3& targets,
+                                               Random* dropout) {
+  if (!loss_.separable() || (dropout && model_.draws_per_sequence(steps_) > 0)) return false;
+  std::fill_n(b.exchange.begin(), b.outputs.size(), 0.0);
+  const std::size_t row_values = b.outputs.shape()[1] * b.outputs.shape()[2];
+  for (std::size_t k = 0; k < b.mine.size(); ++k) {
+    Block& block = b.mine[k];
+    copy_rows(inputs, block.first, block.rows, block.inputs);
+    const bool ran = model_.train_step(block.inputs, *block.cache, block.outputs,
+                                       [&](std::size_t first, std::size_t count, const float* outputs, float* grad) {
+                                         loss_.gradient_elements(outputs,
+                                                                 targets.data() + (block.first + first) * row_values,
+                                                                 count * row_values, targets.size(), grad);
+                                       });
+    if (!ran && k == 0) return false;
+    if (!ran) throw std::logic_error("model: train_step declined one block of a batch after taking another");
+    std::copy_n(block.outputs.data(), block.rows * row_values, b.exchange.begin() + block.first * row_values);
+    block.grads.resize(parameter_values_);
+    float* slot = block.grads.data();
+    for (const Parameter& p : model_.parameters()) slot = std::copy(p.grad.begin(), p.grad.end(), slot);
+  }
+  exchange_outputs(b);
+  return true;
+}
+
+void DataParallelBatch::exchange_outputs(BatchBlocks& b) {
   split_.sum(b.exchange.data(), b.outputs.size());  // one block's outputs from one process, zeros from the rest
   std::copy_n(b.exchange.begin(), b.outputs.size(), b.outputs.data());
 }
 
-// Every block's gradient from the process that trained it, then added in block order as the
-// recurrent models add their shards: the first copied, each next one added, in float.
-void DataParallelBatch::sum_block_gradients(BatchBlocks& b) {
+// Every block's gradient from the process that trained it (by backward now, or kept in block.grads by
+// train_mine_in_one_pass), then added in block order as the recurrent models add their shards: the
+// first copied, each next one added, in float.
+void DataParallelBatch::sum_block_gradients(BatchBlocks& b, bool one_pass) {
   std::vector<Parameter>& parameters = model_.parameters();
   const std::size_t values = b.count * parameter_values_;
   std::fill_n(b.exchange.begin(), values, 0.0);
   for (std::size_t k = 0; k < b.mine.size(); ++k) {
     Block& block = b.mine[k];
+    double* slot = b.exchange.data() + (b.mine_first + k) * parameter_values_;
+    if (one_pass) {
+      std::copy(block.grads.begin(), block.grads.end(), slot);
+      continue;
+    }
     copy_rows(b.grad_outputs, block.first, block.rows, block.grad_outputs);
     model_.backward(block.inputs, *block.cache, block.grad_outputs);
-    double* slot = b.exchange.data() + (b.mine_first + k) * parameter_values_;
     for (const Parameter& p : parameters) slot = std::copy(p.grad.begin(), p.grad.end(), slot);
   }
   split_.sum(b.exchange.data(), values);
@@ -93,12 +132,15 @@ void DataParallelBatch::sum_block_gradients(BatchBlocks& b) {
 
 double DataParallelBatch::compute(const Tensor3& inputs, const Tensor3& targets, Random* dropout) {
   BatchBlocks& b = blocks_for(inputs, targets);
-  forward_mine(b, inputs, dropout);
+  // Both paths make the same exchanges in the same order (outputs, then gradients), so processes agree
+  // even where one has no block (and so never asks the model).
+  const bool one_pass = train_mine_in_one_pass(b, inputs, targets, dropout);
+  if (!one_pass) forward_mine(b, inputs, dropout);
   // Every process now holds the batch's outputs: the loss and dL/dy as one process computes them.
   const double loss = loss_.value(b.outputs, targets);
   if (!std::isfinite(loss)) return loss;  // the same verdict everywhere: no gradient, no step
-  loss_.gradient(b.outputs, targets, b.grad_outputs);
-  sum_block_gradients(b);
+  if (!one_pass) loss_.gradient(b.outputs, targets, b.grad_outputs);
+  sum_block_gradients(b, one_pass);
   return loss;
 }
 

@@ -21,7 +21,9 @@ namespace seqlab {
 // the same way and added in block order, in float. A model whose gradient is that
 // sum (seqlab's recurrent models: one shard per block, shards added in order) and
 // whose dropout draws follow Model::draws_per_sequence gets the same loss, gradient
-// and stream as in one process, at any process count.
+// and stream as in one process, at any process count. Where the trainer trains in one pass
+// (Model::train_step, a separable loss), each block does too, and asks the loss for its
+// rows' gradient itself: the outputs are exchanged after, for the loss's value.
 class DataParallelBatch {
  public:
   DataParallelBatch(Model& model, const Loss& loss, BatchSplit& split, std::size_t steps);
@@ -38,6 +40,7 @@ class DataParallelBatch {
     std::size_t first = 0, rows = 0;  // the batch's rows [first, first + rows)
     std::unique_ptr<ModelCache> cache;
     Tensor3 inputs, outputs, grad_outputs;
+    std::vector<float> grads;  // its gradient, every parameter's in order, from a one-pass step
   };
   struct BatchBlocks {  // everything one batch size needs, made once
     std::size_t count = 0;
@@ -48,7 +51,9 @@ class DataParallelBatch {
   };
   BatchBlocks& blocks_for(const Tensor3& inputs, const Tensor3& targets);
   void forward_mine(BatchBlocks& b, const Tensor3& inputs, Random* dropout);
-  void sum_block_gradients(BatchBlocks& b);
+  bool train_mine_in_one_pass(BatchBlocks& b, const Tensor3& inputs, const Tensor3& targets, Random* dropout);
+  void exchange_outputs(BatchBlocks& b);
+  void sum_block_gradients(BatchBlocks& b, bool one_pass);
 
   Model& model_;
   const Loss& loss_;

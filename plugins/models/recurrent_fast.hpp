@@ -38,8 +38,11 @@
 //    16- or 20-feature input wrote and re-read 3 MB of gates per batch (zeroed
 //    first) and its dW_ih re-packed all of dL/da; epochs at 16 features took
 //    28% longer than at 8, and per step 5% (tools/bench's input-width check).
+//  - Training in one pass (FastBase::train_step, recurrent_fast_base.hpp): a
+//    shard's sequences go through forward and backward in groups of about 1 MB
+//    of activations, in buffers each thread reuses, so backward finds them in L2.
 //  - Everything lives in the cache, sized once per batch shape: no allocation
-//    per call.
+//    per call (a shard's full activations on first use by forward).
 //  - Dropout between layers (recurrent_common.hpp): the masks are drawn serially
 //    before the shards run; a layer above reads its own copy of h * m, and the
 //    dL/dx it hands down is multiplied by m.

@@ -180,31 +180,36 @@ class FastModel : public FastBase {
           },
           [&](std::size_t r0, std::size_t col, auto& sum) {
             constexpr std::size_t rows = tile_rows<decltype(sum)>, pairs = Cell::kForwardsPairs ? rows / 2 : 0;
-            for (std::size_t blk = 0; blk < NB / Q; ++blk) {
-              const std::size_t unit = col / Q + blk * kLanes;  // the block's first unit
-              const auto state = [&](auto* s, std::size_t r) { return s ? s + (r0 + r) * sw + unit : s; };
-              const auto store_gates = [&](const simd::Batch(&v)[Q], std::size_t r) {
-                if (Cell::kKeepsGates)
-                  for (std::size_t q = 0; q < Q; ++q)
-                    v[q].store_unaligned(a + (r0 + r) * g + col + blk * Q * kLanes + q * kLanes);
-              };
-              for (std::size_t r = 0; r < 2 * pairs; r += 2) {  // the cell's rows two by two (kForwardsPairs)
+            // Row by row (in pairs where the cell takes them), each row's unit blocks in order: h_t's row is
+            // written front to back.
+            const auto unit = [&](std::size_t blk) { return col / Q + blk * kLanes; };  // a block's first unit
+            const auto state = [&](auto* s, std::size_t r, std::size_t blk) {
+              return s ? s + (r0 + r) * sw + unit(blk) : s;
+            };
+            const auto store_gates = [&](const simd::Batch(&v)[Q], std::size_t r, std::size_t blk) {
+              if (Cell::kKeepsGates)
+                for (std::size_t q = 0; q < Q; ++q)
+                  v[q].store_unaligned(a + (r0 + r) * g + col + blk * Q * kLanes + q * kLanes);
+            };
+            for (std::size_t r = 0; r < 2 * pairs; r += 2)  // the cell's rows two by two (kForwardsPairs)
+              for (std::size_t blk = 0; blk < NB / Q; ++blk) {
                 simd::Batch v[2][Q];
                 for (std::size_t n = 0; n < 2; ++n)
                   for (std::size_t q = 0; q < Q; ++q) v[n][q] = sum[r + n][blk * Q + q];
                 if constexpr (Cell::kForwardsPairs)
-                  Cell::forward_pair(v, {state(c_prev, r), state(c_prev, r + 1)}, {state(c, r), state(c, r + 1)},
-                                     {h_t + (r0 + r) * h + unit, h_t + (r0 + r + 1) * h + unit});
-                store_gates(v[0], r);
-                store_gates(v[1], r + 1);
+                  Cell::forward_pair(v, {state(c_prev, r, blk), state(c_prev, r + 1, blk)},
+                                     {state(c, r, blk), state(c, r + 1, blk)},
+                                     {h_t + (r0 + r) * h + unit(blk), h_t + (r0 + r + 1) * h + unit(blk)});
+                store_gates(v[0], r, blk);
+                store_gates(v[1], r + 1, blk);
               }
-              for (std::size_t r = 2 * pairs; r < rows; ++r) {
+            for (std::size_t r = 2 * pairs; r < rows; ++r)
+              for (std::size_t blk = 0; blk < NB / Q; ++blk) {
                 simd::Batch v[Q];
                 for (std::size_t q = 0; q < Q; ++q) v[q] = sum[r][blk * Q + q];
-                Cell::forward(v, state(c_prev, r), state(c, r), h_t + (r0 + r) * h + unit);
-                store_gates(v, r);
+                Cell::forward(v, state(c_prev, r, blk), state(c, r, blk), h_t + (r0 + r) * h + unit(blk));
+                store_gates(v, r, blk);
               }
-            }
           });
     });
   }

@@ -99,7 +99,7 @@ struct GruCell {
 
 class GruFast : public FastBase {
  public:
-  explicit GruFast(const PluginArgs& args) : FastBase(args, "gru", 3) {
+  explicit GruFast(const PluginArgs& args) : FastBase(args, "gru", 3, 1) {  // state: h_t
     const std::size_t g = sizes_.gate_width(), h = sizes_.hidden;
     for (std::size_t l = 0; l < sizes_.layers; ++l) {
       bias_.push_back(Tensor1::from_shape({g + h}));
@@ -121,7 +121,6 @@ class GruFast : public FastBase {
     }
     shard.scratch = Tensor2::from_shape({shard.rows, sizes_.gate_width()});
   }
-  std::size_t cell_floats_per_step() const override { return sizes_.layers * (sizes_.gate_width() + sizes_.hidden); }
 
   // Per forward, shared by all shards: the biases as GruCell::forward_row takes them, and W_ih^T and
   // W_hh^T (in x G, H x G) for the fold and the register kernel.

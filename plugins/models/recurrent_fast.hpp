@@ -74,7 +74,9 @@ class FastModel : public FastBase {
 
  public:
   FastModel(const PluginArgs& args, const std::string& prefix)
-      : FastBase(args, prefix, Q), fused_(fuses_cell(sizes_.hidden, Q)), order_(sizes_.hidden, Q, fused_ && Q > 1) {
+      : FastBase(args, prefix, Q, Cell::kStateWidth),
+        fused_(fuses_cell(sizes_.hidden, Q)),
+        order_(sizes_.hidden, Q, fused_ && Q > 1) {
     const std::size_t g = sizes_.gate_width();
     for (std::size_t l = 0; l < sizes_.layers; ++l) {
       const std::size_t in = sizes_.layer_input(l);
@@ -99,9 +101,6 @@ class FastModel : public FastBase {
       if (Cell::kStateWidth > 0)
         shard.state.push_back(Tensor3::from_shape({steps, shard.rows, Cell::kStateWidth * sizes_.hidden}));
     }
-  }
-  std::size_t cell_floats_per_step() const override {
-    return sizes_.layers * (sizes_.gate_width() + Cell::kStateWidth * sizes_.hidden);
   }
 
   // Per forward, shared by all shards, in the kernels' gate order (order_): b_ih + b_hh; W_hh (G x H)

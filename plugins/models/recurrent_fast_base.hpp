@@ -45,6 +45,12 @@ inline constexpr std::size_t kWeightGradRows = 2048;
 // sequences (two register tiles), fewer only when the shard has fewer.
 inline constexpr std::size_t kGroupBytes = 1024 * 1024;
 inline constexpr std::size_t kMinGroupRows = 12;
+// Floats a shard's activations hold per sequence and step (FastBase::allocate_activations): the inputs,
+// each layer's h, gates and state (state_width x H), dL/dh, and a sequence head's outputs.
+inline double activation_floats_per_step(double input, double hidden, double layers, double gate_width,
+                                         double state_width, double head_outputs) {
+  return input + layers * (gate_width + hidden + state_width * hidden) + hidden + head_outputs;
+}
 // Backward's cell pass sums dL/da over this many rows in registers before it stores the sums:
 // a block of rows (all its cell's inputs and outputs) stays in L1 while the pass goes over it once
 // per block of units.
@@ -239,8 +245,12 @@ class FastBase : public Model {
   void set_training(Random* random) override { training_ = random; }
 
  protected:
-  FastBase(const PluginArgs& args, const std::string& prefix, std::size_t gates)
-      : sizes_(read_sizes(args, gates)), parameters_(make_parameters(sizes_, prefix, args.random)), pool_(args.pool) {}
+  // state_width: the cell's state per layer, sequence and step, in units of H (lstm: c; gru: h; rnn: none).
+  FastBase(const PluginArgs& args, const std::string& prefix, std::size_t gates, std::size_t state_width)
+      : sizes_(read_sizes(args, gates)),
+        state_width_(state_width),
+        parameters_(make_parameters(sizes_, prefix, args.random)),
+        pool_(args.pool) {}
 
   // The cell's part, called by forward and backward above. Per forward, before the shards run:
   // whatever the shards read from the parameters in another layout.
@@ -302,9 +312,6 @@ class FastBase : public Model {
 
   // The cell's own per-shard buffers (gates, state, scratch) for a shard of shard.rows sequences.
   virtual void add_cell_buffers(Shard& shard, std::size_t steps) const = 0;
-  // Floats of activations per sequence and step in a shard, besides the inputs and the layers' h:
-  // the cell's, for train_step's group size.
-  virtual std::size_t cell_floats_per_step() const = 0;
 
  private:
   Shard make_shard(std::size_t rows, std::size_t steps, std::size_t bias_sums, std::size_t permuted_grad) const {
@@ -353,8 +360,12 @@ class FastBase : public Model {
   // have a dozen rows, which it handles far worse than a shard's hundreds.
   std::size_t group_count(std::size_t rows, std::size_t steps) const {
     if (!register_gemm_nn_fits(sizes_.hidden, sizes_.gate_width())) return 1;
-    const std::size_t per_row =
-        sizeof(float) * steps * (sizes_.input + sizes_.layers * sizes_.hidden + sizes_.hidden + cell_floats_per_step());
+    // (A sequence head's outputs, a float or two per step, are left out, as they were when the group
+    // sizes were measured; counting them would move some groups' boundaries, and so the last bits.)
+    const double floats = activation_floats_per_step(
+        static_cast<double>(sizes_.input), static_cast<double>(sizes_.hidden), static_cast<double>(sizes_.layers),
+        static_cast<double>(sizes_.gate_width()), static_cast<double>(state_width_), 0);
+    const std::size_t per_row = sizeof(float) * steps * static_cast<std::size_t>(floats);
     const std::size_t group_rows = std::max(kMinGroupRows, kGroupBytes / std::max<std::size_t>(1, per_row));
     return std::max<std::size_t>(1, rows / group_rows);
   }
@@ -520,6 +531,7 @@ class FastBase : public Model {
   }
 
   const Sizes sizes_;
+  const std::size_t state_width_;
   std::vector<Parameter> parameters_;
   ThreadPool* pool_;
   Random* training_ = nullptr;  // set_training: the masks' source while training; nullptr: evaluating
@@ -582,7 +594,8 @@ inline ModelPlan plan_memory(const PlanArgs& args, std::size_t gates, double sta
   const double shard_bytes = f * plan.parameters + (sizeof(double) + f) * std::max(g + h + widest_fold, output) +
                              f * widest_step_input + f * weight_grad_scratch;
   const double steps = static_cast<double>(std::max<std::size_t>(1, args.shape.steps));
-  const double per_sequence_step = f * (input + layers * (g + h + state_width * h) + h + sequence_head * output);
+  const double per_sequence_step =
+      f * activation_floats_per_step(input, h, layers, g, state_width, sequence_head * output);
   // train_step's group buffers, per worker thread: the activations of a group of each size its shards
   // have (two, or a few more when shards differ by a row), each about kGroupBytes (more when
   // kMinGroupRows sequences take more), with their own gradients and sums.

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <seqlab/parallel.hpp>
 
+#include "training/loss_rows_gradient.hpp"
+
 namespace seqlab {
 
 namespace {
@@ -77,12 +79,8 @@ bool DataParallelBatch::train_mine_in_one_pass(BatchBlocks& b, const Tensor3& in
   for (std::size_t k = 0; k < b.mine.size(); ++k) {
     Block& block = b.mine[k];
     copy_rows(inputs, block.first, block.rows, block.inputs);
-    const bool ran = model_.train_step(block.inputs, *block.cache, block.outputs,
-                                       [&](std::size_t first, std::size_t count, const float* outputs, float* grad) {
-                                         loss_.gradient_elements(outputs,
-                                                                 targets.data() + (block.first + first) * row_values,
-                                                                 count * row_values, targets.size(), grad);
-                                       });
+    const bool ran =
+        model_.train_step(block.inputs, *block.cache, block.outputs, LossRowsGradient(loss_, targets, block.first));
     if (!ran && k == 0) return false;
     if (!ran) throw std::logic_error("model: train_step declined one block of a batch after taking another");
     std::copy_n(block.outputs.data(), block.rows * row_values, b.exchange.begin() + block.first * row_values);

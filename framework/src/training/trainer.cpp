@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "training/checkpoint_codec.hpp"
+#include "training/loss_rows_gradient.hpp"
 #include "util/stop_signals.hpp"
 
 namespace seqlab {
@@ -97,14 +98,8 @@ Trainer::BatchWork& Trainer::work_for(std::size_t batch) {
 double Trainer::train_batch(BatchWork& work, const Tensor3& inputs, const Tensor3& targets) {
   // In one pass where the loss and the model allow it (Model::train_step): each group of sequences
   // gets its part of the gradient from the loss while the model still has its activations in cache.
-  const std::size_t row_values = targets.size() / std::max<std::size_t>(1, targets.shape()[0]);
-  const bool one_pass =
-      c_.loss->separable() &&
-      c_.model->train_step(inputs, *work.cache, work.outputs,
-                           [&](std::size_t first, std::size_t count, const float* outputs, float* grad) {
-                             c_.loss->gradient_elements(outputs, targets.data() + first * row_values,
-                                                        count * row_values, targets.size(), grad);
-                           });
+  const bool one_pass = c_.loss->separable() &&
+                        c_.model->train_step(inputs, *work.cache, work.outputs, LossRowsGradient(*c_.loss, targets));
   if (!one_pass) c_.model->forward(inputs, *work.cache, work.outputs);
   const double loss = c_.loss->value(work.outputs, targets);
   if (!std::isfinite(loss)) return loss;  // no step from a poisoned gradient

@@ -58,15 +58,15 @@ namespace seqlab::recurrent {
 // Cell: the elementwise maths of one recurrent cell, for one SIMD batch of units (or one unit) of a row:
 //   struct LstmCell {
 //     static constexpr std::size_t kGates = 4;
-//     static constexpr std::size_t kStateWidth = 1;  // per row, in units of H: here c_t
+//     static constexpr std::size_t kStateWidth = 2;  // per row, in units of H: here c_t, then tanh(c_t)
 //     static constexpr bool kKeepsGates = true;      // backward reads the activated gates (the rnn: h_t only)
 //     // g: the units' Q pre-activations in, activated out. c, c_prev: the units' state at t and t-1
-//     // (c_prev null at t = 0); h: where h_t goes.
-//     template <class V> static void forward(V (&g)[kGates], const float* c_prev, float* c, float* h);
+//     // (c_prev null at t = 0), its j-th part j * H floats on; h: where h_t goes.
+//     template <class V> static void forward(V (&g)[kGates], const float* c_prev, float* c, float* h, size_t H);
 //     // g: activated in, dL/da out. d_h: dL/dh_t; dc: carried dL/dc (in: from t+1, ignored when
 //     // `last`; out: to t-1); h: h_t.
 //     template <class V> static void backward(const V& d_h, V (&g)[kGates], float* dc, bool last,
-//                                             const float* h, const float* c, const float* c_prev);
+//                                             const float* h, const float* c, const float* c_prev, size_t H);
 //   };
 template <class Cell>
 class FastModel : public FastBase {
@@ -198,7 +198,7 @@ class FastModel : public FastBase {
                 if constexpr (Cell::kForwardsPairs)
                   Cell::forward_pair(v, {state(c_prev, r, blk), state(c_prev, r + 1, blk)},
                                      {state(c, r, blk), state(c, r + 1, blk)},
-                                     {h_t + (r0 + r) * h + unit(blk), h_t + (r0 + r + 1) * h + unit(blk)});
+                                     {h_t + (r0 + r) * h + unit(blk), h_t + (r0 + r + 1) * h + unit(blk)}, h);
                 store_gates(v[0], r, blk);
                 store_gates(v[1], r + 1, blk);
               }
@@ -206,7 +206,7 @@ class FastModel : public FastBase {
               for (std::size_t blk = 0; blk < NB / Q; ++blk) {
                 simd::Batch v[Q];
                 for (std::size_t q = 0; q < Q; ++q) v[q] = sum[r][blk * Q + q];
-                Cell::forward(v, state(c_prev, r, blk), state(c, r, blk), h_t + (r0 + r) * h + unit(blk));
+                Cell::forward(v, state(c_prev, r, blk), state(c, r, blk), h_t + (r0 + r) * h + unit(blk), h);
                 store_gates(v, r, blk);
               }
           });
@@ -236,7 +236,7 @@ class FastModel : public FastBase {
         using V = decltype(zero);
         V v[Q];
         for (std::size_t q = 0; q < Q; ++q) v[q] = simd::load(a + r * g + q * h + k, zero);
-        Cell::forward(v, c_prev ? c_prev + r * sw + k : nullptr, c ? c + r * sw + k : nullptr, h_t + r * h + k);
+        Cell::forward(v, c_prev ? c_prev + r * sw + k : nullptr, c ? c + r * sw + k : nullptr, h_t + r * h + k, h);
         for (std::size_t q = 0; q < Q && Cell::kKeepsGates; ++q) simd::store(a + r * g + q * h + k, v[q]);
       });
   }
@@ -342,7 +342,7 @@ class FastModel : public FastBase {
             V v[Q];
             for (std::size_t q = 0; q < Q; ++q) v[q] = simd::load(da_r + column(q), zero);
             Cell::backward(simd::load(dh + r * h + k, zero), v, sh.grad_state.data() + r * h + k, last, h_t + r * h + k,
-                           c ? c + r * sw + k : nullptr, c_prev ? c_prev + r * sw + k : nullptr);
+                           c ? c + r * sw + k : nullptr, c_prev ? c_prev + r * sw + k : nullptr, h);
             for (std::size_t q = 0; q < Q; ++q) {
               simd::store(da_r + column(q), v[q]);
               bias_sum[q] = bias_sum[q] + v[q];

@@ -49,12 +49,13 @@ struct RnnCell {
   static constexpr bool kForwardsPairs = false;  // one tanh per unit: nothing to interleave
 
   template <class V>
-  static void forward(V (&a)[1], const float*, float*, float* h_out) {
+  static void forward(V (&a)[1], const float*, float*, float* h_out, std::size_t) {
     seqlab::recurrent::simd::store(h_out, seqlab::recurrent::simd::tanh(a[0]));
   }
 
   template <class V>
-  static void backward(const V& d_h, V (&a)[1], float*, bool, const float* h_t, const float*, const float*) {
+  static void backward(const V& d_h, V (&a)[1], float*, bool, const float* h_t, const float*, const float*,
+                       std::size_t) {
     const V y = seqlab::recurrent::simd::load(h_t, V{});
     a[0] = d_h * (V(1.0f) - y * y);
   }

@@ -110,11 +110,13 @@ class LstmReference : public seqlab::recurrent::ReferenceModel {
 // The fast cell, for recurrent_fast.hpp: one SIMD batch (or one) of a row's units. Same equations as above.
 struct LstmCell {
   static constexpr std::size_t kGates = 4;
-  // A row's state is c_t, then tanh(c_t) H floats further on, which forward writes for backward.
-  // (Recomputing it instead was 1.2 ms faster per seed-size backward when a full batch's activations
-  // went to L3 and back; since training takes groups of sequences through in one pass, in L2,
-  // storing it is 3.6% faster per seed epoch, and no slower with dropout's two passes.)
-  static constexpr std::size_t kStateWidth = 2;
+  // A row's state is c_t, and up to hidden 64 also tanh(c_t), H floats further on (`tanh_at`), which
+  // forward writes and backward reads; above, backward recomputes it. Training takes groups of
+  // sequences through forward and backward in one pass, in buffers of about 1 MB: at hidden 32 and 64
+  // they stay in L2 and keeping tanh(c_t) made epochs 1.5-5% faster; at 128 and 256, whose groups
+  // are larger than L2, the extra memory traffic made them 2-4% slower (alternating runs, 1000 x 50).
+  static constexpr std::size_t kKeepsTanhUpTo = 64;
+  static constexpr std::size_t state_width(std::size_t hidden) { return hidden <= kKeepsTanhUpTo ? 2 : 1; }
   static constexpr bool kKeepsGates = true;
 
   // The fused forward tile (recurrent_fast.hpp) hands rows over in pairs: one row's activations are a
@@ -126,21 +128,22 @@ struct LstmCell {
   // constants), it made the seed LSTM's epoch 7-13% slower in side-by-side runs; GCC chose either way
   // depending on unrelated code in the file.
   template <class V>
-  [[gnu::noinline]] static void forward(V (&gate)[4], const float* c_prev, float* c, float* h_out, std::size_t h) {
+  [[gnu::noinline]] static void forward(V (&gate)[4], const float* c_prev, float* c, float* h_out,
+                                        std::size_t tanh_at) {
     V row[1][4] = {{gate[0], gate[1], gate[2], gate[3]}};
-    forward_rows<1>(row, {c_prev}, {c}, {h_out}, h);
+    forward_rows<1>(row, {c_prev}, {c}, {h_out}, tanh_at);
     for (std::size_t q = 0; q < 4; ++q) gate[q] = row[0][q];
   }
   template <class V>
   [[gnu::noinline]] static void forward_pair(V (&gate)[2][4], const float* const (&c_prev)[2], float* const (&c)[2],
-                                             float* const (&h_out)[2], std::size_t h) {
-    forward_rows<2>(gate, c_prev, c, h_out, h);
+                                             float* const (&h_out)[2], std::size_t tanh_at) {
+    forward_rows<2>(gate, c_prev, c, h_out, tanh_at);
   }
   // N rows, each operation for every row before the next. c_t = f c_{t-1} + i g as an explicit fma: left
   // to the compiler's contraction, a row's bits could depend on which of the two calls above it went through.
   template <std::size_t N, class V>
   [[gnu::always_inline]] static void forward_rows(V (&gate)[N][4], const float* const (&c_prev)[N],
-                                                  float* const (&c)[N], float* const (&h_out)[N], std::size_t h) {
+                                                  float* const (&c)[N], float* const (&h_out)[N], std::size_t tanh_at) {
     namespace simd = seqlab::recurrent::simd;
     V cell[N];
     for (std::size_t n = 0; n < N; ++n) gate[n][0] = simd::sigmoid(gate[n][0]);
@@ -154,18 +157,18 @@ struct LstmCell {
     }
     for (std::size_t n = 0; n < N; ++n) {
       const V tanh_cell = simd::tanh(cell[n]);
-      simd::store(c[n] + h, tanh_cell);
+      if (tanh_at) simd::store(c[n] + tanh_at, tanh_cell);
       simd::store(h_out[n], gate[n][3] * tanh_cell);
     }
   }
 
   template <class V>
   static void backward(const V& d_h, V (&gate)[4], float* dc_carry, bool last, const float*, const float* c,
-                       const float* c_prev, std::size_t h) {
+                       const float* c_prev, std::size_t tanh_at) {
     namespace simd = seqlab::recurrent::simd;
     const V one(1.0f);
     const V i = gate[0], f = gate[1], g = gate[2], o = gate[3];
-    const V tc = simd::load(c + h, V{});
+    const V tc = tanh_at ? simd::load(c + tanh_at, V{}) : simd::tanh(simd::load(c, V{}));
     V dc = d_h * o * (one - tc * tc);
     if (!last) dc = dc + simd::load(dc_carry, V{});
     gate[0] = dc * g * i * (one - i);

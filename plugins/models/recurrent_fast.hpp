@@ -58,15 +58,17 @@ namespace seqlab::recurrent {
 // Cell: the elementwise maths of one recurrent cell, for one SIMD batch of units (or one unit) of a row:
 //   struct LstmCell {
 //     static constexpr std::size_t kGates = 4;
-//     static constexpr std::size_t kStateWidth = 2;  // per row, in units of H: here c_t, then tanh(c_t)
+//     // The state per row, in units of H: c_t, and for small H also tanh(c_t) (lstm.cpp says why).
+//     static constexpr std::size_t state_width(std::size_t hidden) { return hidden <= 64 ? 2 : 1; }
 //     static constexpr bool kKeepsGates = true;      // backward reads the activated gates (the rnn: h_t only)
 //     // g: the units' Q pre-activations in, activated out. c, c_prev: the units' state at t and t-1
-//     // (c_prev null at t = 0), its j-th part j * H floats on; h: where h_t goes.
-//     template <class V> static void forward(V (&g)[kGates], const float* c_prev, float* c, float* h, size_t H);
+//     // (c_prev null at t = 0); h: where h_t goes; second: the state's second part, in floats after
+//     // the first (H), or 0 when it has one part.
+//     template <class V> static void forward(V (&g)[kGates], const float* c_prev, float* c, float* h, size_t second);
 //     // g: activated in, dL/da out. d_h: dL/dh_t; dc: carried dL/dc (in: from t+1, ignored when
 //     // `last`; out: to t-1); h: h_t.
 //     template <class V> static void backward(const V& d_h, V (&g)[kGates], float* dc, bool last,
-//                                             const float* h, const float* c, const float* c_prev, size_t H);
+//                                             const float* h, const float* c, const float* c_prev, size_t second);
 //   };
 template <class Cell>
 class FastModel : public FastBase {
@@ -74,7 +76,7 @@ class FastModel : public FastBase {
 
  public:
   FastModel(const PluginArgs& args, const std::string& prefix)
-      : FastBase(args, prefix, Q, Cell::kStateWidth),
+      : FastBase(args, prefix, Q, Cell::state_width(static_cast<std::size_t>(args.params.integer("hidden_size")))),
         fused_(fuses_cell(sizes_.hidden, Q)),
         order_(sizes_.hidden, Q, fused_ && Q > 1) {
     const std::size_t g = sizes_.gate_width();
@@ -98,8 +100,8 @@ class FastModel : public FastBase {
   void add_cell_buffers(Shard& shard, std::size_t steps) const override {
     for (std::size_t l = 0; l < sizes_.layers; ++l) {
       shard.gates.push_back(Tensor3::from_shape({steps, shard.rows, sizes_.gate_width()}));
-      if (Cell::kStateWidth > 0)
-        shard.state.push_back(Tensor3::from_shape({steps, shard.rows, Cell::kStateWidth * sizes_.hidden}));
+      if (state_width_ > 0)
+        shard.state.push_back(Tensor3::from_shape({steps, shard.rows, state_width_ * sizes_.hidden}));
     }
   }
 
@@ -145,7 +147,7 @@ class FastModel : public FastBase {
   // What a step of layer l reads and writes in a shard: its gates, h_t, and c_t and c_{t-1} (null at
   // t = 0, or without a state). (Out-parameters: lambdas cannot capture structured bindings in C++17.)
   void step_of(Shard& sh, std::size_t l, std::size_t t, float*& a, float*& h_t, float*& c, const float*& c_prev) const {
-    const bool state = Cell::kStateWidth > 0;
+    const bool state = state_width_ > 0;
     a = at(sh.gates[l], t);
     h_t = at(sh.hidden[l], t);
     c = state ? at(sh.state[l], t) : nullptr;
@@ -157,7 +159,7 @@ class FastModel : public FastBase {
   // x_fold: a folded input's step (b x in), or null when the gates already hold the input part.
   void forward_step(std::size_t l, std::size_t t, Shard& sh, const float* x_fold) const {
     const std::size_t b = sh.rows, g = sizes_.gate_width(), h = sizes_.hidden, in = sizes_.layer_input(l);
-    const std::size_t sw = Cell::kStateWidth * h;
+    const std::size_t sw = state_width_ * h, second = state_width_ > 1 ? h : 0;
     float *a, *h_t, *c;
     const float* c_prev;
     step_of(sh, l, t, a, h_t, c, c_prev);
@@ -198,7 +200,7 @@ class FastModel : public FastBase {
                 if constexpr (Cell::kForwardsPairs)
                   Cell::forward_pair(v, {state(c_prev, r, blk), state(c_prev, r + 1, blk)},
                                      {state(c, r, blk), state(c, r + 1, blk)},
-                                     {h_t + (r0 + r) * h + unit(blk), h_t + (r0 + r + 1) * h + unit(blk)}, h);
+                                     {h_t + (r0 + r) * h + unit(blk), h_t + (r0 + r + 1) * h + unit(blk)}, second);
                 store_gates(v[0], r, blk);
                 store_gates(v[1], r + 1, blk);
               }
@@ -206,7 +208,7 @@ class FastModel : public FastBase {
               for (std::size_t blk = 0; blk < NB / Q; ++blk) {
                 simd::Batch v[Q];
                 for (std::size_t q = 0; q < Q; ++q) v[q] = sum[r][blk * Q + q];
-                Cell::forward(v, state(c_prev, r, blk), state(c, r, blk), h_t + (r0 + r) * h + unit(blk), h);
+                Cell::forward(v, state(c_prev, r, blk), state(c, r, blk), h_t + (r0 + r) * h + unit(blk), second);
                 store_gates(v, r, blk);
               }
           });
@@ -216,7 +218,7 @@ class FastModel : public FastBase {
   void forward_step_unfused(std::size_t l, std::size_t t, Shard& sh, const float* x_fold, float* a, float* h_t,
                             float* c, const float* c_prev) const {
     const std::size_t b = sh.rows, g = sizes_.gate_width(), h = sizes_.hidden, in = sizes_.layer_input(l);
-    const std::size_t sw = Cell::kStateWidth * h;
+    const std::size_t sw = state_width_ * h, second = state_width_ > 1 ? h : 0;
     const float *bias = bias_[l].data(), *w_t = input_weights_t_[l].data();
     for (std::size_t r = 0; r < b; ++r)
       simd::for_columns(g, [&](std::size_t k, auto zero) {
@@ -236,7 +238,7 @@ class FastModel : public FastBase {
         using V = decltype(zero);
         V v[Q];
         for (std::size_t q = 0; q < Q; ++q) v[q] = simd::load(a + r * g + q * h + k, zero);
-        Cell::forward(v, c_prev ? c_prev + r * sw + k : nullptr, c ? c + r * sw + k : nullptr, h_t + r * h + k, h);
+        Cell::forward(v, c_prev ? c_prev + r * sw + k : nullptr, c ? c + r * sw + k : nullptr, h_t + r * h + k, second);
         for (std::size_t q = 0; q < Q && Cell::kKeepsGates; ++q) simd::store(a + r * g + q * h + k, v[q]);
       });
   }
@@ -307,7 +309,7 @@ class FastModel : public FastBase {
   void backward_step(std::size_t l, std::size_t t, std::size_t steps, bool given, Shard& sh, const float* x_t,
                      float* step) const {
     const std::size_t b = sh.rows, g = sizes_.gate_width(), h = sizes_.hidden, in = sizes_.layer_input(l);
-    const std::size_t sw = Cell::kStateWidth * h;
+    const std::size_t sw = state_width_ * h, second = state_width_ > 1 ? h : 0;
     const bool last = t + 1 == steps;
     float* dh = at(sh.grad_hidden, t);
     if (!last)  // dh_t += da_{t+1} W_hh  (or = when nothing came from above)
@@ -342,7 +344,7 @@ class FastModel : public FastBase {
             V v[Q];
             for (std::size_t q = 0; q < Q; ++q) v[q] = simd::load(da_r + column(q), zero);
             Cell::backward(simd::load(dh + r * h + k, zero), v, sh.grad_state.data() + r * h + k, last, h_t + r * h + k,
-                           c ? c + r * sw + k : nullptr, c_prev ? c_prev + r * sw + k : nullptr, h);
+                           c ? c + r * sw + k : nullptr, c_prev ? c_prev + r * sw + k : nullptr, second);
             for (std::size_t q = 0; q < Q; ++q) {
               simd::store(da_r + column(q), v[q]);
               bias_sum[q] = bias_sum[q] + v[q];
@@ -377,7 +379,8 @@ std::unique_ptr<Model> make_implementation(const PluginArgs& args, const std::st
 // The memory plan of a FastModel<Cell> or its reference (plan_memory in recurrent_fast_base.hpp).
 template <class Cell>
 ModelPlan plan_memory(const PlanArgs& args, double reference_state) {
-  return plan_memory(args, Cell::kGates, Cell::kStateWidth, reference_state, false);
+  const auto hidden = static_cast<std::size_t>(args.params.integer("hidden_size"));
+  return plan_memory(args, Cell::kGates, static_cast<double>(Cell::state_width(hidden)), reference_state, false);
 }
 
 }  // namespace seqlab::recurrent

@@ -156,7 +156,7 @@ struct Shard {
   Tensor3 inputs;                  // (T, rows, I)
   std::vector<Tensor3> gates;      // per layer (T, rows, G): activated gates after forward, dL/da after backward
   std::vector<Tensor3> hidden;     // per layer (T, rows, H): h_t
-  std::vector<Tensor3> state;      // per layer (T, rows, kStateWidth * H): a cell's state; empty without one
+  std::vector<Tensor3> state;      // per layer (T, rows, state width * H): a cell's state; empty without one
   Tensor3 grad_hidden;             // (T, rows, H): dL/dh_t of the layer being differentiated
   Tensor2 grad_state;              // (rows, H): dL/dc (lstm) or dL/dh's direct path (gru) carried from step t+1 to t
   Tensor2 scratch;                 // the GRU's (rows, G): a step's recurrent part, then its input-side dL/da
@@ -531,7 +531,7 @@ class FastBase : public Model {
   }
 
   const Sizes sizes_;
-  const std::size_t state_width_;
+  const std::size_t state_width_;  // the cell's state per layer, sequence and step, in units of H
   std::vector<Parameter> parameters_;
   ThreadPool* pool_;
   Random* training_ = nullptr;  // set_training: the masks' source while training; nullptr: evaluating

@@ -44,9 +44,9 @@ class RnnReference : public seqlab::recurrent::ReferenceModel {
 // The fast cell, for recurrent_fast.hpp: one SIMD batch (or one) of a row's units. Same equations.
 struct RnnCell {
   static constexpr std::size_t kGates = 1;
-  static constexpr std::size_t kStateWidth = 0;  // no state beyond h
-  static constexpr bool kKeepsGates = false;     // backward needs h_t alone
-  static constexpr bool kForwardsPairs = false;  // one tanh per unit: nothing to interleave
+  static constexpr std::size_t state_width(std::size_t) { return 0; }  // no state beyond h
+  static constexpr bool kKeepsGates = false;                           // backward needs h_t alone
+  static constexpr bool kForwardsPairs = false;                        // one tanh per unit: nothing to interleave
 
   template <class V>
   static void forward(V (&a)[1], const float*, float*, float* h_out, std::size_t) {

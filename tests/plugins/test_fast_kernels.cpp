@@ -124,6 +124,9 @@ TEST_CASE("fast rnn, lstm and gru kernels agree with the reference kernels") {
       {70, 5, 9, 32, 2, 2, true, 2},
       {5, 2, 17, 48, 1, 1, false, 1},
       {33, 3, 50, 64, 1, 1, false, 1},
+      // Above hidden 64 the lstm's backward recomputes tanh(c_t) instead of reading it (fused, then not).
+      {11, 4, 1, 80, 1, 2, false, 1},
+      {6, 3, 2, 65, 1, 1, true, 1},
   };
   for (const char* plugin : kModels)
     for (const Shape& s : shapes) {
@@ -197,6 +200,7 @@ TEST_CASE("a training step in one pass gives forward's outputs and backward's gr
       {200, 60, 1, 64, 2, 2, true, 2},    // two shards, two layers, sequence head
       {150, 80, 20, 48, 1, 1, false, 2},  // a wide input (per-step products), groups of 12 and 13
       {30, 5, 2, 8, 1, 1, false, 1},      // one group: the shard itself
+      {40, 20, 1, 80, 1, 1, false, 1},    // hidden above 64: the lstm keeps c_t alone
   };
   for (const char* plugin_name : kModels)
     for (const Shape& s : shapes) {

@@ -100,8 +100,7 @@ class FastModel : public FastBase {
   void add_cell_buffers(Shard& shard, std::size_t steps) const override {
     for (std::size_t l = 0; l < sizes_.layers; ++l) {
       shard.gates.push_back(Tensor3::from_shape({steps, shard.rows, sizes_.gate_width()}));
-      if (state_width_ > 0)
-        shard.state.push_back(Tensor3::from_shape({steps, shard.rows, state_width_ * sizes_.hidden}));
+      if (state_width_ > 0) shard.state.push_back(Tensor3::from_shape({steps, shard.rows, state_floats()}));
     }
   }
 
@@ -144,6 +143,10 @@ class FastModel : public FastBase {
     forward_head(steps, sh, outputs);
   }
 
+  // A row's state at one step: its floats, and where its second part starts in them (0: it has one part).
+  std::size_t state_floats() const { return state_width_ * sizes_.hidden; }
+  std::size_t second_state_part() const { return state_width_ > 1 ? sizes_.hidden : 0; }
+
   // What a step of layer l reads and writes in a shard: its gates, h_t, and c_t and c_{t-1} (null at
   // t = 0, or without a state). (Out-parameters: lambdas cannot capture structured bindings in C++17.)
   void step_of(Shard& sh, std::size_t l, std::size_t t, float*& a, float*& h_t, float*& c, const float*& c_prev) const {
@@ -159,7 +162,7 @@ class FastModel : public FastBase {
   // x_fold: a folded input's step (b x in), or null when the gates already hold the input part.
   void forward_step(std::size_t l, std::size_t t, Shard& sh, const float* x_fold) const {
     const std::size_t b = sh.rows, g = sizes_.gate_width(), h = sizes_.hidden, in = sizes_.layer_input(l);
-    const std::size_t sw = state_width_ * h, second = state_width_ > 1 ? h : 0;
+    const std::size_t sw = state_floats(), second = second_state_part();
     float *a, *h_t, *c;
     const float* c_prev;
     step_of(sh, l, t, a, h_t, c, c_prev);
@@ -218,7 +221,7 @@ class FastModel : public FastBase {
   void forward_step_unfused(std::size_t l, std::size_t t, Shard& sh, const float* x_fold, float* a, float* h_t,
                             float* c, const float* c_prev) const {
     const std::size_t b = sh.rows, g = sizes_.gate_width(), h = sizes_.hidden, in = sizes_.layer_input(l);
-    const std::size_t sw = state_width_ * h, second = state_width_ > 1 ? h : 0;
+    const std::size_t sw = state_floats(), second = second_state_part();
     const float *bias = bias_[l].data(), *w_t = input_weights_t_[l].data();
     for (std::size_t r = 0; r < b; ++r)
       simd::for_columns(g, [&](std::size_t k, auto zero) {
@@ -309,7 +312,7 @@ class FastModel : public FastBase {
   void backward_step(std::size_t l, std::size_t t, std::size_t steps, bool given, Shard& sh, const float* x_t,
                      float* step) const {
     const std::size_t b = sh.rows, g = sizes_.gate_width(), h = sizes_.hidden, in = sizes_.layer_input(l);
-    const std::size_t sw = state_width_ * h, second = state_width_ > 1 ? h : 0;
+    const std::size_t sw = state_floats(), second = second_state_part();
     const bool last = t + 1 == steps;
     float* dh = at(sh.grad_hidden, t);
     if (!last)  // dh_t += da_{t+1} W_hh  (or = when nothing came from above)

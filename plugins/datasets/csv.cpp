@@ -5,11 +5,14 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <unordered_map>
 #include <seqlab/plugin.hpp>
 
+#include "csv/cells.hpp"
 #include "csv/data_file.hpp"
 #include "csv/gaps.hpp"
 #include "csv/normalization.hpp"
+#include "csv/outliers.hpp"
 #include "csv/periods.hpp"
 #include "csv/table.hpp"
 #include "csv/windows.hpp"
@@ -32,11 +35,7 @@ std::string number_text(double v) {
   return out.str();
 }
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
-  return out + "]";
-}
+std::string joined(const std::vector<std::string>& names) { return "[" + listed_names(names) + "]"; }
 
 std::vector<std::string> names_of(const std::vector<Feature>& features) {
   std::vector<std::string> names;
@@ -45,7 +44,8 @@ std::vector<std::string> names_of(const std::vector<Feature>& features) {
 }
 
 // The rows of the file (a header taken off) and the input features, guessed from one cheap scan for the
-// memory plan; nothing when the file cannot be read (load() then says why).
+// memory plan; nothing when the file cannot be read (load() then says why). Rows, not lines: blank lines and
+// comments hold no data.
 struct PlanGuess {
   double rows = 0, inputs = 1;
 };
@@ -56,7 +56,7 @@ PlanGuess guess_file(const ParamValues& p) {
     DataFile file(p.text("path"));
     const FileScan scan = scan_file(file);
     const char delimiter = p.text("delimiter") == "auto" ? sniff_delimiter(scan.first_line) : p.text("delimiter")[0];
-    guess.rows = static_cast<double>(scan.lines) - (p.text("header") == "false" ? 0 : 1);
+    guess.rows = static_cast<double>(scan.rows) - (p.text("header") == "false" ? 0 : 1);
     guess.inputs =
         static_cast<double>(count_cells(scan.first_line, delimiter)) - (p.text("time_column").empty() ? 0 : 1);
   } catch (const std::exception&) {
@@ -98,6 +98,10 @@ class CsvDataset : public Dataset {
          choice("missing", {"error", "drop", "interpolate", "ffill"}, "error",
                 "gaps (empty, NA, NaN): refuse them, drop the windows touching them, interpolate in time, or "
                 "carry the last value forward"),
+         choice("outliers", {"error", "keep"}, "error",
+                "a value more than 1e6 robust standard deviations (training median and median absolute deviation) "
+                "from its column's median, such as a fill value like 1e20 for a missing one: refuse it, naming its "
+                "line and column, or keep it as data"),
          integer("season", 0, "seasonal period in rows for the persistence baseline; 0: repeat the last value")
              .at_least(0)}};
   }
@@ -120,7 +124,8 @@ class CsvDataset : public Dataset {
             windows(guess.rows * split[2])};
   }
 
-  explicit CsvDataset(const PluginArgs& args) : normalize_(args.params.text("normalize")) {
+  explicit CsvDataset(const PluginArgs& args)
+      : normalize_(args.params.text("normalize")), keep_outliers_(args.params.text("outliers") == "keep") {
     const ParamValues& p = args.params;
     read_ = {p.text("path"),   p.text_list("columns"), p.text_list("targets"),           p.text("time_column"),
              p.text("header"), p.text("delimiter"),    missing_policy(p.text("missing"))};
@@ -156,11 +161,19 @@ class CsvDataset : public Dataset {
                        "normalisation to (0 is for evaluating a trained model on new data)");
     table_ = read_table(read_);
     const Periods periods = split_rows(table_.rows(), fractions_);
+    // Before the gaps are filled, so that the line named is the value's own. Against the training period; a file
+    // without one (new data for a trained model: eval --data, predict --input) is measured against itself.
+    if (!keep_outliers_)
+      check_outliers(table_, periods.train_end > 0 ? periods.train_end : table_.rows(),
+                     periods.train_end > 0
+                         ? "the training period (data rows 1 to " + std::to_string(periods.train_end) + ")"
+                         : "all " + std::to_string(table_.rows()) + " data rows (there is no training period here)");
     fill_gaps(table_, read_.missing, periods);
     if (given_)
       take_units();
     else
       fit_units_on(periods.train_end);
+    check_normalised_range(table_, units_, normalize_);
     for (std::size_t c = 0; c < table_.columns.size(); ++c) apply_units(table_.columns[c].values, units_[c]);
     DatasetSplits splits = cut_windows(table_, spec_, periods);
     check_periods(splits, table_, spec_, periods, fractions_);
@@ -169,11 +182,14 @@ class CsvDataset : public Dataset {
 
   DataDescription describe() const override {
     DataDescription d;
-    for (std::size_t c : table_.inputs) d.inputs.push_back(feature(c));
+    std::vector<int> input_of(table_.columns.size(), -1);  // per column: its input position, or -1
+    for (std::size_t f = 0; f < table_.inputs.size(); ++f) {
+      d.inputs.push_back(feature(table_.inputs[f]));
+      input_of[table_.inputs[f]] = static_cast<int>(f);
+    }
     for (std::size_t c : table_.targets) {
       d.targets.push_back(feature(c));
-      const auto in = std::find(table_.inputs.begin(), table_.inputs.end(), c);
-      d.fed_back.push_back(in == table_.inputs.end() ? -1 : static_cast<int>(in - table_.inputs.begin()));
+      d.fed_back.push_back(input_of[c]);
     }
     d.horizon = spec_.sequence ? 1 : spec_.horizon;
     d.normalize = normalize_;
@@ -216,11 +232,11 @@ class CsvDataset : public Dataset {
       bool constant = false, empty = false;
       units_.push_back(fit_units(column.values, train_rows, normalize_, constant, empty));
       if (empty)
-        throw ParamError("missing", read_.path + ": column '" + column.name +
-                                        "' has no value in the training period (its first " +
+        throw ParamError("missing", read_.path + ": column " + quoted_cell(column.name) +
+                                        " has no value in the training period (its first " +
                                         std::to_string(train_rows) + " data rows), so it cannot be normalised");
       if (constant)
-        std::cerr << "csv: column '" << column.name << "' of " << read_.path
+        std::cerr << "csv: column " << quoted_cell(column.name) << " of " << read_.path
                   << " is constant over the training period; its scale is set to 1\n";
     }
   }
@@ -239,11 +255,15 @@ class CsvDataset : public Dataset {
     if (!spec_.sequence && given_->horizon != spec_.horizon)
       throw ParamError("horizon", "is " + std::to_string(spec_.horizon) + " but the model was trained with horizon " +
                                       std::to_string(given_->horizon));
+    // By name through a map: a pass over the features per column would be quadratic in a wide file.
+    std::unordered_map<std::string, Units> by_name;
+    for (const auto* list : {&given_->inputs, &given_->targets})  // the last of a name wins, as it always did
+      for (const Feature& f : *list) by_name[f.name] = {f.offset, f.scale};
     units_.assign(table_.columns.size(), Units{});
-    for (std::size_t c = 0; c < table_.columns.size(); ++c)
-      for (const auto* list : {&given_->inputs, &given_->targets})
-        for (const Feature& f : *list)
-          if (f.name == table_.columns[c].name) units_[c] = {f.offset, f.scale};
+    for (std::size_t c = 0; c < table_.columns.size(); ++c) {
+      const auto found = by_name.find(table_.columns[c].name);
+      if (found != by_name.end()) units_[c] = found->second;
+    }
     normalize_ = given_->normalize;
   }
 
@@ -251,6 +271,7 @@ class CsvDataset : public Dataset {
   WindowSpec spec_;
   std::array<double, 3> fractions_{};
   std::string normalize_;
+  bool keep_outliers_ = false;  // outliers: keep
   std::optional<DataDescription> given_;
   Table table_;
   std::vector<Units> units_;  // per table_ column

@@ -86,3 +86,29 @@ TEST_CASE("a forecast is refused for data that is not a series, or ends in a gap
   CHECK_THROWS_WITH_AS(seqlab::forecast(plus_one_model(1, &calls), one_column(1, {0}), gap, 3, "csv"),
                        doctest::Contains("row 9"), seqlab::RunError);
 }
+
+TEST_CASE("a target that is not an input is forecast but fed back nowhere, and the window keeps its inputs") {
+  // Targets y (input 0) and z (no input: fed_back -1). The model extrapolates y from its last two rows, so a
+  // prediction written into any other row (z once went to index -1 of the row: the row before) would show.
+  seqlab::DataDescription d = one_column(1, {0, -1});
+  d.targets = {{"y"}, {"z"}};
+  int calls = 0;
+  const seqlab::PredictOne extrapolate = [&calls](const seqlab::Tensor3& in) {
+    ++calls;
+    const std::size_t last = in.shape()[1] - 1;
+    seqlab::Tensor3 out = seqlab::Tensor3::from_shape({1, 1, 2});
+    out(0, 0, 0) = 2 * in(0, last, 0) - in(0, last - 1, 0);
+    out(0, 0, 1) = -1000.0f;
+    return out;
+  };
+  seqlab::DataSeries series = counting_series(10);
+  series.targets = seqlab::Tensor2::from_shape({10, 2});
+  const auto f = seqlab::forecast(extrapolate, d, series, 5, "test");
+  CHECK(f.method == "autoregressive");
+  CHECK(calls == 5);
+  for (std::size_t k = 0; k < 5; ++k) {
+    CAPTURE(k);
+    CHECK(f.values(k, 0) == 100.0f + 10.0f * static_cast<float>(k));  // the last row is 90, the one before 80
+    CHECK(f.values(k, 1) == -1000.0f);
+  }
+}

@@ -32,9 +32,16 @@ TEST_CASE("an object outlives the LoadedPlugin it came from: its deleter keeps t
 
 TEST_CASE("SEQLAB_PLUGIN_PATH folders are searched") {
   const std::string bad = std::string(SEQLAB_TEST_BAD_PLUGIN_DIR) + "/no_descriptor";
-  // Proven by the refusal: only a searched folder's library can be refused.
-  const auto result = seqlab::test::run_seqlab("plugins", "SEQLAB_PLUGIN_PATH='/nonexistent-first:" + bad + "'");
+  // Proven by the refusal: only a searched folder's library can be refused (and it must be that
+  // library's refusal, not another entry's).
+  const auto result = seqlab::test::run_seqlab("plugins", "SEQLAB_PLUGIN_PATH='" + bad + "'");
+  INFO(result.output);
   CHECK(result.exit_code == 2);
+  CHECK(seqlab::test::contains(result.output, bad + "/no_descriptor.so: is a shared library but not a seqlab plugin"));
+  // Empty entries (a leading or doubled ':') are skipped, not taken for the current folder.
+  const auto empty_entries = seqlab::test::run_seqlab("plugins", "SEQLAB_PLUGIN_PATH='::" + bad + ":'");
+  CHECK(empty_entries.exit_code == 2);
+  CHECK(seqlab::test::contains(empty_entries.output, "no_descriptor.so: is a shared library but not a seqlab plugin"));
   const auto ok = seqlab::test::run_seqlab("plugins");
   CHECK(ok.exit_code == 0);
   CHECK(ok.output.find("no_descriptor") == std::string::npos);

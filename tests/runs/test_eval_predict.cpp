@@ -146,7 +146,7 @@ TEST_CASE("predict past the horizon is refused when an input column is not predi
   CHECK(forecast[1].rfind("1992-02-01T01:00:00Z,", 0) == 0);  // the hour after the data's last
 }
 
-TEST_CASE("eval warns when a plugin is not the build the run recorded, and refuses a run that did not finish") {
+TEST_CASE("eval refuses a plugin build the run did not record (unless allowed), and a run that did not finish") {
   const std::string& run = sunspots_run();
   ScratchDir dir("eval-record");
   const std::string copy = dir / "run";
@@ -155,7 +155,11 @@ TEST_CASE("eval warns when a plugin is not the build the run recorded, and refus
   auto summary = nlohmann::json::parse(read_file(copy + "/summary.json"));
   summary["plugins"]["model"]["sha256"] = std::string(64, '0');
   std::ofstream(copy + "/summary.json") << summary.dump(2);
-  const auto warned = run_seqlab("eval '" + copy + "' --no-plots");
+  const auto mismatch = run_seqlab("eval '" + copy + "' --no-plots");
+  INFO(mismatch.output);
+  CHECK(mismatch.exit_code == 2);
+  CHECK(mismatch.output.find("--allow-plugin-mismatch") != std::string::npos);
+  const auto warned = run_seqlab("eval '" + copy + "' --no-plots --allow-plugin-mismatch");
   INFO(warned.output);
   CHECK(warned.exit_code == 0);
   CHECK(warned.output.find("warning: model plugin 'lstm'") != std::string::npos);

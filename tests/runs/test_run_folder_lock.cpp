@@ -22,12 +22,14 @@ std::string run_into(const std::string& out) {
 
 }  // namespace
 
-TEST_CASE("a second run into a folder another process holds is refused; once that process is gone it proceeds") {
+TEST_CASE("a second run into a folder another process holds is refused, and once that process is gone it proceeds") {
   ScratchDir dir("lock");
   const std::string out = dir / "run";
   std::filesystem::create_directory(out);
-  // util-linux flock(1) takes the same flock(2) lock seqlab does, held by `sleep` until it is killed.
-  REQUIRE(run_shell("flock -n '" + out + "' sleep 60 >/dev/null 2>&1 & echo $! > '" + (dir / "holder.pid") + "'")
+  // util-linux flock(1) takes the same flock(2) lock seqlab does. With -o it closes the locked descriptor before
+  // starting `sleep`, so flock's own process is the only holder: killing it really frees the folder (without -o
+  // the forked sleep would inherit the descriptor and keep the lock).
+  REQUIRE(run_shell("flock -n -o '" + out + "' sleep 60 >/dev/null 2>&1 & echo $! > '" + (dir / "holder.pid") + "'")
               .exit_code == 0);
   for (int i = 0; i < 100 && run_shell("flock -n '" + out + "' true").exit_code == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // until the holder has it
@@ -39,7 +41,11 @@ TEST_CASE("a second run into a folder another process holds is refused; once tha
   CHECK(std::filesystem::is_empty(out));
 
   // The holder dies (kill -9): the kernel drops its lock, and the stale folder is taken over.
-  run_shell("kill -9 $(cat '" + (dir / "holder.pid") + "'); sleep 0.2");
+  const std::string holder = "$(cat '" + (dir / "holder.pid") + "')";
+  run_shell("pkill -9 -P " + holder + "; kill -9 " + holder);  // its sleep too, which holds nothing
+  for (int i = 0; i < 100 && run_shell("kill -0 " + holder).exit_code == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(run_shell("kill -0 " + holder).exit_code != 0);  // the holder is gone
   result = run_seqlab(run_into(out));
   CHECK(result.exit_code == 0);
   CHECK(std::filesystem::exists(out + "/summary.json"));

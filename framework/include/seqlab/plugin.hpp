@@ -9,6 +9,7 @@
 //   SEQLAB_PLUGIN(Huber)
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -80,14 +81,16 @@ struct PluginInfo {
 };
 
 // Facts that must match between host and plugin for their objects to be
-// exchanged safely. Plain C data: the loader reads them before running any
-// of the plugin's C++ code.
+// exchanged safely. Plain C data, text included (characters, not pointers): the
+// loader reads them from the library's file, before loading it, so a mis-built
+// plugin is refused before any of its code (even a static constructor) runs.
+// Each text is NUL-terminated; a longer one is cut to fit.
 struct BuildFacts {
-  const char* seqlab_version;
-  const char* compiler;
-  int cxx11_abi;          // libstdc++'s dual ABI: std::string layout differs
-  int tensor_alignment;   // xtensor's allocator alignment (bytes; 0 = std::allocator)
-  const char* simd_arch;  // xsimd's default architecture, "none" without xsimd
+  char seqlab_version[32];
+  char compiler[128];
+  std::int32_t cxx11_abi;         // libstdc++'s dual ABI: std::string layout differs
+  std::int32_t tensor_alignment;  // xtensor's allocator alignment (bytes; 0 = std::allocator)
+  char simd_arch[32];             // xsimd's default architecture, "none" without xsimd
 };
 
 #if defined(XTENSOR_USE_XSIMD)
@@ -106,25 +109,47 @@ struct BuildFacts {
 #define SEQLAB_DETAIL_COMPILER "unknown"
 #endif
 
+namespace detail {
+
+template <std::size_t N>
+constexpr void copy_fact(char (&to)[N], const char* from) {
+  for (std::size_t i = 0; i + 1 < N && from[i] != '\0'; ++i) to[i] = from[i];
+}
+
+// Evaluated at compile time (the descriptor is constexpr): the facts are bytes in the library's file.
+constexpr BuildFacts build_facts(const char* version, const char* compiler, int cxx11_abi, int tensor_alignment,
+                                 const char* simd_arch) {
+  BuildFacts facts{};
+  copy_fact(facts.seqlab_version, version);
+  copy_fact(facts.compiler, compiler);
+  facts.cxx11_abi = cxx11_abi;
+  facts.tensor_alignment = tensor_alignment;
+  copy_fact(facts.simd_arch, simd_arch);
+  return facts;
+}
+
+}  // namespace detail
+
 // The facts of whatever translation unit expands it: the host's in the runner,
 // the plugin's in SEQLAB_PLUGIN. A constant, so reading it runs no plugin code.
-#define SEQLAB_BUILD_FACTS                                                                       \
-  ::seqlab::BuildFacts {                                                                         \
-    ::seqlab::kVersion, SEQLAB_DETAIL_COMPILER, _GLIBCXX_USE_CXX11_ABI, SEQLAB_DETAIL_ALIGNMENT, \
-        SEQLAB_DETAIL_SIMD_ARCH                                                                  \
-  }
+#define SEQLAB_BUILD_FACTS                                                                          \
+  ::seqlab::detail::build_facts(::seqlab::kVersion, SEQLAB_DETAIL_COMPILER, _GLIBCXX_USE_CXX11_ABI, \
+                                SEQLAB_DETAIL_ALIGNMENT, SEQLAB_DETAIL_SIMD_ARCH)
 
 inline constexpr std::uint32_t kPluginMagic = 0x53514C42;  // "SQLB"
 
 // The one symbol a plugin exports. Its first two fields never move, so any
-// seqlab can read the API version of any plugin; `build` is checked next, and
-// only then is `info` (the plugin's first code) called.
+// seqlab can read the API version of any plugin; `build` is checked next. The
+// loader reads all three from the library's file, before loading it; only then
+// is the library loaded and `info` (the plugin's first code) called.
 struct PluginDescriptor {
   std::uint32_t magic;
   std::uint32_t api_version;
   BuildFacts build;
   const PluginInfo& (*info)();
 };
+static_assert(std::is_standard_layout_v<PluginDescriptor> && std::is_trivially_copyable_v<BuildFacts>,
+              "the loader copies the descriptor's checked bytes from the file");
 
 inline constexpr const char* kDescriptorSymbol = "seqlab_plugin_descriptor";
 
@@ -181,6 +206,7 @@ const PluginInfo& info() {
 }  // namespace seqlab
 
 // Makes the enclosing .cpp file a plugin providing Class. Use once per file.
-#define SEQLAB_PLUGIN(Class)                                                                                      \
-  extern "C" __attribute__((visibility("default"))) const ::seqlab::PluginDescriptor seqlab_plugin_descriptor = { \
+// constexpr: the descriptor is constant data in the library's file, never filled in by code at load time.
+#define SEQLAB_PLUGIN(Class)                                                                                          \
+  extern "C" __attribute__((visibility("default"))) constexpr ::seqlab::PluginDescriptor seqlab_plugin_descriptor = { \
       ::seqlab::kPluginMagic, ::seqlab::kApiVersion, SEQLAB_BUILD_FACTS, &::seqlab::detail::info<Class>};

@@ -14,6 +14,7 @@
 
 #include "cli/subcommand.hpp"
 #include "report/run_entries.hpp"
+#include "util/atomic_file.hpp"
 #include "runs/curve_labels.hpp"
 #include "runs/plots.hpp"
 #include "runs/run_folder.hpp"
@@ -142,7 +143,8 @@ int compare(const CompareOptions& options) {
 
   if (!options.out.empty()) {
     fs::create_directories(options.out);
-    std::ofstream(fs::path(options.out) / "compare.md") << "# seqlab compare\n\n" << table.str();
+    // Through the folder's descriptor, as every file seqlab writes: a link planted at compare.md is replaced.
+    write_file_atomically((fs::path(options.out) / "compare.md").string(), "# seqlab compare\n\n" + table.str());
     write_overlay(options, runs, ranked,  // the curves in rank order, whatever their group
                   rows.size() < total ? fmt::format("the {} best of {} runs by {}", rows.size(), total, ranked_by)
                                       : fmt::format("loss curves, ranked by {}", ranked_by));

@@ -23,7 +23,7 @@ Subcommand add_eval_command(CLI::App& app, const Invocation&) {
       ->type_name("DIR");
   command->add_flag(
       "--no-plots", [options](std::int64_t) { options->plots = false; }, "skip prediction.png");
-  add_plugin_dir_option(*command, options->common);
+  add_run_folder_plugin_options(*command, options->common);
   return {command, [options] { return evaluate_run(*options); }};
 }
 

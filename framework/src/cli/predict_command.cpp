@@ -26,7 +26,7 @@ Subcommand add_predict_command(CLI::App& app, const Invocation&) {
       ->type_name("DIR");
   command->add_flag(
       "--no-plots", [options](std::int64_t) { options->plots = false; }, "skip forecast.png");
-  add_plugin_dir_option(*command, options->common);
+  add_run_folder_plugin_options(*command, options->common);
   return {command, [options] { return forecast_run(*options); }};
 }
 

@@ -9,6 +9,7 @@
 
 #include "cli/subcommand.hpp"
 #include "report/report_page.hpp"
+#include "util/regular_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -25,8 +26,11 @@ struct ReportOptions {
 
 // The metric a sweep folder ranks by (best.json records it), or "" when it has not said yet.
 std::string sweep_metric(const fs::path& sweep) {
-  std::ifstream in(sweep / "best.json");
-  const nlohmann::json best = nlohmann::json::parse(in, nullptr, false);
+  nlohmann::json best;
+  try {  // a regular file of a record's size only: a FIFO planted in a shared folder would block the read
+    best = nlohmann::json::parse(read_regular_file(sweep / "best.json", kMaxRecordBytes), nullptr, false);
+  } catch (const UnreadableFile&) {
+  }
   return best.is_object() && best.contains("metric") && best["metric"].is_string() ? best["metric"].get<std::string>()
                                                                                    : "";
 }

@@ -21,7 +21,7 @@ Subcommand add_resume_command(CLI::App& app, const Invocation& invocation) {
       ->type_name("N");
   command->add_flag(
       "--no-plots", [options](std::int64_t) { options->plots = false; }, "skip the plots");
-  add_plugin_dir_option(*command, options->common);
+  add_run_folder_plugin_options(*command, options->common);
   return {command, [options] { return resume_run(*options); }};
 }
 

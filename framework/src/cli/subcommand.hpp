@@ -40,6 +40,9 @@ Subcommand add_resume_command(CLI::App& app, const Invocation& invocation);
 
 // Options several subcommands share.
 void add_plugin_dir_option(CLI::App& app, CommonOptions& common);
+// For the commands that read a run folder (eval, predict, resume, reproduce): --plugin-dir, and
+// --allow-plugin-mismatch to go on with a plugin whose sha256 differs from the run's record.
+void add_run_folder_plugin_options(CLI::App& app, CommonOptions& common);
 // EXP.yaml, the overrides after it, and --plugin-dir.
 void add_experiment_arguments(CLI::App& app, RunOptions& options);
 

@@ -6,6 +6,7 @@
 #include "cli/subcommand.hpp"
 #include "config/error_report.hpp"
 #include "config/experiment.hpp"
+#include "runs/initial_weights.hpp"
 #include "training/components.hpp"
 
 namespace seqlab {
@@ -17,15 +18,15 @@ int validate(const RunOptions& options) {
     const LoadedExperiment loaded =
         load_experiment(options.experiment, run_overrides(options), options.common.plugin_dirs);
     Components c = instantiate(loaded.experiment);
+    load_initial_weights(loaded.experiment, c);  // model.init_from: read and checked as `run` reads it
     std::size_t parameter_count = 0;
     for (const auto& param : c.model->parameters()) parameter_count += param.size();
     std::cout << options.experiment << ": ok — " << c.data.train.count() << " training and "
               << c.data.validation.count() << " validation sequences";
     if (c.data.test.count() > 0) std::cout << " (and " << c.data.test.count() << " test)";
-    std::cout << " of " << c.shape.steps << " steps x "
-              << c.shape.input_size << " features -> " << c.shape.target_steps << " x " << c.shape.output_size
-              << " targets; model '" << loaded.experiment.model.plugin->name() << "' with " << parameter_count
-              << " parameters\n";
+    std::cout << " of " << c.shape.steps << " steps x " << c.shape.input_size << " features -> " << c.shape.target_steps
+              << " x " << c.shape.output_size << " targets; model '" << loaded.experiment.model.plugin->name()
+              << "' with " << parameter_count << " parameters\n";
     const auto limit = available_memory();
     std::cout << "memory: " << c.memory.text()
               << (limit ? "; this process may use " + format_bytes(limit->bytes) + " (" + limit->source + ")" : "")

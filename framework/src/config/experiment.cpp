@@ -2,6 +2,7 @@
 #include "config/experiment.hpp"
 
 #include <filesystem>
+#include <iostream>
 #include <yaml-cpp/yaml.h>
 
 #include "config/param_validation.hpp"
@@ -137,7 +138,8 @@ void resolve_experiment_part(ExperimentPart part, const ExperimentSource& source
       const ParamValues top = validate_params(
           experiment_schema(), source, "",
           {"dataset", "model", "loss", "optimizer", "scheduler", "training", "plugin_dirs", "sweep"}, "the experiment");
-      experiment.plugin_dirs = experiment_plugin_dirs(source);
+      // A run folder's file is data: whatever folders it names hold no code seqlab will load.
+      if (experiment.origin == ExperimentOrigin::user_file) experiment.plugin_dirs = experiment_plugin_dirs(source);
       experiment.name = top.text("name");
       if (experiment.name.empty()) experiment.name = std::filesystem::path(source.file()).stem().string();
       check_run_name(experiment.name, source);
@@ -176,21 +178,35 @@ void resolve_experiment_part(ExperimentPart part, const ExperimentSource& source
   }
 }
 
-ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> source, const PluginRegistry& registry) {
+ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> source, const PluginRegistry& registry,
+                                      ExperimentOrigin origin) {
   ResolvedExperiment experiment;
+  experiment.origin = origin;
   for (const ExperimentPart part : kExperimentParts) resolve_experiment_part(part, *source, registry, experiment);
   experiment.source = std::move(source);
   return experiment;
 }
 
 LoadedExperiment load_experiment(const std::string& file, const std::vector<std::string>& overrides,
-                                 const std::vector<std::string>& plugin_dirs) {
+                                 const std::vector<std::string>& plugin_dirs, ExperimentOrigin origin,
+                                 const PluginCheck& check_plugins) {
   auto source = std::make_shared<const ExperimentSource>(file, overrides);
   std::vector<std::string> dirs = plugin_dirs;
-  for (const auto& dir : experiment_plugin_dirs(*source)) dirs.push_back(dir);
+  const YAML::Node named_dirs = source->root()["plugin_dirs"];
+  if (origin == ExperimentOrigin::user_file) {
+    for (const auto& dir : experiment_plugin_dirs(*source)) dirs.push_back(dir);
+  } else if (named_dirs.IsDefined() && !named_dirs.IsNull()) {
+    // `seqlab run` never writes the key into a run folder (its config.yaml names the folders in comments):
+    // someone put it there. Not an error, so a folder edited by hand stays usable; never followed.
+    std::cerr << source->locate("plugin_dirs").describe()
+              << ": warning: plugin_dirs: not followed: this file is part of a run folder, which is data, and seqlab "
+                 "loads no code from where data points; the run's plugins are looked for in --plugin-dir, "
+                 "SEQLAB_PLUGIN_PATH and seqlab's own plugins folder\n";
+  }
   LoadedExperiment loaded;
   loaded.registry = std::make_unique<PluginRegistry>(dirs);
-  loaded.experiment = resolve_experiment(std::move(source), *loaded.registry);
+  if (check_plugins) check_plugins(*loaded.registry);
+  loaded.experiment = resolve_experiment(std::move(source), *loaded.registry, origin);
   return loaded;
 }
 

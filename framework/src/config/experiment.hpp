@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,13 @@ struct ComponentConfig {
   ParamValues params;  // the plugin's parameters, defaults filled in
 };
 
+// Who chose an experiment file, which decides whether it may name plugin folders (code).
+enum class ExperimentOrigin {
+  user_file,   // one the user runs (`run`, `sweep`, `validate`): its `plugin_dirs` are searched
+  run_folder,  // a run folder's config.yaml (`eval`, `predict`, `resume`, `reproduce`): data, never code;
+               // its `plugin_dirs` are not followed (a warning says so)
+};
+
 // Everything an experiment says, validated against the plugins' schemas.
 struct ResolvedExperiment {
   std::shared_ptr<const ExperimentSource> source;
@@ -28,8 +36,9 @@ struct ResolvedExperiment {
   ComponentConfig dataset, model, loss, optimizer;
   std::optional<ComponentConfig> scheduler;  // the optional `scheduler:` section
   ParamValues training;
-  std::optional<ParamValues> early_stopping;  // the optional `training.early_stopping:` map
-  std::vector<std::string> plugin_dirs;       // added by the experiment file, absolute
+  std::optional<ParamValues> early_stopping;              // the optional `training.early_stopping:` map
+  std::vector<std::string> plugin_dirs;                   // added by the experiment file, absolute
+  ExperimentOrigin origin = ExperimentOrigin::user_file;  // run_folder: plugin_dirs stays empty
 };
 
 // The plugin folders the experiment itself adds (`plugin_dirs:`), absolute. An
@@ -38,7 +47,8 @@ struct ResolvedExperiment {
 std::vector<std::string> experiment_plugin_dirs(const ExperimentSource& source);
 
 // Validates every section; throws ConfigError pointing at the first problem.
-ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> source, const PluginRegistry& registry);
+ResolvedExperiment resolve_experiment(std::shared_ptr<const ExperimentSource> source, const PluginRegistry& registry,
+                                      ExperimentOrigin origin = ExperimentOrigin::user_file);
 
 // resolve_experiment in parts, for a caller that resolves many variants of one experiment (a sweep's
 // trials) and reuses a part that the variant's overrides leave alone. Each part reads only its own
@@ -62,11 +72,18 @@ struct LoadedExperiment {
   ResolvedExperiment experiment;
 };
 
+// Called with the plugins found, before the experiment is resolved: how a command that reads a run folder
+// checks the plugins the run recorded (by name and sha256) before its config.yaml names them.
+using PluginCheck = std::function<void(const PluginRegistry&)>;
+
 // What `run`, `validate` and `sweep` do before anything else: parses `file` with
-// `overrides`, loads the plugins of `plugin_dirs` followed by the folders the
-// experiment adds itself, and resolves it. Throws ConfigError or PluginLoadError.
+// `overrides`, loads the plugins of `plugin_dirs` (the user's: --plugin-dir) followed
+// by the folders the experiment adds itself (a user_file only), calls `check_plugins`
+// if given, and resolves it. Throws ConfigError or PluginLoadError.
 LoadedExperiment load_experiment(const std::string& file, const std::vector<std::string>& overrides,
-                                 const std::vector<std::string>& plugin_dirs);
+                                 const std::vector<std::string>& plugin_dirs,
+                                 ExperimentOrigin origin = ExperimentOrigin::user_file,
+                                 const PluginCheck& check_plugins = nullptr);
 
 // The resolved experiment as YAML, every default filled in: runnable as is. With `inferred` (the
 // shape the data gave), the model's input_size and output_size are written as inferred, not 0.

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
+#include "config/json_record.hpp"
 #include "util/run_error.hpp"
 
 namespace seqlab {
@@ -26,25 +27,24 @@ const char* time_kind_name(TimeKind kind) {
   return "none";
 }
 
-TimeKind time_kind_from(const std::string& name) {
-  if (name == "number") return TimeKind::number;
-  if (name == "date") return TimeKind::date;
-  if (name == "none") return TimeKind::none;
-  throw std::runtime_error("time_kind '" + name + "' is not one of none, number, date");
-}
-
 nlohmann::json features_json(const std::vector<Feature>& features) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& f : features) list.push_back({{"name", f.name}, {"offset", f.offset}, {"scale", f.scale}});
   return list;
 }
 
-std::vector<Feature> features_from(const nlohmann::json& list, const char* what) {
-  if (!list.is_array()) throw std::runtime_error(std::string(what) + " is not a list");
+// A record's horizon or feature count above this is no description a dataset gave.
+constexpr std::int64_t kMaxCount = 1 << 24;
+
+std::vector<Feature> features_from(const JsonRecord& list) {
   std::vector<Feature> features;
-  for (const auto& item : list)
-    features.push_back(
-        {item.at("name").get<std::string>(), item.at("offset").get<double>(), item.at("scale").get<double>()});
+  for (const JsonRecord& item : list.list()) {
+    Feature f{item.text("name"), item.number("offset"), item.number("scale")};
+    // data = model * scale + offset: a zero scale would make every prediction the offset.
+    if (f.scale == 0)
+      item.at("scale").fail("is 0; a feature's scale maps the model's units to the data's and is never 0");
+    features.push_back(std::move(f));
+  }
   return features;
 }
 
@@ -82,20 +82,36 @@ nlohmann::json description_to_json(const DataDescription& d) {
           {"time_kind", time_kind_name(d.time_kind)}};
 }
 
+DataDescription description_from_json(const JsonRecord& record) {
+  DataDescription d;
+  d.inputs = features_from(record.at("inputs"));
+  d.targets = features_from(record.at("targets"));
+  d.horizon = static_cast<std::size_t>(record.integer("horizon", 0, kMaxCount));
+  const JsonRecord fed_back = record.at("fed_back");
+  const std::vector<JsonRecord> fed = fed_back.list();
+  if (!fed.empty() && fed.size() != d.targets.size())
+    fed_back.fail(
+        fmt::format("has {} entries for {} target(s); it has one per target, or none", fed.size(), d.targets.size()));
+  // An index names an input feature that takes the target's prediction back (a forecast writes there).
+  const std::int64_t last_input = d.inputs.empty() ? kMaxCount : static_cast<std::int64_t>(d.inputs.size()) - 1;
+  for (const JsonRecord& f : fed) d.fed_back.push_back(static_cast<int>(f.integer(-1, last_input)));
+  d.normalize = record.text("normalize");
+  d.time_name = record.text("time_name");
+  const std::string kind = record.text("time_kind");
+  if (kind == "number")
+    d.time_kind = TimeKind::number;
+  else if (kind == "date")
+    d.time_kind = TimeKind::date;
+  else if (kind == "none")
+    d.time_kind = TimeKind::none;
+  else
+    record.at("time_kind")
+        .fail("is " + describe_json(record.at("time_kind").json()) + ", not one of none, number, date");
+  return d;
+}
+
 DataDescription description_from_json(const nlohmann::json& json) {
-  try {
-    DataDescription d;
-    d.inputs = features_from(json.at("inputs"), "inputs");
-    d.targets = features_from(json.at("targets"), "targets");
-    d.horizon = json.at("horizon").get<std::size_t>();
-    d.fed_back = json.at("fed_back").get<std::vector<int>>();
-    d.normalize = json.at("normalize").get<std::string>();
-    d.time_name = json.at("time_name").get<std::string>();
-    d.time_kind = time_kind_from(json.at("time_kind").get<std::string>());
-    return d;
-  } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(std::string("malformed: ") + e.what());
-  }
+  return description_from_json(JsonRecord(json, "data_units.json"));
 }
 
 double time_of_row(const DataSeries& s, std::size_t row) {

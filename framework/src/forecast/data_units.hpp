@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "config/json_record.hpp"
 #include "seqlab/dataset.hpp"
 
 namespace seqlab {
@@ -26,8 +27,11 @@ std::vector<OutputFeature> output_features(const DataDescription& description, s
                                            const std::string& dataset_name);
 
 // data_units.json in a run folder: everything in DataDescription, so eval and predict read new data as the
-// run did. from_json throws std::runtime_error naming what is malformed.
+// run did. from_json checks every field's type and range (finite offsets, finite non-zero scales, one fed_back
+// index per target, each naming an input or -1) and throws ConfigError naming the file and the field; the
+// nlohmann form names the file "data_units.json".
 nlohmann::json description_to_json(const DataDescription& description);
+DataDescription description_from_json(const JsonRecord& record);
 DataDescription description_from_json(const nlohmann::json& json);
 
 // The time of a series' `row`, continuing the data's spacing (time_step) past its last row; the row number

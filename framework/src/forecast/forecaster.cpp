@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "util/run_error.hpp"
+#include "util/short_list.hpp"
 
 namespace seqlab {
 
@@ -18,7 +19,8 @@ std::vector<std::string> unfed_inputs(const DataDescription& d, std::size_t inpu
     if (f >= 0 && static_cast<std::size_t>(f) < input_features) fed[static_cast<std::size_t>(f)] = true;
   std::vector<std::string> names;
   for (std::size_t f = 0; f < input_features; ++f)
-    if (!fed[f]) names.push_back(f < d.inputs.size() ? "'" + d.inputs[f].name + "'" : "input " + std::to_string(f));
+    if (!fed[f])  // names from the data file: escaped, so that none can act on the terminal
+      names.push_back(f < d.inputs.size() ? "'" + printable(d.inputs[f].name) + "'" : "input " + std::to_string(f));
   return names;
 }
 
@@ -44,7 +46,7 @@ Forecast forecast(const PredictOne& predict, const DataDescription& d, const Dat
           "the model predicts {} step(s) at once, and forecasting {} needs its predictions fed back as inputs, but "
           "the input(s) {} are not among its targets; forecast at most --steps {}, or train a model whose targets are "
           "all its input columns",
-          horizon, steps, fmt::join(unfed.empty() ? std::vector<std::string>{"?"} : unfed, ", "), horizon));
+          horizon, steps, short_list(unfed.empty() ? std::vector<std::string>{"?"} : unfed, ", "), horizon));
   }
 
   Tensor3 inputs = Tensor3::from_shape({1, window, features});
@@ -79,8 +81,10 @@ Forecast forecast(const PredictOne& predict, const DataDescription& d, const Dat
         for (std::size_t f = 0; f < features; ++f) inputs(0, k, f) = inputs(0, from, f);
       } else {
         const std::size_t predicted_row = done - now + (from - window);
+        // A target that is not also an input (fed_back -1) feeds nothing back; every input is fed (checked above).
         for (std::size_t j = 0; j < targets; ++j)
-          inputs(0, k, static_cast<std::size_t>(d.fed_back[j])) = result.values(predicted_row, j);
+          if (d.fed_back[j] >= 0)
+            inputs(0, k, static_cast<std::size_t>(d.fed_back[j])) = result.values(predicted_row, j);
       }
     }
   }

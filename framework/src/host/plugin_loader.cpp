@@ -1,18 +1,21 @@
-// Plugin discovery and loading with Boost.DLL, and the checks that refuse a mis-built plugin.
+// Plugin discovery, the checks that refuse a mis-built plugin (from its file, before loading it), and loading.
 #include "host/plugin_loader.hpp"
 
 #include <algorithm>
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
+#include <cstddef>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <cstdio>
+#include <optional>
 #include <set>
-
 #include <sys/stat.h>
 
+#include "host/elf_descriptor.hpp"
 #include "host/plugin_guard.hpp"
+#include "util/short_list.hpp"
 #include "util/suggest.hpp"
 
 namespace fs = std::filesystem;
@@ -21,20 +24,68 @@ namespace seqlab {
 
 namespace {
 
+// A text of the descriptor, fit for a message: it was read from a file, which may hold anything.
+template <std::size_t N>
+std::string fact_text(const char (&chars)[N]) {
+  return printable(std::string(chars, strnlen(chars, N)), N);
+}
+
 std::string describe_mismatch(const BuildFacts& plugin, const BuildFacts& host) {
-  auto differs = [](const char* a, const char* b) { return std::strcmp(a, b) != 0; };
-  if (differs(plugin.seqlab_version, host.seqlab_version))
-    return std::string("it was built against seqlab ") + plugin.seqlab_version + ", this is seqlab " +
-           host.seqlab_version;
-  if (differs(plugin.compiler, host.compiler))
-    return std::string("it was built with ") + plugin.compiler + ", seqlab with " + host.compiler;
+  const std::string plugin_version = fact_text(plugin.seqlab_version), host_version = fact_text(host.seqlab_version);
+  const std::string plugin_compiler = fact_text(plugin.compiler), host_compiler = fact_text(host.compiler);
+  const std::string plugin_simd = fact_text(plugin.simd_arch), host_simd = fact_text(host.simd_arch);
+  if (plugin_version != host_version)
+    return "it was built against seqlab " + plugin_version + ", this is seqlab " + host_version;
+  if (plugin_compiler != host_compiler)
+    return "it was built with " + plugin_compiler + ", seqlab with " + host_compiler;
   if (plugin.cxx11_abi != host.cxx11_abi)
     return "it was built with _GLIBCXX_USE_CXX11_ABI=" + std::to_string(plugin.cxx11_abi) + ", seqlab with " +
            std::to_string(host.cxx11_abi);
-  if (plugin.tensor_alignment != host.tensor_alignment || differs(plugin.simd_arch, host.simd_arch))
-    return "its tensors use " + std::to_string(plugin.tensor_alignment) + "-byte alignment (" + plugin.simd_arch +
-           "), seqlab's " + std::to_string(host.tensor_alignment) + "-byte (" + host.simd_arch + ")";
+  if (plugin.tensor_alignment != host.tensor_alignment || plugin_simd != host_simd)
+    return "its tensors use " + std::to_string(plugin.tensor_alignment) + "-byte alignment (" + plugin_simd +
+           "), seqlab's " + std::to_string(host.tensor_alignment) + "-byte (" + host_simd + ")";
   return "";
+}
+
+// The descriptor's bytes that the loader checks: everything before `info`, plain data in the file.
+constexpr std::size_t kCheckedBytes = offsetof(PluginDescriptor, info);
+static_assert(kCheckedBytes == offsetof(PluginDescriptor, build) + sizeof(BuildFacts),
+              "no padding among the checked bytes: the loaded descriptor is compared with the file's byte for byte");
+
+// Reads the descriptor from the library's file and checks magic, API version and build facts, all before the
+// library is loaded: a file that is no plugin for this seqlab is refused without running any of its code (a
+// shared library's constructors run inside dlopen, before any symbol could be looked at). Returns the
+// checked bytes, which the loaded descriptor must then equal.
+std::string checked_descriptor_bytes(const std::string& file) {
+  std::optional<std::string> bytes;
+  try {
+    bytes = read_exported_object(file, kDescriptorSymbol, kCheckedBytes);
+  } catch (const ElfError& e) {
+    throw PluginLoadError(file + ": not a loadable shared library (" + e.what() +
+                          "); remove it from the plugin folder or rebuild it");
+  }
+  if (!bytes)
+    throw PluginLoadError(file + ": is a shared library but not a seqlab plugin (no `" + kDescriptorSymbol +
+                          "` symbol); a plugin's .cpp must end with SEQLAB_PLUGIN(Class)");
+  const std::string not_a_descriptor =
+      file + ": its `" + kDescriptorSymbol + "` is not a seqlab plugin descriptor; rebuild it with seqlab_add_plugin()";
+  std::uint32_t magic = 0, api_version = 0;
+  if (bytes->size() < offsetof(PluginDescriptor, build)) throw PluginLoadError(not_a_descriptor);
+  std::memcpy(&magic, bytes->data() + offsetof(PluginDescriptor, magic), sizeof magic);
+  std::memcpy(&api_version, bytes->data() + offsetof(PluginDescriptor, api_version), sizeof api_version);
+  if (magic != kPluginMagic) throw PluginLoadError(not_a_descriptor);
+  if (api_version != kApiVersion)
+    throw PluginLoadError(file + ": built for seqlab plugin API version " + std::to_string(api_version) +
+                          ", but this seqlab (" + kVersion + ") needs API version " + std::to_string(kApiVersion) +
+                          "; rebuild the plugin against this seqlab's SDK");
+  if (bytes->size() < kCheckedBytes) throw PluginLoadError(not_a_descriptor);
+  BuildFacts build;
+  std::memcpy(&build, bytes->data() + offsetof(PluginDescriptor, build), sizeof build);
+  const std::string mismatch = describe_mismatch(build, SEQLAB_BUILD_FACTS);
+  if (!mismatch.empty())
+    throw PluginLoadError(file + ": refused because " + mismatch +
+                          "; rebuild the plugin with this seqlab's SDK (find_package(seqlab) + seqlab_add_plugin)");
+  return *bytes;
 }
 
 template <class T>
@@ -72,6 +123,7 @@ LoadedPlugin load_plugin_file(const std::string& path) {
   LoadedPlugin plugin;
   plugin.file = fs::absolute(path).lexically_normal().string();
   refuse_if_writable_by_others(plugin.file, "plugin file");
+  const std::string checked = checked_descriptor_bytes(plugin.file);
   try {
     PluginGuard guard(plugin.file, "being loaded (its static initialisers)");
     plugin.library = std::make_shared<boost::dll::shared_library>(
@@ -80,22 +132,19 @@ LoadedPlugin load_plugin_file(const std::string& path) {
     throw PluginLoadError(plugin.file + ": not a loadable shared library (" + e.what() +
                           "); remove it from the plugin folder or rebuild it");
   }
-  if (!plugin.library->has(kDescriptorSymbol))
-    throw PluginLoadError(plugin.file + ": is a shared library but not a seqlab plugin (no `" + kDescriptorSymbol +
-                          "` symbol); a plugin's .cpp must end with SEQLAB_PLUGIN(Class)");
+  // What the dynamic loader resolves must be what the file said: not another library's symbol, not bytes
+  // that relocations changed, not a file swapped since it was read.
+  const bool same =
+      plugin.library->has(kDescriptorSymbol) &&
+      std::memcmp(&plugin.library->get<const PluginDescriptor>(kDescriptorSymbol), checked.data(), kCheckedBytes) == 0;
+  if (!same)
+    throw PluginLoadError(plugin.file + ": its loaded `" + kDescriptorSymbol +
+                          "` differs from the one in its file (changed while being loaded?); rebuild it with "
+                          "seqlab_add_plugin()");
   const auto& descriptor = plugin.library->get<const PluginDescriptor>(kDescriptorSymbol);
-  if (descriptor.magic != kPluginMagic)
+  if (descriptor.info == nullptr)
     throw PluginLoadError(plugin.file + ": its `" + kDescriptorSymbol +
-                          "` is not a seqlab plugin descriptor; rebuild it with seqlab_add_plugin()");
-  if (descriptor.api_version != kApiVersion)
-    throw PluginLoadError(plugin.file + ": built for seqlab plugin API version " +
-                          std::to_string(descriptor.api_version) + ", but this seqlab (" + kVersion +
-                          ") needs API version " + std::to_string(kApiVersion) +
-                          "; rebuild the plugin against this seqlab's SDK");
-  const std::string mismatch = describe_mismatch(descriptor.build, SEQLAB_BUILD_FACTS);
-  if (!mismatch.empty())
-    throw PluginLoadError(plugin.file + ": refused because " + mismatch +
-                          "; rebuild the plugin with this seqlab's SDK (find_package(seqlab) + seqlab_add_plugin)");
+                          "` has no info function; rebuild it with seqlab_add_plugin()");
   try {
     PluginGuard guard(plugin.file, "describing itself (its descriptor's info())");
     plugin.info = &descriptor.info();
@@ -134,6 +183,7 @@ PluginRegistry::PluginRegistry(const std::vector<std::string>& dirs) {
       throw PluginLoadError("plugin folder " + dir + " does not exist or is not a directory");
     const fs::path canonical = fs::canonical(dir);
     if (!seen_dirs.insert(canonical).second) continue;  // the same folder named twice
+    folders_.push_back(canonical.string());
     refuse_if_writable_by_others(canonical.string(), "plugin folder");
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(canonical))

@@ -37,7 +37,9 @@ class PluginLoadError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Loads one plugin file and checks it. Throws PluginLoadError.
+// Checks one plugin file, then loads it. Its descriptor (magic, API version, build facts) is read from the
+// file and checked before the library is loaded, so a file that is no plugin for this seqlab is refused
+// before any of its code, even a static constructor, runs. Throws PluginLoadError.
 LoadedPlugin load_plugin_file(const std::string& path);
 
 // All plugins found in the given directories, in order (later duplicates of a
@@ -53,6 +55,8 @@ class PluginRegistry {
   explicit PluginRegistry(const std::vector<std::string>& dirs);
 
   const std::vector<LoadedPlugin>& plugins() const { return plugins_; }
+  // The folders searched, in order, each once (canonical): what a message about a missing plugin lists.
+  const std::vector<std::string>& folders() const { return folders_; }
   // nullptr if absent.
   const LoadedPlugin* find(PluginKind kind, const std::string& name) const;
   // Throws with the list of known names of that kind and the closest one.
@@ -60,6 +64,7 @@ class PluginRegistry {
   std::vector<std::string> names(PluginKind kind) const;
 
  private:
+  std::vector<std::string> folders_;
   std::vector<LoadedPlugin> plugins_;
 };
 

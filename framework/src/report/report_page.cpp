@@ -8,6 +8,8 @@
 #include "report/report_html.hpp"
 #include "report/report_plots.hpp"
 #include "util/atomic_file.hpp"
+#include "util/folder_handle.hpp"
+#include "util/paths.hpp"
 
 namespace fs = std::filesystem;
 
@@ -38,6 +40,20 @@ fs::path report_files_folder(const fs::path& html) { return html.parent_path() /
 std::string write_report(const ReportPage& page, const fs::path& html) {
   const fs::path file = fs::absolute(html);
   fs::create_directories(file.parent_path());
+  if (page.plots) {
+    // <page>_files/ and its runs/<label>/ are seqlab's, beside a page that may sit in a shared sweep folder: a
+    // link planted at one of them would send the plots elsewhere, so the report stops instead.
+    const FolderHandle files = FolderHandle::open(file.parent_path(), false, "report's folder")
+                                   .sub(report_files_folder(file).filename().string());
+    const FolderHandle runs = files.sub("runs");
+    for (const auto& run : page.runs) {
+      const std::string label = file_name_part(run.label);
+      runs.refuse_link(label);
+      // A run's loss.svg is kept when newer than its metrics.csv and put into the page: a link there would
+      // put whatever file it points at into the page.
+      if (runs.has(label)) runs.sub(label, false).refuse_link("loss.svg");
+    }
+  }
   const std::vector<std::size_t> ranked = rank_entries(page.runs, page.metric);
   std::string note;
   ReportPlots plots;

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <yaml-cpp/yaml.h>
 
+#include "util/regular_file.hpp"
+
 namespace fs = std::filesystem;
 
 namespace seqlab {
@@ -31,10 +33,9 @@ void flatten(const YAML::Node& node, const std::string& prefix, Settings& out) {
 }
 
 nlohmann::json json_of(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) return nullptr;
   try {
-    return nlohmann::json::parse(in);
+    // A regular file of a record's size only: a FIFO planted in a shared folder would block the read.
+    return nlohmann::json::parse(read_regular_file(file, kMaxRecordBytes));
   } catch (const std::exception&) {
     return nullptr;  // cut short by a kill: as if it were not there
   }

@@ -10,11 +10,13 @@
 
 #include "config/config_error.hpp"
 #include "config/error_report.hpp"
+#include "config/json_record.hpp"
 #include "forecast/baselines.hpp"
 #include "runs/finished_run.hpp"
 #include "runs/readout.hpp"
 #include "runs/run_folder.hpp"
 #include "training/trainer.hpp"
+#include "util/regular_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -28,8 +30,8 @@ std::optional<LinearAutoregression> recorded_linear_ar(const FinishedRun& run) {
   const fs::path file = run.dir / "linear_ar.json";
   if (fs::exists(file)) {
     try {
-      std::ifstream in(file);
-      return linear_autoregression_from_json(nlohmann::json::parse(in));
+      // A regular file only (a FIFO would block the read for ever), of a record's size.
+      return linear_autoregression_from_json(nlohmann::json::parse(read_regular_file(file, JsonRecord::kMaxBytes)));
     } catch (const std::exception& e) {
       SourceLocation where;
       where.file = file.string();

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "config/error_report.hpp"
+#include "config/experiment_source.hpp"
 #include "forecast/forecaster.hpp"
 #include "runs/evaluate_run.hpp"
 #include "runs/finished_run.hpp"
@@ -28,13 +29,33 @@ Feature target_feature(const DataDescription& d, std::size_t j) {
 
 double in_data_units(const Feature& f, float model_value) { return model_value * f.scale + f.offset; }
 
+// The run's dataset plugin as its config.yaml names it, or "" when that cannot be read (the reload says why).
+std::string recorded_dataset_plugin(const std::string& run_dir) {
+  try {
+    const ExperimentSource source((fs::path(run_dir) / "config.yaml").string(), {});
+    const YAML::Node plugin = source.root()["dataset"]["plugin"];
+    return plugin && plugin.IsScalar() ? plugin.as<std::string>() : "";
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+// --input FILE is read as eval --data reads it, all of it the test split. A forecast needs the series and the
+// model, not the test windows: the csv dataset cuts a window every `stride` rows, so with the largest stride it
+// cuts one or a few, and the memory checked before loading (and then used) is the file's rows, not a window per
+// row (2M rows of 10 columns with a window of 168 would be 13 GB of windows).
+std::vector<std::string> input_overrides(const PredictOptions& options) {
+  if (options.input.empty()) return {};
+  std::vector<std::string> overrides = other_file_overrides(options.input);
+  if (recorded_dataset_plugin(options.run_dir) == "csv") overrides.push_back("dataset.stride=1000000");
+  return overrides;
+}
+
 }  // namespace
 
 int forecast_run(const PredictOptions& options) {
   return report_errors([&] {
-    FinishedRun run = reload_finished_run(
-        options.run_dir, options.input.empty() ? std::vector<std::string>{} : other_file_overrides(options.input),
-        options.common);
+    FinishedRun run = reload_finished_run(options.run_dir, input_overrides(options), options.common);
     Components& c = run.components;
     const ResolvedExperiment& e = run.loaded.experiment;
     Trainer trainer(c, e);

@@ -2,6 +2,7 @@
 #include "runs/gnuplot_files.hpp"
 
 #include "util/atomic_file.hpp"
+#include "util/folder_handle.hpp"
 
 #include <gnuplot-iostream.h>
 #include <signal.h>
@@ -263,8 +264,8 @@ PlotOutcome draw(const fs::path& dir, const std::string& stem, bool has_points, 
   // Whatever happens next, an image from an earlier run must not pass for this data.
   const std::string image = image_file(stem, format);
   const fs::path file = dir / image;
-  std::error_code ignored;
-  fs::remove(file, ignored);
+  const FolderHandle folder = FolderHandle::open(dir);
+  folder.remove(image);  // a link planted there goes; its target stays as it was
   if (!has_points) return {false, what + " is empty, so " + image + " was not drawn"};
 
   const std::string rerun = "run `gnuplot " + stem + ".gp` in " + dir.string();
@@ -272,6 +273,16 @@ PlotOutcome draw(const fs::path& dir, const std::string& stem, bool has_points, 
   if (gnuplot.empty())
     return {false,
             "gnuplot not found on PATH, so " + image + " was not drawn; " + rerun + " after installing gnuplot-nox"};
+  // gnuplot opens `set output` by name itself, and the .gp must name the real image so that a user can rerun
+  // it; a descriptor cannot be handed to it. So the name is made a new, empty regular file here, created
+  // O_EXCL|O_NOFOLLOW right after any entry there was removed, and gnuplot only truncates that file: a link
+  // planted at the name in a shared folder is never followed. Only a process writing into this folder at this
+  // very moment could swap the name again, and such a process could as well write the results themselves.
+  try {
+    folder.create_empty(image);
+  } catch (const std::exception& e) {
+    return {false, image + " was not drawn: " + e.what()};
+  }
 
   TempFile messages;
   const std::string err = messages.path().empty() ? "/dev/null" : messages.path();
@@ -298,7 +309,7 @@ PlotOutcome draw(const fs::path& dir, const std::string& stem, bool has_points, 
   const std::string detail = condense(messages.text());
   if (valid_image(file, format) && detail.find("gnuplot exited with status") == std::string::npos) return {true, {}};
 
-  fs::remove(file, ignored);  // an empty or partial image would only mislead
+  folder.remove(image);  // an empty or partial image would only mislead
   std::string note = "gnuplot could not draw " + image;
   if (!failure.empty())
     note += " (" + failure + ")";

@@ -3,9 +3,9 @@
 
 #include <filesystem>
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "runs/finished_run.hpp"
+#include "util/short_list.hpp"
 
 namespace fs = std::filesystem;
 
@@ -24,7 +24,7 @@ void load_initial_weights(const ResolvedExperiment& experiment, Components& comp
   if (!problems.empty())
     source.fail("model.init_from", fmt::format("the weights in {} do not fit this model ({} problem(s); names and "
                                                "shapes are PyTorch's state_dict's):\n  {}",
-                                               weights.string(), problems.size(), fmt::join(problems, "\n  ")));
+                                               weights.string(), problems.size(), short_list(problems, "\n  ")));
   std::vector<Parameter>& parameters = components.model->parameters();
   for (std::size_t i = 0; i < parameters.size(); ++i) parameters[i].value = loaded[i].value;
 }

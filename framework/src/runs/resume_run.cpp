@@ -14,7 +14,9 @@
 #include "runs/run_folder.hpp"
 #include "seqlab/version.hpp"
 #include "training/checkpoint_codec.hpp"
+#include "training/memory_estimate.hpp"
 #include "training/trainer.hpp"
+#include "util/regular_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -22,12 +24,24 @@ namespace seqlab {
 
 namespace {
 
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (!in) refuse(file, "cannot read it");
-  return bytes.str();
+// checkpoint.bin, read whole: only a regular file (a FIFO would block the read for ever), and only one that
+// fits in memory three times over (its bytes, the digest's copy, the decoded state), so that a huge sparse
+// file is refused rather than allocated.
+std::string read_checkpoint(const fs::path& file) {
+  try {
+    RegularFile checkpoint(file);
+    const auto memory = available_memory();
+    if (memory && checkpoint.size() > memory->bytes / 3)
+      refuse(file, fmt::format("cannot be resumed from: it has {}, more than a third of the {} this process may "
+                               "use ({}), which reading it takes",
+                               format_bytes(static_cast<double>(checkpoint.size())), format_bytes(memory->bytes),
+                               memory->source));
+    std::string bytes(static_cast<std::size_t>(checkpoint.size()), '\0');
+    checkpoint.read(bytes.data(), bytes.size());
+    return bytes;
+  } catch (const UnreadableFile& e) {
+    refuse(file, "cannot be resumed from: " + e.problem());
+  }
 }
 
 nlohmann::json read_record(const fs::path& dir) {
@@ -51,23 +65,27 @@ int resume_run(const ResumeOptions& options) {
 
     TrainingState state;
     try {
-      state = decode_checkpoint(read_bytes(checkpoint_file));
+      state = decode_checkpoint(read_checkpoint(checkpoint_file));
     } catch (const CheckpointError& e) {
       refuse(checkpoint_file, std::string("cannot be resumed from: ") + e.what());
     }
     const nlohmann::json record = read_record(dir);
-    std::vector<std::string> plugin_dirs = options.common.plugin_dirs;
-    for (const auto& d : recorded_plugin_dirs(record)) plugin_dirs.push_back(d);
     std::vector<std::string> overrides;
     if (options.epochs > 0) overrides.push_back("training.epochs=" + std::to_string(options.epochs));
-    const LoadedExperiment loaded = load_experiment((dir / "config.yaml").string(), overrides, plugin_dirs);
+    // Plugins from the user's search path only (the run folder is data), checked against the run's record.
+    const LoadedExperiment loaded = load_experiment(
+        (dir / "config.yaml").string(), overrides, options.common.plugin_dirs, ExperimentOrigin::run_folder,
+        recorded_plugins_check(record, dir / (fs::exists(dir / "plugins.json") ? "plugins.json" : "summary.json"),
+                               options.common));
     const ResolvedExperiment& e = loaded.experiment;
-    warn_about_changed_plugins(e, record, fs::exists(dir / "plugins.json") ? "plugins.json" : "summary.json");
 
     const int epochs = static_cast<int>(e.training.integer("epochs"));
     if (epochs < state.epochs_done)
       refuse(checkpoint_file,
-             fmt::format("the checkpoint is after epoch {}: --epochs must be at least that", state.epochs_done));
+             fmt::format("the checkpoint is after epoch {}: --epochs must be at least that{}", state.epochs_done,
+                         options.epochs > 0 ? ""
+                                            : " (config.yaml has fewer: a `resume --epochs` that did not complete "
+                                              "wrote the checkpoint; give its --epochs again)"));
     if (state.stopped_early)
       refuse(checkpoint_file, fmt::format("early stopping ended this run after epoch {}: there is nothing to resume "
                                           "(raise training.early_stopping.patience and run it again)",
@@ -84,10 +102,12 @@ int resume_run(const ResumeOptions& options) {
     } catch (const CheckpointError& err) {
       refuse(checkpoint_file, std::string("does not fit this experiment: ") + err.what());
     }
-    // From here on the folder is a run in progress again: summary.json (if the run had finished) goes
-    // first, and metrics.csv is cut back to the checkpoint's epochs.
+    // A run that had finished (it has a summary.json) stays whole until its continuation completes: its
+    // summary.json, config.yaml, weights and predictions are replaced only then, all at once, so a
+    // continuation that diverges, fills the disk or is killed leaves it as `eval` and `predict` knew it.
+    // metrics.csv is cut back to the checkpoint's epochs and goes on with the training, like checkpoint.bin.
     std::error_code ignored;
-    fs::remove(dir / "summary.json", ignored);
+    if (fs::exists(fs::symlink_status(dir / "summary.json", ignored))) folder.hold_results();
     if (options.epochs > 0) folder.write_text("config.yaml", resolved_yaml(e, &c.shape));
     folder.restart_metrics(state.history);
     std::cout << fmt::format(

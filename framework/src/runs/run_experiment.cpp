@@ -111,12 +111,13 @@ int train_and_record(const TrainingJob& job) {
   progress.clear();
   if (outcome.stopped_by_signal) {
     const bool interrupt = outcome.stopped_by_signal == SIGINT;
+    // A finished run's continuation (results held) has its --epochs only in the held config.yaml: say it again.
     if (folder)
       std::cerr << fmt::format(
           "stopped by {} after {} whole epoch(s): checkpoint written to {}/{}\n"
-          "resume with: seqlab resume {}\n",
+          "resume with: seqlab resume {}{}\n",
           interrupt ? "SIGINT" : "SIGTERM", outcome.history.size(), folder->path(), kCheckpointFile,
-          shell_quoted(folder->path()));
+          shell_quoted(folder->path()), folder->holding_results() ? fmt::format(" --epochs {}", epochs) : "");
     return interrupt ? 130 : 143;
   }
   if (!folder) return outcome.diverged ? 1 : 0;  // every process sees the same losses
@@ -132,9 +133,14 @@ int train_and_record(const TrainingJob& job) {
     folder->write_json("summary.json", summary);
   };
   if (outcome.diverged) {
-    write_summary();
+    // A diverged continuation of a finished run leaves that run's summary and results as they were.
+    if (!folder->holding_results()) write_summary();
     std::cerr << "error: " << divergence_text(outcome) << " Epochs before it are in " << folder->path()
-              << "/metrics.csv\n";
+              << "/metrics.csv"
+              << (folder->holding_results()
+                      ? "; the run as it had finished (summary.json, config.yaml, weights) is kept as it was"
+                      : "")
+              << "\n";
     return 1;
   }
   folder->write_weights(c.model->parameters());
@@ -153,6 +159,7 @@ int train_and_record(const TrainingJob& job) {
   }
   if (job.options.plots) draw_run_plots(*folder, e.name, outcome, prediction_series(set, predicted, readout));
   write_summary();
+  folder->commit();  // a continuation's held results into place, summary.json last
   const auto& last = outcome.history.back();
   if (outcome.stopped_early) {
     // Patience on val_loss counts validated epochs (training.validate_every): say so when that is not all of them.
@@ -177,7 +184,9 @@ int run_experiment(const RunOptions& options, BatchSplit* split) {
     SetupGate gate(split);
     const bool writes = !split || split->part() == 0;  // one folder and one log per run
     const LoadedExperiment loaded =
-        load_experiment(options.experiment, run_overrides(options), options.common.plugin_dirs);
+        load_experiment(options.experiment, run_overrides(options), options.common.plugin_dirs,
+                        options.experiment_in_run_folder ? ExperimentOrigin::run_folder : ExperimentOrigin::user_file,
+                        options.check_plugins);
     const ResolvedExperiment& e = loaded.experiment;
     Components c = instantiate(e);
     load_initial_weights(e, c);

@@ -1,20 +1,24 @@
 // Writing run folders: nothing half-written, nothing earlier overwritten.
 #include "runs/run_folder.hpp"
 
-#include <chrono>
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fstream>
 #include <sstream>
+#include <unistd.h>
+#include <utility>
 
-#include "util/atomic_file.hpp"
 #include "config/config_error.hpp"
 #include "util/run_error.hpp"
 #include "runs/npy.hpp"
 #include "training/checkpoint_codec.hpp"
+#include "util/flock.hpp"
 #include "util/paths.hpp"
 
 namespace fs = std::filesystem;
@@ -65,57 +69,77 @@ RunFolder RunFolder::create(const std::string& out, const std::string& name) {
   if (!is_within(fs::path("runs") / name, "runs"))
     throw std::logic_error("run name '" + name + "' leads outside runs/");
   RunFolder folder = create_under(out, fs::path("runs") / name);
-  std::error_code ec;
-  fs::create_directories(fs::path(folder.path()) / "weights", ec);
-  if (ec) throw RunError("cannot create the run folder " + folder.path() + ": " + ec.message());
+  folder.folder_.sub("weights");
   return folder;
 }
 
 RunFolder RunFolder::create_under(const std::string& out, const std::filesystem::path& parent) {
-  std::error_code ec;
-  fs::path dir;
-  FolderLock lock;
   if (!out.empty()) {
-    dir = out;
+    const fs::path dir = out;
     SourceLocation where;
     where.override = "--out " + out;
     const std::string not_empty =
         "the folder already exists and is not empty; choose a new --out folder so no earlier run is overwritten";
     if (fs::exists(dir) && !fs::is_directory(dir)) throw ConfigError(where, "", not_empty);
-    fs::create_directories(dir, ec);
-    if (ec) throw RunError("cannot create the run folder " + dir.string() + ": " + ec.message());
+    // The folder the user named, followed if it is a link; what seqlab writes inside it is not.
+    FolderHandle folder = FolderHandle::open(dir, true);
     // The lock first: a run still writing here is named as such, and the emptiness seen below holds.
-    const int fd = try_lock_folder(dir);
-    if (fd < 0)
+    if (!try_lock(folder.fd()))
       throw ConfigError(where, "",
                         "another process is writing this folder (it holds the folder's lock); wait for it to end "
                         "or choose another --out");
-    lock = FolderLock(fd);
-    if (!fs::is_empty(dir)) throw ConfigError(where, "", not_empty);
-  } else {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm local{};
-    localtime_r(&now, &local);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
-    dir = parent / stamp;
-    fs::create_directories(dir.parent_path(), ec);
-    if (ec) throw RunError("cannot create " + dir.parent_path().string() + ": " + ec.message());
-    // create_directory() is atomic: of two runs started in the same second, each gets its own folder.
-    for (int n = 2; !fs::create_directory(dir, ec); ++n) {
-      if (ec) throw RunError("cannot create the run folder " + dir.string() + ": " + ec.message());
-      dir = parent / (std::string(stamp) + "-" + std::to_string(n));
-    }
-    lock = FolderLock(try_lock_folder(dir));  // a new folder: nobody else holds it
+    if (!folder.names().empty()) throw ConfigError(where, "", not_empty);
+    return RunFolder(dir.string(), std::move(folder));
   }
-  return RunFolder(dir.string(), std::move(lock));
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm local{};
+  localtime_r(&now, &local);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+  // runs/<name>, or a run's eval/ or predict/: seqlab's own folder, so a link planted there is refused.
+  const FolderHandle above = FolderHandle::open_made(parent, true);
+  // mkdirat is atomic: of two runs started in the same second, each gets its own folder.
+  std::string leaf = stamp;
+  for (int n = 2;; ++n) {
+    if (std::optional<FolderHandle> made = above.make_new(leaf)) {
+      try_lock(made->fd());  // a new folder: nobody else holds it
+      return RunFolder((parent / leaf).string(), std::move(*made));
+    }
+    leaf = std::string(stamp) + "-" + std::to_string(n);
+  }
 }
 
-void RunFolder::write_text(const std::string& file, const std::string& text) const {
-  write_file_atomically((fs::path(path_) / file).string(), text);
+RunFolder::RunFolder(RunFolder&& other) noexcept
+    : path_(std::move(other.path_)),
+      folder_(std::move(other.folder_)),
+      metrics_(std::move(other.metrics_)),
+      holding_(std::exchange(other.holding_, false)),
+      held_(std::move(other.held_)),
+      staged_weights_(std::move(other.staged_weights_)),
+      staged_plots_(std::move(other.staged_plots_)) {
+  other.held_.clear();
+  other.staged_weights_.reset();
+  other.staged_plots_.reset();
 }
 
-void RunFolder::write_json(const std::string& file, const nlohmann::json& json) const {
+RunFolder::~RunFolder() { discard_held(); }
+
+void RunFolder::write_text(const std::string& file, const std::string& text) {
+  if (!holding_) {
+    folder_.write(file, text);
+    return;
+  }
+  const std::string temporary = folder_.write_temporary(file, text);
+  for (Held& h : held_)
+    if (h.name == file) {
+      folder_.remove(h.temporary);
+      h.temporary = temporary;
+      return;
+    }
+  held_.push_back({temporary, file});
+}
+
+void RunFolder::write_json(const std::string& file, const nlohmann::json& json) {
   // Text from the user's files that is not UTF-8 (a file name, say) is written with U+FFFD, not refused half way.
   write_text(file, json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
@@ -132,44 +156,119 @@ std::string metrics_line(const EpochRecord& r) {
 }  // namespace
 
 RunFolder RunFolder::reopen(const std::string& dir) {
-  const int fd = try_lock_folder(dir);
-  if (fd < 0) {
+  FolderHandle folder = FolderHandle::open(dir);
+  if (!try_lock(folder.fd())) {
     SourceLocation where;
     where.file = dir;
     throw ConfigError(where, "",
                       "another process is writing this run folder (it holds the folder's lock); wait for "
                       "it to end");
   }
-  return RunFolder(dir, FolderLock(fd));
+  // Said before any training rather than when the weights are written at the end.
+  folder.refuse_link("weights");
+  // Only a killed process leaves temporaries, and none writes here now: they are only taking room.
+  folder.remove_stale_temporaries();
+  try {
+    folder.sub("weights", false).remove_stale_temporaries();
+  } catch (const std::exception&) {
+    // No weights/ yet, or not a real folder (write_weights says so if it comes to that).
+  }
+  return RunFolder(dir, std::move(folder));
 }
 
 void RunFolder::restart_metrics(const std::vector<EpochRecord>& history) {
   std::string text = kMetricsHeader;
   for (const EpochRecord& r : history) text += metrics_line(r);
-  if (metrics_.is_open()) metrics_.close();
-  write_text("metrics.csv", text);
-  metrics_.open(fs::path(path_) / "metrics.csv", std::ios::app);
-  if (!metrics_) throw RunError(path_ + "/metrics.csv: cannot open for appending: " + std::strerror(errno));
+  metrics_.close();
+  folder_.write("metrics.csv", text);
+  metrics_ = folder_.open_append("metrics.csv", false);
 }
 
 void RunFolder::write_checkpoint(const TrainingState& state) const {
-  write_file_durably((fs::path(path_) / kCheckpointFile).string(), encode_checkpoint(state));
+  folder_.write(kCheckpointFile, encode_checkpoint(state), true);
 }
 
 void RunFolder::append_metrics(const EpochRecord& r) {
+  std::string text;
   if (!metrics_.is_open()) {
-    metrics_.open(fs::path(path_) / "metrics.csv", std::ios::trunc);
-    metrics_ << kMetricsHeader;
+    metrics_ = folder_.open_append("metrics.csv", true);
+    text = kMetricsHeader;
   }
-  metrics_ << metrics_line(r);
-  if (!metrics_.flush())
+  text += metrics_line(r);
+  if (!write_all(metrics_.get(), text))
     throw RunError(path_ + "/metrics.csv: cannot write epoch " + std::to_string(r.epoch) + " (" + std::strerror(errno) +
                    "); the epochs before it are kept");
 }
 
-void RunFolder::write_weights(const std::vector<Parameter>& parameters) const {
-  for (const auto& p : parameters)
-    write_npy((fs::path(path_) / "weights" / (p.name + ".npy")).string(), p.value.data(), p.shape);
+void RunFolder::write_weights(const std::vector<Parameter>& parameters) {
+  std::optional<FolderHandle> weights;
+  if (holding_) {
+    folder_.refuse_link("weights");  // commit() would swap a link in, not follow it, but say so now
+    if (!staged_weights_) staged_weights_ = folder_.make_temporary("weights");
+  } else {
+    weights = folder_.sub("weights");
+  }
+  const FolderHandle& into = holding_ ? *staged_weights_ : *weights;
+  for (const auto& p : parameters) into.write(p.name + ".npy", encode_npy(p.value.data(), p.shape));
+}
+
+void RunFolder::hold_results() { holding_ = true; }
+
+std::string RunFolder::plot_folder() {
+  if (!holding_) return path_;
+  if (!staged_plots_) staged_plots_ = folder_.make_temporary("plots");
+  return staged_plots_->path().string();
+}
+
+void RunFolder::commit() {
+  if (!holding_) return;
+  // Everything is written; the renames below take no room and next to no time. summary.json goes last:
+  // a reader sees the finished run's results until it does.
+  if (staged_weights_) {
+    const std::string staged = staged_weights_->path().filename().string();
+    folder_.exchange(staged, "weights");
+    staged_weights_.reset();
+    folder_.remove(staged);  // now the old weights
+  }
+  if (staged_plots_) {
+    const std::vector<std::string> names = staged_plots_->names();
+    // An image gnuplot could not draw this time must not be left to pass for the new data.
+    for (const auto& name : names)
+      if (fs::path(name).extension() == ".dat") {
+        const std::string stem = fs::path(name).stem().string();
+        folder_.remove(stem + ".png");
+        folder_.remove(stem + ".svg");
+      }
+    for (const auto& name : names) folder_.rename_from(*staged_plots_, name, name);
+    const std::string staged = staged_plots_->path().filename().string();
+    staged_plots_.reset();
+    folder_.remove(staged);
+  }
+  std::vector<Held> held = std::move(held_);
+  held_.clear();
+  std::stable_partition(held.begin(), held.end(), [](const Held& h) { return h.name != "summary.json"; });
+  for (std::size_t k = 0; k < held.size(); ++k) {
+    try {
+      folder_.rename(held[k].temporary, held[k].name);
+    } catch (...) {
+      for (std::size_t j = k + 1; j < held.size(); ++j) folder_.remove(held[j].temporary);
+      holding_ = false;
+      throw;
+    }
+  }
+  holding_ = false;
+}
+
+void RunFolder::discard_held() noexcept {
+  if (!folder_.is_open()) return;
+  for (const Held& h : held_) folder_.remove(h.temporary);
+  held_.clear();
+  for (auto* staged : {&staged_weights_, &staged_plots_})
+    if (*staged) {
+      const std::string name = (*staged)->path().filename().string();
+      staged->reset();
+      folder_.remove(name);
+    }
 }
 
 }  // namespace seqlab

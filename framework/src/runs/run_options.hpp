@@ -2,13 +2,17 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace seqlab {
 
+class PluginRegistry;
+
 struct CommonOptions {
   std::vector<std::string> plugin_dirs;  // --plugin-dir, in order
+  bool allow_plugin_mismatch = false;    // --allow-plugin-mismatch (commands that read a run folder)
 };
 
 struct RunOptions {
@@ -20,6 +24,10 @@ struct RunOptions {
   bool plots = true;                   // --no-plots clears it
   std::string command_line;            // recorded in summary.json
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  // main()'s start
+  // `seqlab reproduce`: the experiment is a run folder's config.yaml, data (its plugin_dirs are not followed),
+  // and this checks the plugins found against the run's record before the experiment is resolved.
+  bool experiment_in_run_folder = false;
+  std::function<void(const PluginRegistry&)> check_plugins;
 };
 
 // The overrides a run applies: the command line's, then --threads as training.threads.

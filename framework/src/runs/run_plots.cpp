@@ -2,11 +2,12 @@
 #include "runs/run_plots.hpp"
 
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 
 namespace seqlab {
 
-void draw_run_plots(const RunFolder& folder, const std::string& name, const TrainingOutcome& outcome,
+void draw_run_plots(RunFolder& folder, const std::string& name, const TrainingOutcome& outcome,
                     const PredictionSeries& predictions) {
   LossCurve curve;
   bool has_val = false;
@@ -17,15 +18,23 @@ void draw_run_plots(const RunFolder& folder, const std::string& name, const Trai
     has_val = has_val || std::isfinite(r.val_loss);
   }
   if (!has_val) curve.val_loss.clear();
-  const PlotOutcome loss = plot_loss(folder.path(), curve, name + ": loss");
+  const std::string dir = folder.plot_folder();
+  const PlotOutcome loss = plot_loss(dir, curve, name + ": loss");
   PlotOutcome prediction{true, ""};
-  if (!predictions.target.empty())
-    prediction = plot_predictions(folder.path(), predictions, name + ": true vs predicted");
+  if (!predictions.target.empty()) prediction = plot_predictions(dir, predictions, name + ": true vs predicted");
+  // The note's "run gnuplot in <folder>" names the run folder, where a held plot is going.
+  auto in_run_folder = [&](std::string note) {
+    if (dir == folder.path()) return note;
+    const std::string staging = "/" + std::filesystem::path(dir).filename().string();
+    for (auto at = note.find(staging); at != std::string::npos; at = note.find(staging, at))
+      note.erase(at, staging.size());
+    return note;
+  };
   // Said once: both fail for the same reason when gnuplot is missing.
   if (!loss.drawn)
-    std::cerr << "note: " << loss.note << "\n";
+    std::cerr << "note: " << in_run_folder(loss.note) << "\n";
   else if (!prediction.drawn)
-    std::cerr << "note: " << prediction.note << "\n";
+    std::cerr << "note: " << in_run_folder(prediction.note) << "\n";
 }
 
 }  // namespace seqlab

@@ -9,9 +9,10 @@
 
 namespace seqlab {
 
-// Draws loss.png and prediction.png into the folder; when gnuplot cannot draw
-// them, prints one note saying why (the .dat and .gp files are written anyway).
-void draw_run_plots(const RunFolder& folder, const std::string& name, const TrainingOutcome& outcome,
+// Draws loss.png and prediction.png into the folder (its plot_folder(): held back with the other
+// results while a finished run is continued); when gnuplot cannot draw them, prints one note saying
+// why (the .dat and .gp files are written anyway).
+void draw_run_plots(RunFolder& folder, const std::string& name, const TrainingOutcome& outcome,
                     const PredictionSeries& predictions);
 
 }  // namespace seqlab

@@ -24,11 +24,50 @@ SourceLocation at(const ExperimentSource& source, const YAML::Mark& mark) {
   return {source.file(), mark.line + 1, mark.column + 1};
 }
 
+// Whether `text`, written bare, reads back as exactly this string wherever a value may stand, a flow list
+// included: words of letters, digits and _ . + - / between single spaces, not starting like a list item
+// ("- "), a document marker ("---", "...") or a null. Anything else (quotes, ':', '#', ',', brackets, edge
+// spaces, control characters, non-ASCII) is written double-quoted.
+bool reads_back_plain(const std::string& text) {
+  static const std::regex words(R"(^[A-Za-z0-9_.+/-]+( [A-Za-z0-9_.+/-]+)*$)");
+  if (!std::regex_match(text, words)) return false;
+  if (text.rfind("- ", 0) == 0 || text == "-" || text.rfind("---", 0) == 0 || text.rfind("...", 0) == 0) return false;
+  return text != "null" && text != "Null" && text != "NULL";
+}
+
+// A YAML double-quoted scalar holding exactly `text`: \ and " escaped, control characters as escapes.
+std::string double_quoted(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\')
+      out += std::string("\\") + c;
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '\r')
+      out += "\\r";
+    else if (byte < 0x20 || byte == 0x7F)
+      out += fmt::format("\\x{:02x}", byte);
+    else
+      out += c;
+  }
+  return out + "\"";
+}
+
+// A swept value as the YAML text of a trial's `path=value` override, which reads back as the very value the
+// sweep section holds: a string is never re-read as YAML (`';x('` stays `';x('`, not `;x(`; `a: b` stays a
+// string, not a mapping). Ordinary values (numbers, names, paths) are written bare, as before.
 std::string value_text(const YAML::Node& node) {
-  if (node.IsScalar()) return node.Scalar();
-  YAML::Emitter out;
-  out << YAML::Flow << node;
-  return out.c_str();
+  if (node.IsScalar()) return reads_back_plain(node.Scalar()) ? node.Scalar() : double_quoted(node.Scalar());
+  if (!node.IsDefined() || node.IsNull()) return "null";
+  std::string out;
+  for (const auto& entry : node) {
+    out += out.empty() ? "" : ", ";
+    out += node.IsMap() ? value_text(entry.first) + ": " + value_text(entry.second) : value_text(entry);
+  }
+  return node.IsMap() ? "{" + out + "}" : "[" + out + "]";
 }
 
 bool is_integer_text(const std::string& text) {

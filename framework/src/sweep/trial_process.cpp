@@ -24,8 +24,10 @@ pid_t start_child_holding_lock(std::vector<std::string> args, const std::string&
   if (pid == 0) {
     setpgid(0, 0);  // its own group: the sweep decides when a trial stops
     const int in = open("/dev/null", O_RDONLY);
-    const int out = open(stdout_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err = open(stderr_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    // The scheduler removed whatever was at these names; O_EXCL|O_NOFOLLOW makes sure nothing planted since (a
+    // symbolic link into someone's files) is written through.
+    const int out = open(stdout_log.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
+    const int err = open(stderr_log.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
     if (in < 0 || out < 0 || err < 0) _exit(127);
     fcntl(lock, F_SETFD, 0);  // the child holds the trial's lock until it exits, even if the sweep dies
     dup2(in, 0);

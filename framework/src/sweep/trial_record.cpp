@@ -4,7 +4,8 @@
 #include <deque>
 #include <fstream>
 
-#include "util/atomic_file.hpp"
+#include "util/folder_handle.hpp"
+#include "util/regular_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -23,10 +24,9 @@ double number(const nlohmann::json& j, const char* key) {
 fs::path trial_folder(const fs::path& out, const SweepTrial& trial) { return out / "trials" / trial.id; }
 
 nlohmann::json read_json(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) return nullptr;
   try {
-    return nlohmann::json::parse(in);
+    // A regular file of a record's size only: a FIFO planted in a shared folder would block the read.
+    return nlohmann::json::parse(read_regular_file(file, kMaxRecordBytes));
   } catch (const std::exception&) {
     return nullptr;
   }
@@ -94,7 +94,8 @@ void write_trial_record(const fs::path& dir, const SweepTrial& trial, const Tria
       rungs.push_back({{"epochs", epochs}, {"metric", std::isfinite(metric) ? nlohmann::json(metric) : nullptr}});
     record["rungs"] = rungs;
   }
-  write_file_atomically((dir / kTrialRecord).string(), record.dump(2) + "\n");
+  // The trial's folder is the sweep's own: a link there is refused, not followed (util/folder_handle.hpp).
+  FolderHandle::open_made(dir, false, "sweep folder").write(kTrialRecord, record.dump(2) + "\n");
 }
 
 }  // namespace seqlab

@@ -16,6 +16,7 @@
 #include "sweep/sweep_summary.hpp"
 #include "sweep/trial_process.hpp"
 #include "util/flock.hpp"
+#include "util/folder_handle.hpp"
 #include "util/usable_cores.hpp"
 
 namespace fs = std::filesystem;
@@ -118,7 +119,10 @@ void TrialScheduler::check_folder() const {
 
 std::deque<std::size_t> TrialScheduler::prepare() {
   check_folder();
-  fs::create_directories(out_ / "trials");
+  // trials/ and each trial's folder are the sweep's own: a link planted at one would have trials, their
+  // records and logs written elsewhere, so the sweep refuses to start (util/folder_handle.hpp).
+  const FolderHandle trials = FolderHandle::open(out_, true, "sweep folder").sub("trials");
+  for (const auto& t : setup_.trials) trials.refuse_link(t.id);
   std::deque<std::size_t> queue;
   int skipped = 0, kept_failed = 0, cleared = 0, busy = 0;
   mine_ = 0;
@@ -211,8 +215,9 @@ bool TrialScheduler::settle_abandoned(std::size_t i, const std::string& detail, 
     announce(i, results_[i], where);
     return true;
   }
-  fs::create_directories(dir);
-  move_logs_in(i);  // where the dead rank's file system shares them
+  // A real folder, never a link; then the logs, where the dead rank's file system shares them.
+  FolderHandle::open_made(dir, true, "sweep folder");
+  move_logs_in(i);
   TrialResult r;
   r.known = true;
   r.status = "failed";
@@ -335,12 +340,21 @@ bool TrialScheduler::start_child(std::size_t i, int lock) {
                                  std::string("--threads"), std::to_string(threads_)})
       args.push_back(a);
   }
-  for (const auto& d : options_.run.common.plugin_dirs) {
+  std::vector<std::string> plugin_dirs = options_.run.common.plugin_dirs;
+  // `resume` follows no folder a run folder names: the experiment's own (the user's file) are given here.
+  if (rung_ > 0)
+    for (const auto& d : setup_.base().plugin_dirs) plugin_dirs.push_back(d);
+  for (const auto& d : plugin_dirs) {
     args.push_back("--plugin-dir");
     args.push_back(d);
   }
+  // The child opens its logs by name (O_TRUNC): whatever is at those names now, a planted link included, goes
+  // first, so that the child creates new files in trials/ and truncates nothing elsewhere.
   pid_t pid = -1;
   try {
+    const FolderHandle trials = FolderHandle::open_made(out_ / "trials", true, "sweep folder");
+    trials.remove(log_file(i, "stdout").filename().string());
+    trials.remove(log_file(i, "stderr").filename().string());
     pid =
         start_child_holding_lock(std::move(args), log_file(i, "stdout").string(), log_file(i, "stderr").string(), lock);
   } catch (...) {
@@ -374,7 +388,8 @@ void TrialScheduler::poll() {
 void TrialScheduler::finish(const Running& run, int status, double seconds) {
   const std::size_t i = run.index;
   const fs::path dir = trial_dir(i);
-  fs::create_directories(dir);  // a trial refused before its run folder existed still gets one
+  // A trial refused before its run folder existed still gets one; a real folder, never a link.
+  FolderHandle::open_made(dir, true, "sweep folder");
   move_logs_in(i);
   TrialResult r;
   r.known = true;

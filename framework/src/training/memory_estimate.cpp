@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "host/plugin_loader.hpp"
+#include "training/training_state.hpp"
 
 namespace seqlab {
 
@@ -17,6 +18,9 @@ namespace {
 // seqlab's own resident memory before any data: code, libraries, the plugins, OpenBLAS's
 // buffers. Measured as the peak RSS of a run with hidden size 4 and 25 sequences: 12.3 MiB.
 constexpr double kProcessBytes = 12.0 * (1 << 20);
+// A run holds every epoch's record (Trainer's history), and at its last checkpoint a copy of them in the
+// snapshot and two in the encoded bytes (the string growing by doubling): four in all.
+constexpr double kHistoryCopies = 4;
 
 // A plan's size as a size_t for ModelShape; anything beyond 2^53 is already far beyond any memory.
 std::size_t to_size(double v) {
@@ -81,13 +85,14 @@ bool trains_in_one_pass(const ResolvedExperiment& e, const ModelShape& shape, co
 }  // namespace
 
 double MemoryEstimate::total() const {
-  return process + data.value_or(0) + model.value_or(0) + activations.value_or(0) + optimizer.value_or(0);
+  return process + history + data.value_or(0) + model.value_or(0) + activations.value_or(0) + optimizer.value_or(0);
 }
 
 std::string MemoryEstimate::text() const {
-  std::string out =
-      fmt::format("about {} (data {}, model {}, activations {}, optimizer {}, seqlab {})", format_bytes(total()),
-                  known_or(data), known_or(model), known_or(activations), known_or(optimizer), format_bytes(process));
+  const std::string records = history >= (1 << 20) ? ", epoch records " + format_bytes(history) : "";
+  std::string out = fmt::format("about {} (data {}, model {}, activations {}, optimizer {}{}, seqlab {})",
+                                format_bytes(total()), known_or(data), known_or(model), known_or(activations),
+                                known_or(optimizer), records, format_bytes(process));
   if (!unknown.empty()) {
     out += "; not counted: ";
     for (std::size_t i = 0; i < unknown.size(); ++i) out += (i ? ", " : "") + unknown[i];
@@ -110,6 +115,8 @@ std::string format_bytes(double bytes) {
 MemoryEstimate estimate_memory(const ResolvedExperiment& e) {
   MemoryEstimate estimate;
   estimate.process = kProcessBytes;
+  estimate.history =
+      static_cast<double>(e.training.integer("epochs")) * static_cast<double>(sizeof(EpochRecord)) * kHistoryCopies;
   const std::size_t threads = static_cast<std::size_t>(e.training.integer("threads"));
   auto who = [](const ComponentConfig& c) {
     return std::string(kind_name(c.plugin->kind())) + " plugin '" + c.plugin->name() + "'";
@@ -190,6 +197,7 @@ void check_memory_fits(const ResolvedExperiment& e, const MemoryEstimate& estima
       {estimate.activations.value_or(0), "training",
        "train in mini-batches (a smaller training.batch_size), or make the sequences shorter or the model smaller"},
       {estimate.optimizer.value_or(0), "optimizer", "make the model smaller or choose an optimizer with less state"},
+      {estimate.history, "training.epochs", "train fewer epochs (each keeps a record of its losses)"},
   };
   const Part& largest = *std::max_element(std::begin(parts), std::end(parts),
                                           [](const Part& a, const Part& b) { return a.bytes < b.bytes; });

@@ -7,6 +7,9 @@
 #include <numeric>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "training/checkpoint_checks.hpp"
 #include "training/checkpoint_codec.hpp"
 #include "training/loss_rows_gradient.hpp"
 #include "util/stop_signals.hpp"
@@ -48,6 +51,7 @@ void load_weights(const std::vector<std::vector<float>>& weights, std::vector<Pa
 
 Trainer::Trainer(Components& components, const ResolvedExperiment& e, BatchSplit* split)
     : c_(components),
+      experiment_(e),
       epochs_(static_cast<int>(e.training.integer("epochs"))),
       batch_size_(static_cast<std::size_t>(e.training.integer("batch_size"))),
       shuffle_(e.training.boolean("shuffle")),
@@ -66,25 +70,83 @@ Trainer::Trainer(Components& components, const ResolvedExperiment& e, BatchSplit
   } else {
     best_metric_ = c_.data.validation.count() > 0 ? "val_loss" : "train_loss";
   }
+  identity_ = experiment_identity(e, c_.shape);
+  state_.experiment = identity_;
   state_.order.resize(c_.data.train.count());
   std::iota(state_.order.begin(), state_.order.end(), 0);
   if (split_) data_parallel_ = std::make_unique<DataParallelBatch>(*c_.model, *c_.loss, *split_, c_.shape.steps);
 }
 
+PluginState Trainer::fresh_optimizer_state() const {
+  // A second optimizer of the same settings, stepped once over a copy of the parameters with zero gradients:
+  // its state's entries are those every later step keeps (Optimizer::state: per parameter, by index).
+  const ComponentConfig& config = experiment_.optimizer;
+  Random unused = Random::stream(experiment_.seed, "optimizer");
+  Handle<Optimizer> probe = create_optimizer(*config.plugin, {config.params, unused, c_.shape, c_.pool.get()});
+  std::vector<Parameter> copy = c_.model->parameters();
+  for (Parameter& p : copy) p.grad.fill(0.0f);
+  probe->step(copy);
+  return probe->state();
+}
+
+void Trainer::check_fits(const TrainingState& state, int epochs) const {
+  const std::vector<Parameter>& parameters = c_.model->parameters();
+  const std::size_t rows = c_.data.train.count();
+  check_weights_fit(state.weights, parameters, "weights");
+  check_same_experiment(state.experiment, identity_);
+  check_order(state.order, rows);
+  if (state.rows_done != 0 && state.rows_done >= rows)
+    throw CheckpointError(fmt::format("its rows_done is {}, but an epoch has {} rows", state.rows_done, rows));
+  if (state.epochs_done > epochs)
+    throw CheckpointError(fmt::format("it is after epoch {}, more than the {} to train", state.epochs_done, epochs));
+  if (state.history.size() != static_cast<std::size_t>(state.epochs_done))
+    throw CheckpointError(
+        fmt::format("its history has {} epochs, but its epochs_done is {}", state.history.size(), state.epochs_done));
+  for (std::size_t i = 0; i < state.history.size(); ++i)
+    if (state.history[i].epoch != static_cast<int>(i + 1))
+      throw CheckpointError(fmt::format("its history[{}] is epoch {}, not {}", i, state.history[i].epoch, i + 1));
+  if (state.best.epoch > state.epochs_done)
+    throw CheckpointError(
+        fmt::format("its best.epoch is {}, after its last epoch {}", state.best.epoch, state.epochs_done));
+  // keep: best loads these at the end of training: a run that kept a best epoch has its weights.
+  if (!state.best.weights.empty() || (keep_best_ && state.best.epoch > 0))
+    check_weights_fit(state.best.weights, parameters, "best.weights");
+  if (state.last_gradient_epoch > state.epochs_done + 1)
+    throw CheckpointError(
+        fmt::format("its last_gradient_epoch is {}, after the epoch in progress", state.last_gradient_epoch));
+  // The plugins' states, by their entries' names and sizes, before either plugin reads them: a crafted state
+  // of 100,000 entries is refused here rather than searched entry by entry.
+  check_state_fits(state.optimizer, fresh_optimizer_state(), "optimizer", true);
+  if (!c_.scheduler) {
+    if (!state.scheduler.empty()) throw CheckpointError("it holds a scheduler's state, and this experiment has none");
+    return;
+  }
+  const ComponentConfig& config = *experiment_.scheduler;
+  Random unused = Random::stream(experiment_.seed, "scheduler");
+  Handle<Scheduler> probe = create_scheduler(*config.plugin, {config.params, unused, c_.shape, c_.pool.get()});
+  probe->start(c_.optimizer->learning_rate(), epochs);
+  check_state_fits(state.scheduler, probe->state(), "scheduler", false);
+  probe->load_state(state.scheduler);  // what run() will do with the real one: its own checks, here
+}
+
 void Trainer::restore(const TrainingState& state, int epochs) {
-  std::vector<Parameter>& parameters = c_.model->parameters();
-  load_weights(state.weights, parameters);
-  if (state.order.size() != c_.data.train.count())
-    throw CheckpointError("it trained on " + std::to_string(state.order.size()) + " sequences, the data has " +
-                          std::to_string(c_.data.train.count()));
+  // Everything is checked before anything is taken: a checkpoint that does not fit changes nothing.
   try {
+    check_fits(state, epochs);
+    Random shuffle = random_, dropout = dropout_random_;
+    shuffle.set_state(state.shuffle_random);
+    dropout.set_state(state.dropout_random);
     c_.optimizer->load_state(state.optimizer);
-    random_.set_state(state.shuffle_random);
-    dropout_random_.set_state(state.dropout_random);
+    random_ = shuffle;
+    dropout_random_ = dropout;
+  } catch (const CheckpointError&) {
+    throw;
   } catch (const std::exception& e) {
     throw CheckpointError(e.what());
   }
+  load_weights(state.weights, c_.model->parameters());
   state_ = state;
+  state_.experiment = identity_;
   epochs_ = epochs;
   restored_ = true;
 }
@@ -227,7 +289,10 @@ TrainingOutcome Trainer::run(const std::function<void(const EpochRecord&)>& on_e
   TrainingOutcome outcome;
   const std::size_t count = c_.data.train.count();
   const std::size_t batch = batch_size_ == 0 || batch_size_ >= count ? count : batch_size_;
-  state_.history.reserve(static_cast<std::size_t>(epochs_));  // no allocation per epoch
+  // No allocation per epoch: the records of up to kReservedEpochs epochs are reserved at once, and a longer
+  // run's grow by doubling (a few allocations in all). Reserving every epoch up front would make a run of
+  // training.epochs: 2147483647 fail at its first line; the memory estimate counts the records instead.
+  state_.history.reserve(std::min<std::size_t>(static_cast<std::size_t>(epochs_), kReservedEpochs));
   outcome_ = &outcome;
   struct Done {  // outcome_ must not outlive this call
     Trainer& t;

@@ -45,8 +45,11 @@ class Trainer {
 
   // Continue from a checkpoint of the same experiment instead of starting afresh: the model's
   // weights, the optimizer's and scheduler's state, every stream, the epoch and the metrics so far.
-  // `epochs` may be more than the checkpointed run's (resume --epochs). Throws CheckpointError when
-  // the state does not fit this model.
+  // `epochs` may be more than the checkpointed run's (resume --epochs). Throws CheckpointError, and
+  // changes nothing, when the state does not fit: another experiment's (its settings differ; every setting
+  // but training.epochs counts), weights of other shapes or not finite, an order that is not a permutation
+  // of the training rows, counts that contradict each other, plugin states whose entries are not the ones
+  // this experiment's optimizer and scheduler keep (checkpoint_checks.hpp).
   void restore(const TrainingState& state, int epochs);
 
   // Runs the remaining epochs, calling on_epoch after each and on_checkpoint whenever a checkpoint
@@ -86,8 +89,16 @@ class Trainer {
   bool track_best(const EpochRecord& record, bool validated);
   TrainingState snapshot() const;
   bool stop_agreed();
+  // restore()'s checks; throw CheckpointError.
+  void check_fits(const TrainingState& state, int epochs) const;
+  PluginState fresh_optimizer_state() const;
+
+  // Epoch records reserved before the first epoch (3 MiB); more grow the history by doubling.
+  static constexpr std::size_t kReservedEpochs = 1 << 16;
 
   Components& c_;
+  const ResolvedExperiment& experiment_;  // outlives the trainer (every caller holds its LoadedExperiment)
+  std::vector<std::pair<std::string, std::string>> identity_;  // checkpoint_checks.hpp experiment_identity
   int epochs_;
   std::size_t batch_size_;  // 0 = full batch
   bool shuffle_;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "seqlab/state.hpp"
@@ -31,6 +32,10 @@ struct BestEpoch {
 // A batch boundary of training: restored into a fresh model, optimizer and scheduler of the same
 // experiment, training goes on exactly as it would have without the interruption.
 struct TrainingState {
+  // The experiment the state belongs to: every resolved setting a resume may not change (all but
+  // training.epochs) and the seed, as (setting path, value text) sorted by path. A checkpoint of another
+  // experiment, however alike its shapes, is refused with the settings that differ (Trainer::restore).
+  std::vector<std::pair<std::string, std::string>> experiment;
   int epochs_done = 0;  // whole epochs finished (their records are in `history`)
   // The epoch in progress, when the state is taken between two of its mini-batches.
   std::size_t rows_done = 0;  // rows of `order` already trained this epoch; 0 at an epoch boundary

@@ -7,6 +7,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "util/folder_handle.hpp"
 #include "util/run_error.hpp"
 
 namespace seqlab {
@@ -21,31 +22,21 @@ int lock_or_close(int fd) {
 
 }  // namespace
 
-int try_lock_file(const std::filesystem::path& file) {
-  std::error_code ec;
-  std::filesystem::create_directories(file.parent_path(), ec);
-  const int fd = open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) throw RunError("cannot open " + file.string() + ": " + std::strerror(errno));
-  return lock_or_close(fd);
-}
-
-int try_lock_folder(const std::filesystem::path& folder) {
-  const int fd = open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw RunError("cannot open the folder " + folder.string() + ": " + std::strerror(errno));
-  return lock_or_close(fd);
-}
-
-FolderLock& FolderLock::operator=(FolderLock&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) close(fd_);
-    fd_ = other.fd_;
-    other.fd_ = -1;
+int try_lock_file(const std::filesystem::path& file, const std::string& kind) {
+  // The lock files' folder is seqlab's (a sweep's .locks/): a link planted at it, or at the lock file,
+  // would have seqlab create files elsewhere, so neither is followed.
+  const FolderHandle folder = FolderHandle::open_made(file.parent_path(), true, kind);
+  const std::string name = file.filename().string();
+  folder.refuse_link(name);
+  const int fd = openat(folder.fd(), name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    const int error = errno;
+    folder.refuse_link(name);  // planted meanwhile
+    throw RunError("cannot open " + file.string() + ": " + std::strerror(error));
   }
-  return *this;
+  return lock_or_close(fd);
 }
 
-FolderLock::~FolderLock() {
-  if (fd_ >= 0) close(fd_);
-}
+bool try_lock(int fd) { return flock(fd, LOCK_EX | LOCK_NB) == 0; }
 
 }  // namespace seqlab

@@ -2,31 +2,20 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 namespace seqlab {
 
 // An exclusive flock on `file` (created, with its folder, if missing), or -1 when
 // another process holds it. The descriptor is close-on-exec; close() releases the
 // lock, and so does the kernel when the process dies: a lock is never left stale.
+// `file`'s folder is one seqlab makes: neither it nor the file may be a symbolic link
+// (util/folder_handle.hpp; `kind` names the folder they are in for that error).
 // Throws RunError when the file cannot be opened.
-int try_lock_file(const std::filesystem::path& file);
+int try_lock_file(const std::filesystem::path& file, const std::string& kind = "sweep folder");
 
-// The same on an existing folder.
-int try_lock_folder(const std::filesystem::path& folder);
-
-// Holds a folder's lock for its lifetime.
-class FolderLock {
- public:
-  FolderLock() = default;
-  explicit FolderLock(int fd) : fd_(fd) {}
-  FolderLock(FolderLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-  FolderLock& operator=(FolderLock&& other) noexcept;
-  FolderLock(const FolderLock&) = delete;
-  FolderLock& operator=(const FolderLock&) = delete;
-  ~FolderLock();
-
- private:
-  int fd_ = -1;
-};
+// An exclusive flock on a descriptor the caller holds (a run folder's FolderHandle): false when another
+// process holds it. The lock lasts as long as that descriptor is open.
+bool try_lock(int fd);
 
 }  // namespace seqlab

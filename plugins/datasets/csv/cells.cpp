@@ -82,25 +82,47 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
-std::string quoted_cell(std::string_view cell) {
-  constexpr std::size_t kShown = 40;
-  std::string out = "'";
+namespace {
+
+constexpr std::size_t kShown = 40;
+
+// Appends cell's first ~kShown bytes to `out`, escaped; returns how many bytes of it were shown.
+std::size_t append_escaped(std::string& out, std::string_view cell) {
   std::size_t i = 0;
-  for (; i < cell.size() && i < kShown;) {
+  while (i < cell.size() && i < kShown) {
     const std::size_t n = utf8_sequence(cell, i);
     const auto c = static_cast<unsigned char>(cell[i]);
-    if (n == 0 || c < 0x20 || c == 0x7F) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\x%02X", c);
-      out += escaped;
-      ++i;
+    // C1 controls (U+0080 to U+009F, 0xC2 0x80-0x9F) are escape sequences too on some terminals.
+    const bool c1 = n == 2 && c == 0xC2 && static_cast<unsigned char>(cell[i + 1]) < 0xA0;
+    if (n == 0 || c < 0x20 || c == 0x7F || c1) {
+      const std::size_t bytes = c1 ? 2 : 1;
+      for (std::size_t k = 0; k < bytes; ++k) {
+        char escaped[8];
+        std::snprintf(escaped, sizeof escaped, "\\x%02X", static_cast<unsigned char>(cell[i + k]));
+        out += escaped;
+      }
+      i += bytes;
     } else {
       out.append(cell.substr(i, n));
       i += n;
     }
   }
+  return i;
+}
+
+}  // namespace
+
+std::string quoted_cell(std::string_view cell) {
+  std::string out = "'";
+  const std::size_t shown = append_escaped(out, cell);
   out += "'";
-  if (i < cell.size()) out += " (" + std::to_string(cell.size()) + " bytes; the first 40 shown)";
+  if (shown < cell.size()) out += " (" + std::to_string(cell.size()) + " bytes; the first 40 shown)";
+  return out;
+}
+
+std::string printable(std::string_view text) {
+  std::string out;
+  if (append_escaped(out, text) < text.size()) out += "...";
   return out;
 }
 

@@ -29,6 +29,11 @@ bool is_valid_utf8(std::string_view text);
 // The cell as a message shows it: quoted, at most ~40 characters, invalid UTF-8 and control bytes as \xNN.
 std::string quoted_cell(std::string_view cell);
 
+// Text from the file (a column name) as a terminal may show it: invalid UTF-8 and control characters (C0, DEL
+// and C1, so ESC sequences cannot recolour the terminal or move its cursor) as \xNN, cut after about 40 bytes
+// with "...". Unquoted, for lists; quoted_cell() for one name in a sentence.
+std::string printable(std::string_view text);
+
 // Blanks and tabs removed at both ends.
 std::string_view trimmed(std::string_view text);
 

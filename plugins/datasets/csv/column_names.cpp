@@ -6,6 +6,8 @@
 #include <charconv>
 #include <seqlab/params.hpp>
 
+#include "cells.hpp"
+
 namespace seqlab::csv {
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
@@ -24,9 +26,13 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }
 
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& known) {
+  // Edit distances cost the product of the lengths: long names (no one misspells those by hand) are left out.
+  constexpr std::size_t kLongest = 100;
+  if (word.size() > kLongest) return "";
   const std::string* best = nullptr;
   std::size_t best_distance = 0;
   for (const auto& name : known) {
+    if (name.size() > kLongest) continue;
     const std::size_t d = edit_distance(word, name);
     if (!best || d < best_distance) {
       best = &name;
@@ -36,13 +42,47 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
   // A third of the longer word: "temprature" finds "temperature", "x" does not find "y".
   if (!best || best_distance == 0 || best_distance > std::max<std::size_t>(1, std::max(word.size(), best->size()) / 3))
     return "";
-  return " (did you mean '" + *best + "'?)";
+  return " (did you mean " + quoted_cell(*best) + "?)";
 }
 
 std::string column_label(const HeaderInfo& header, std::size_t index) {
   std::string label = "column " + std::to_string(index + 1);
-  if (index < header.names.size()) label += " '" + header.names[index] + "'";
+  if (index < header.names.size()) label += " " + quoted_cell(header.names[index]);
   return label;
+}
+
+std::string listed_names(const std::vector<std::string>& names) {
+  constexpr std::size_t kListed = 20;
+  std::string out;
+  for (std::size_t i = 0; i < names.size() && i < kListed; ++i) out += (i ? ", " : "") + printable(names[i]);
+  if (names.size() > kListed) out += ", and " + std::to_string(names.size() - kListed) + " more";
+  return out;
+}
+
+void index_names(HeaderInfo& header) {
+  header.by_name.resize(header.names.size());
+  for (std::size_t i = 0; i < header.by_name.size(); ++i) header.by_name[i] = i;
+  const auto& names = header.names;
+  std::stable_sort(header.by_name.begin(), header.by_name.end(),
+                   [&](std::size_t a, std::size_t b) { return names[a] < names[b]; });
+}
+
+bool first_repeated_name(const HeaderInfo& header, std::size_t& column, std::size_t& earlier) {
+  // In each run of equal names (sorted by index) the second is the first column to repeat the name; the
+  // smallest of those over all runs is the first repetition reading the header left to right.
+  const auto& names = header.names;
+  const auto& order = header.by_name;
+  bool found = false;
+  for (std::size_t k = 1; k < order.size(); ++k) {
+    const std::size_t a = order[k - 1], b = order[k];
+    if (names[a].empty() || names[a] != names[b] || (k >= 2 && names[order[k - 2]] == names[a])) continue;
+    if (!found || b < column) {
+      column = b;
+      earlier = a;
+      found = true;
+    }
+  }
+  return found;
 }
 
 std::string feature_name(const HeaderInfo& header, std::size_t index) {
@@ -52,23 +92,27 @@ std::string feature_name(const HeaderInfo& header, std::size_t index) {
 
 namespace {
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
-  return out;
-}
-
 bool as_index(const std::string& ref, std::size_t& index) {
   if (ref.empty()) return false;
   const auto [end, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), index);
   return ec == std::errc() && end == ref.data() + ref.size();
 }
 
+// The first column named `ref` (a binary search in by_name), or none.
+bool find_name(const std::string& ref, const HeaderInfo& header, std::size_t& index) {
+  const auto& names = header.names;
+  const auto at = std::lower_bound(header.by_name.begin(), header.by_name.end(), ref,
+                                   [&](std::size_t i, const std::string& name) { return names[i] < name; });
+  if (at == header.by_name.end() || names[*at] != ref) return false;
+  index = *at;
+  return true;
+}
+
 }  // namespace
 
 std::size_t resolve_column(const std::string& ref, const HeaderInfo& header, const std::string& param) {
-  const auto named = std::find(header.names.begin(), header.names.end(), ref);
-  if (named != header.names.end()) return static_cast<std::size_t>(named - header.names.begin());
+  std::size_t named = 0;
+  if (find_name(ref, header, named)) return named;
   const std::string where = header.path + ":" + std::to_string(header.line) + ": ";
   std::size_t index = 0;
   if (as_index(ref, index)) {
@@ -78,22 +122,24 @@ std::size_t resolve_column(const std::string& ref, const HeaderInfo& header, con
                                 std::to_string(header.columns - 1) + " (0-based)");
   }
   if (header.names.empty())
-    throw ParamError(param, where + "'" + ref +
-                                "' is not a column index and the file has no header row (its first row holds "
+    throw ParamError(param, where + quoted_cell(ref) +
+                                " is not a column index and the file has no header row (its first row holds "
                                 "numbers), so columns are named by 0-based index (0 to " +
                                 std::to_string(header.columns - 1) + "); or add a header and set header: true");
-  throw ParamError(param, where + "the header has no column '" + ref + "'" + did_you_mean(ref, header.names) +
-                              "; its columns are: " + joined(header.names) + " (or give a 0-based index)");
+  throw ParamError(param, where + "the header has no column " + quoted_cell(ref) + did_you_mean(ref, header.names) +
+                              "; its columns are: " + listed_names(header.names) + " (or give a 0-based index)");
 }
 
 std::vector<std::size_t> resolve_columns(const std::vector<std::string>& refs, const HeaderInfo& header,
                                          const std::string& param) {
   std::vector<std::size_t> out;
+  std::vector<bool> listed(header.columns, false);  // a pass over the list per name would be quadratic
   for (const auto& ref : refs) {
     const std::size_t index = resolve_column(ref, header, param);
-    if (std::find(out.begin(), out.end(), index) != out.end())
-      throw ParamError(param, "'" + ref + "' names " + column_label(header, index) + " of " + header.path +
+    if (listed[index])
+      throw ParamError(param, quoted_cell(ref) + " names " + column_label(header, index) + " of " + header.path +
                                   ", which is already in the list; name each column once");
+    listed[index] = true;
     out.push_back(index);
   }
   return out;

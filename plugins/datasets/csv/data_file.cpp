@@ -51,39 +51,70 @@ void DataFile::rewind() {
   if (::lseek(fd_, 0, SEEK_SET) != 0) throw ParamError("path", path_ + ": cannot seek: " + std::strerror(errno));
 }
 
+namespace {
+
+// Ends the scan's look for the first line: `line` is a whole line (or its first block); true when it is the one.
+bool take_first_line(FileScan& scan, std::string& line) {
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a UTF-8 byte order mark
+  if (is_comment(line) || line.find_first_not_of(" \t") == std::string::npos) {
+    line.clear();
+    return false;
+  }
+  scan.first_line = std::move(line);
+  return true;
+}
+
+}  // namespace
+
 FileScan scan_file(DataFile& file) {
   FileScan scan;
   std::vector<char> block(kBlockBytes);
-  std::string line;  // the line being read, while no first line is found yet
-  bool found = false, in_line = false;
+  std::string line;         // the line being read, while no first line is found yet (cut after a block)
+  bool found = false;       // the first line is found
+  std::size_t in_line = 0;  // bytes of the current line so far
+  bool decided = false;     // the current line has a byte that is not a blank: counted as a row or a comment
   while (const std::size_t n = file.read(block.data(), block.size())) {
     const char* p = block.data();
-    const char* end = p + n;
-    in_line = block[n - 1] != '\n';
-    if (found) {
-      scan.lines += static_cast<std::size_t>(std::count(p, end, '\n'));
-      continue;
-    }
-    while (p < end && !found) {
-      const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-      line.append(p, nl ? nl : end);
-      if (!nl && line.size() <= kBlockBytes) break;  // a first line longer than a block is cut there
-      if (!nl) nl = end - 1;
-      ++scan.lines;
-      p = nl + 1;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a UTF-8 byte order mark
-      if (is_comment(line) || line.find_first_not_of(" \t") == std::string::npos) {
-        line.clear();
-      } else {
-        scan.first_line = std::move(line);
-        found = true;
+    const auto* nul = static_cast<const char*>(std::memchr(p, '\0', n));
+    const char* const end = nul ? nul : p + n;
+    while (p < end) {
+      if (in_line == 0 && found) {  // a run of empty lines, a byte at a time rather than a call each
+        const char* q = p;
+        while (q < end && *q == '\n') ++q;
+        scan.lines += static_cast<std::size_t>(q - p);
+        p = q;
+        if (p == end) break;
       }
+      const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+      const char* const stop = nl ? nl : end;
+      if (!decided) {
+        const char* q = p;
+        while (q < stop && (*q == ' ' || *q == '\t' || *q == '\r')) ++q;
+        if (q < stop) {
+          decided = true;
+          scan.rows += !(in_line == 0 && q == p && *q == '#');  // '#' as a line's first byte: a comment
+        }
+      }
+      if (!found && line.size() <= kBlockBytes) line.append(p, stop);
+      in_line += static_cast<std::size_t>(stop - p);
+      if (!nl) break;
+      ++scan.lines;
+      if (!found) found = take_first_line(scan, line);
+      in_line = 0;
+      decided = false;
+      p = nl + 1;
     }
-    if (found) scan.lines += static_cast<std::size_t>(std::count(p, end, '\n'));
+    if (nul) {
+      scan.nul_line = scan.lines + 1;
+      scan.nul_column = in_line + 1;
+      return scan;
+    }
   }
-  if (in_line) ++scan.lines;
-  if (!found && !is_comment(line) && line.find_first_not_of(" \t\r") != std::string::npos) scan.first_line = line;
+  if (in_line > 0) {
+    ++scan.lines;
+    if (!found) take_first_line(scan, line);
+  }
   return scan;
 }
 

@@ -1,8 +1,10 @@
 // What the csv dataset's reader returns: the kept columns as floats, the time column, and the header.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 #include <seqlab/dataset.hpp>
 
@@ -29,12 +31,34 @@ struct Column {
   std::vector<float> values;   // one per data row; NaN where the cell is a gap
 };
 
+// The line (1-based) each data row starts on, for messages about a value found after reading. Kept as the rows
+// where a row does not start on the line after the previous row's (after blank lines, comments or a quoted line
+// break): one entry for a plain file, never more than one per row.
+class RowLines {
+ public:
+  void add(std::size_t row, std::size_t line) {  // rows in order, from 0
+    if (jumps_.empty() || line != jumps_.back().second + (row - jumps_.back().first)) jumps_.push_back({row, line});
+  }
+  std::size_t line_of(std::size_t row) const {
+    const auto after =
+        std::upper_bound(jumps_.begin(), jumps_.end(), row,
+                         [](std::size_t r, const std::pair<std::size_t, std::size_t>& j) { return r < j.first; });
+    if (after == jumps_.begin()) return 0;
+    const auto& jump = *(after - 1);
+    return jump.second + (row - jump.first);
+  }
+
+ private:
+  std::vector<std::pair<std::size_t, std::size_t>> jumps_;  // (row, line)
+};
+
 struct Table {
   HeaderInfo header;
   std::vector<Column> columns;      // inputs first, then targets that are not inputs
   std::vector<std::size_t> inputs;  // indices into `columns`, in the order of `columns:`
   std::vector<std::size_t> targets;
   std::vector<double> times;  // per row; empty without a time column
+  RowLines lines;             // where each row is in the file
   std::string time_name;
   TimeKind time_kind = TimeKind::none;
   char delimiter = ',';

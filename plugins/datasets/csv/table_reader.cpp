@@ -21,6 +21,14 @@ namespace {
 constexpr int kSkip = -1;  // a column nothing uses: not even parsed
 constexpr int kTime = -2;
 
+// Bounds on what the reader holds that the data does not: libcsv keeps a cell whole until it ends, and the first
+// rows' cells are kept as strings until the columns are chosen. Far beyond any table of numbers.
+constexpr std::size_t kMaxCellBytes = std::size_t{1} << 24;  // 16 MiB
+constexpr std::size_t kMaxColumns = std::size_t{1} << 20;    // 1,048,576
+constexpr const char* kLongCellMessage =
+    "a cell is longer than 16 MiB; a table of numbers has none: is this the CSV file, and is every opening '\"' "
+    "closed?";
+
 // A cell that can stand in a data row: a number, a gap or a date. A first row with any other cell is a header.
 bool is_data_like(std::string_view cell) { return parse_number(cell).kind != CellKind::text || looks_like_date(cell); }
 
@@ -37,7 +45,8 @@ class Reader {
 
   Table read() {
     const FileScan scan = scan_file(file_);
-    reserve_ = scan.lines;
+    if (scan.nul_line != 0) refuse_nul(scan.nul_line, scan.nul_column);
+    reserve_ = scan.rows;  // blank lines cost nothing
     table_.delimiter = options_.delimiter == "auto" ? sniff_delimiter(scan.first_line) : options_.delimiter[0];
     file_.rewind();
     // Strict: a stray quote is refused with its line rather than guessed at.
@@ -77,25 +86,41 @@ class Reader {
   void stream_lines() {
     std::vector<char> block(kBlockBytes);
     bool line_start = true, comment = false, first = true;
+    std::size_t in_line = 0;  // bytes of the current line before p, for a NUL byte's column
     while (const std::size_t n = file_.read(block.data(), block.size())) {
       const char* p = block.data();
-      const char* const end = p + n;
+      // The scan found none, but the file may have changed since: libcsv never sees a NUL byte.
+      const auto* nul = static_cast<const char*>(std::memchr(p, '\0', n));
+      const char* const end = nul ? nul : p + n;
       if (first && n >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;  // a UTF-8 byte order mark
       first = false;
       while (p < end) {
+        if (line_start && !row_open_) {  // empty lines, which libcsv ignores, skipped a byte at a time
+          const char* q = p;
+          for (; q < end && (*q == '\n' || (*q == '\r' && q + 1 < end && q[1] == '\n')); ++q) line_ += *q == '\n';
+          p = q;
+          if (p == end) break;
+        }
         const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
         const char* stop = nl ? nl + 1 : end;
         if (line_start && !row_open_ && *p == '#') comment = true;
         if (!comment) feed(p, static_cast<std::size_t>(stop - p));
         if (error_) std::rethrow_exception(error_);
         line_start = nl != nullptr;
+        in_line = nl ? 0 : in_line + static_cast<std::size_t>(stop - p);
         if (nl) {
           ++line_;
           comment = false;
         }
         p = stop;
       }
+      if (nul) refuse_nul(line_, in_line + 1);
     }
+  }
+
+  [[noreturn]] void refuse_nul(std::size_t line, std::size_t byte) const {
+    throw ParamError("path",
+                     options_.path + ":" + std::to_string(line) + ":" + std::to_string(byte) + ": " + kNulByteMessage);
   }
 
   void feed(const char* p, std::size_t n) {
@@ -103,7 +128,13 @@ class Reader {
       row_open_ = true;
       open_line_ = line_;
     }
-    if (csv_parse(&parser_, p, n, on_cell, on_row, this) == n || error_) return;
+    const std::size_t parsed = csv_parse(&parser_, p, n, on_cell, on_row, this);
+    if (error_) return;
+    // Fed at most a block at a time, so libcsv's buffer for the open cell stays within a block of this bound.
+    if (parser_.entry_pos > kMaxCellBytes)
+      throw ParamError(
+          "path", options_.path + ":" + std::to_string(open_line_) + ": in the row starting here, " + kLongCellMessage);
+    if (parsed == n) return;
     if (csv_error(&parser_) == CSV_EPARSE)
       fail("path", line_, col_,
            "malformed quoting: a '\"' inside a cell that does not start with one, or text after a closing '\"'; "
@@ -115,6 +146,10 @@ class Reader {
     cell_line_ = line_ - static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
     if (col_ == 0) row_line_ = cell_line_;
     const std::size_t c = col_++;
+    if (text.size() > kMaxCellBytes) fail("path", cell_line_, c, kLongCellMessage);
+    if (phase_ != Phase::data && c >= kMaxColumns)
+      fail("path", cell_line_, c,
+           "this row has more than " + std::to_string(kMaxColumns) + " cells; seqlab reads at most that many columns");
     if (phase_ != Phase::data)
       pending_.emplace_back(text);
     else if (c < slots_.size())  // extra cells are refused at the row's end
@@ -137,8 +172,13 @@ class Reader {
     else if (phase_ == Phase::first_data)
       first_data_end();
     else
-      check_cell_count(col_);
+      data_row_end();
     col_ = 0;
+  }
+
+  void data_row_end() {
+    check_cell_count(col_);
+    table_.lines.add(table_.rows() - 1, row_line_);
   }
 
   void first_row_end() {
@@ -147,19 +187,31 @@ class Reader {
     table_.header.line = row_line_;
     table_.header.columns = expected_ = pending_.size();
     if (!header) return first_data_end();
-    for (std::size_t c = 0; c < pending_.size(); ++c) {
-      if (!is_valid_utf8(pending_[c]))
-        fail("path", row_line_, c,
-             "the header cell " + quoted_cell(pending_[c]) +
-                 " is not valid UTF-8 (bytes shown as \\xNN); save the file as UTF-8");
-      const auto first = std::find(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(c), pending_[c]);
-      if (!pending_[c].empty() && first != pending_.begin() + static_cast<std::ptrdiff_t>(c))
-        fail("path", row_line_, c,
-             "the header names column " + std::to_string(c + 1) + " '" + pending_[c] + "' as it names column " +
-                 std::to_string(first - pending_.begin() + 1) + "; give every column its own name");
-    }
-    table_.header.names = std::move(pending_);
+    HeaderInfo& h = table_.header;
+    h.names = std::move(pending_);
     pending_.clear();
+    index_names(h);  // sorted once: the check for a repeated name is O(n log n), not a pass per column
+    std::size_t repeated = h.names.size(), earlier = 0;
+    first_repeated_name(h, repeated, earlier);
+    // The first problem reading left to right, as an editor would find it; fail() must not name the column yet.
+    const auto checked = h.names.begin() + static_cast<std::ptrdiff_t>(std::min(repeated + 1, h.names.size()));
+    const auto bad_utf8 =
+        std::find_if(h.names.begin(), checked, [](const std::string& name) { return !is_valid_utf8(name); });
+    if (bad_utf8 != checked) {
+      const auto c = static_cast<std::size_t>(bad_utf8 - h.names.begin());
+      const std::string cell = std::move(h.names[c]);
+      h.names.clear();
+      fail("path", row_line_, c,
+           "the header cell " + quoted_cell(cell) +
+               " is not valid UTF-8 (bytes shown as \\xNN); save the file as UTF-8");
+    }
+    if (repeated < h.names.size()) {
+      const std::string name = h.names[repeated];
+      h.names.clear();
+      fail("path", row_line_, repeated,
+           "the header names column " + std::to_string(repeated + 1) + " " + quoted_cell(name) +
+               " as it names column " + std::to_string(earlier + 1) + "; give every column its own name");
+    }
     phase_ = Phase::first_data;
   }
 
@@ -168,6 +220,7 @@ class Reader {
     choose_columns();
     phase_ = Phase::data;
     for (std::size_t c = 0; c < pending_.size(); ++c) process(c, pending_[c]);
+    table_.lines.add(0, row_line_);
     pending_.clear();
     pending_.shrink_to_fit();
   }
@@ -326,7 +379,7 @@ class Reader {
   [[noreturn]] void fail(const std::string& param, std::size_t line, std::size_t column,
                          const std::string& message) const {
     std::string where = options_.path + ":" + std::to_string(line) + ":" + std::to_string(column + 1);
-    if (column < table_.header.names.size()) where += " (column '" + table_.header.names[column] + "')";
+    if (column < table_.header.names.size()) where += " (column " + quoted_cell(table_.header.names[column]) + ")";
     throw ParamError(param, where + ": " + message);
   }
 

@@ -10,6 +10,7 @@
 
 using seqlab::test::contains;
 using seqlab::test::expect_config_error;
+using seqlab::test::kRefusalSeconds;
 using seqlab::test::kSmallExperiment;
 using seqlab::test::replaced;
 
@@ -143,9 +144,18 @@ TEST_CASE("an --out folder that holds files is never overwritten") {
 }
 
 TEST_CASE("bad command-line usage exits with code 2") {
-  CHECK(run_seqlab("run").exit_code == 2);
+  const auto no_experiment = run_seqlab("run");
+  CHECK(no_experiment.exit_code == 2);
+  CHECK(contains(no_experiment.output, "experiment is required"));
   CHECK(run_seqlab("frobnicate").exit_code == 2);
-  CHECK(run_seqlab("run x.yaml --threads 0").exit_code == 2);
+  // An experiment that exists, so the exit comes from --threads alone, and nothing is written.
+  ScratchDir dir("cli");
+  const auto zero_threads =
+      run_seqlab("run experiments/sine_rnn.yaml --threads 0 --out '" + (dir / "out") + "'", "", kRefusalSeconds);
+  INFO(zero_threads.output);
+  CHECK(zero_threads.exit_code == 2);
+  CHECK(contains(zero_threads.output, "--threads"));
+  CHECK_FALSE(std::filesystem::exists(dir / "out"));
   CHECK(run_seqlab("--help").exit_code == 0);
   CHECK(run_seqlab("run --help").exit_code == 0);
 }

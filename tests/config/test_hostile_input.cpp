@@ -144,6 +144,10 @@ TEST_CASE("YAML that yaml-cpp accepts but seqlab would misread is refused") {
     const auto out = expect_config_error(kSmallExperiment, "optimizer.lr=4e-320");
     CHECK(contains(out, "optimizer.lr: '4e-320' is out of range"));
     CHECK(contains(out, "the range of a float32"));
+    // Too large for a double too (strtod gives infinity), in the file: at the value's line and column.
+    const auto huge = expect_config_error(replaced(kSmallExperiment, "lr: 0.01", "lr: 1e400"));
+    CHECK(contains(huge, "exp.yaml:6:26: error: optimizer.lr: '1e400' is out of range"));
+    CHECK(contains(huge, "the range of a float32"));
   }
   SUBCASE("brackets nested 600 deep") {
     const auto out = expect_config_error(with_line("deep: " + std::string(600, '[') + std::string(600, ']')));

@@ -152,6 +152,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)seqlab::resolved_yaml(experiment);
     const seqlab::Components components = seqlab::instantiate(experiment);
     report("accepted", "");
+    // `tools/fuzz replay` sets this: each saved finding is an input seqlab must refuse, so accepting one is a
+    // regression too (the fix that refused it was lost), not a pass.
+    if (std::getenv("SEQLAB_FUZZ_REQUIRE_REFUSAL") != nullptr) {
+      std::cerr << "fuzz_experiment: ACCEPTED an input that must be refused\n";
+      std::_Exit(3);
+    }
   } catch (const seqlab::ConfigError& e) {
     report("refused: ", e.what());
   } catch (const seqlab::PluginLoadError& e) {

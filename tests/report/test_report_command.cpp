@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "support/prerequisite.hpp"
 #include "support/process.hpp"
 
 using seqlab::test::contains;
@@ -32,6 +33,8 @@ TEST_CASE("a sweep leaves report.html: ranked trials, the best one's settings, i
     for (const std::string stem : {"top_curves", "parallel_coordinates", "metric_vs_optimizer.lr"})
       CHECK(fs::exists(sweep + "/report_files/" + stem + ".svg"));
     CHECK(seqlab::test::count_of(page, "report_files/runs/") == 3);
+  } else {
+    seqlab::test::missing_prerequisite("gnuplot", "apt-get install gnuplot-nox (tools/setup installs it)");
   }
 
   // `seqlab report` on the sweep folder writes the same page in the same place.

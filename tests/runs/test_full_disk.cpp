@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "support/prerequisite.hpp"
 #include "support/process.hpp"
 
 using seqlab::test::contains;
@@ -42,7 +43,9 @@ bool complete_lines_intact(const std::string& metrics) {
 
 TEST_CASE("a full disk stops the run with the file it could not write, keeping what was written") {
   if (run_shell("unshare -rm true").exit_code != 0) {
-    MESSAGE("skipped: this machine cannot make a private mount namespace (unshare -rm) for a small tmpfs");
+    seqlab::test::missing_prerequisite(
+        "a private mount namespace (unshare -rm, for a small tmpfs)",
+        "allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1) or run the tests as root");
     return;
   }
   struct Case {

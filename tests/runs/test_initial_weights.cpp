@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "support/prerequisite.hpp"
 #include "support/process.hpp"
 
 using seqlab::test::contains;
@@ -60,7 +61,7 @@ TEST_CASE("a model starts from a run's weights with model.init_from") {
 
 TEST_CASE("seqlab2torch and torch2seqlab carry weights to PyTorch's modules and back, bit for bit") {
   if (run_shell("/usr/bin/python3 -c 'import torch'").exit_code != 0) {
-    MESSAGE("skipped: Debian's python3-torch is not installed");
+    seqlab::test::missing_prerequisite("Debian's python3-torch", "tools/setup --with-test-packages installs it");
     return;
   }
   ScratchDir dir("torch-weights");

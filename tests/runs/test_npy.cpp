@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "runs/npy.hpp"
+#include "support/prerequisite.hpp"
 #include "support/process.hpp"
 
 using seqlab::test::ScratchDir;
@@ -19,15 +20,16 @@ TEST_CASE("write_npy output is read back by read_npy, shape and values intact") 
 }
 
 TEST_CASE("numpy.load reads seqlab's weights with the right shape and values") {
-  if (seqlab::test::run_shell("python3 -c 'import numpy'").exit_code != 0) {
-    MESSAGE("python3-numpy is not installed; skipping the cross-check with numpy");
+  // Debian's interpreter, which has Debian's numpy: a python3 earlier on PATH (a pyenv shim, say) may not.
+  if (seqlab::test::run_shell("/usr/bin/python3 -c 'import numpy'").exit_code != 0) {
+    seqlab::test::missing_prerequisite("Debian's python3-numpy", "tools/setup --with-test-packages installs it");
     return;
   }
   ScratchDir dir("npy");
   const std::vector<float> values = {0.5f, -1.0f, 2.0f, 3.25f, -4.5f, 1e-6f};
   seqlab::write_npy(dir / "w.npy", values.data(), {3, 2});
   const auto result =
-      seqlab::test::run_shell("python3 -c \"import numpy as n; a = n.load('" + (dir / "w.npy") +
+      seqlab::test::run_shell("/usr/bin/python3 -c \"import numpy as n; a = n.load('" + (dir / "w.npy") +
                               "'); print(a.dtype, a.shape, ' '.join(repr(float(x)) for x in a.ravel()))\"");
   INFO(result.output);
   CHECK(result.exit_code == 0);

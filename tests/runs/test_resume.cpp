@@ -97,6 +97,19 @@ TEST_CASE("a run stopped by SIGTERM, or killed between checkpoints, resumes to t
     CHECK(resumed.exit_code == 0);
     check_same_results(whole, out);
   }
+  SUBCASE("SIGINT (Ctrl-C): the same, with exit 130") {
+    const std::string out = dir / "int";
+    const auto stopped = interrupt(out, 12, "INT");
+    INFO(stopped.output);
+    CHECK(contains(stopped.output, "exit=130"));
+    CHECK(contains(stopped.output, "resume with: seqlab resume '" + out + "'"));
+    CHECK(fs::exists(out + "/checkpoint.bin"));
+    CHECK_FALSE(fs::exists(out + "/summary.json"));
+    const auto resumed = run_seqlab("resume '" + out + "' --no-plots");
+    INFO(resumed.output);
+    CHECK(resumed.exit_code == 0);
+    check_same_results(whole, out);
+  }
   SUBCASE("SIGKILL after epoch 12: back to the checkpoint of epoch 10, the later lines of metrics.csv redone") {
     kill_and_resume(whole, dir / "kill", kCosine);
   }

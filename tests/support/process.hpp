@@ -28,11 +28,19 @@ inline ProcessResult run_shell(const std::string& command) {
   return result;
 }
 
+// Sanitizer builds run several times slower: every time limit a test sets is its Release figure times this
+// whole number, which ctest passes to each test (SEQLAB_TEST_TIMEOUT_SCALE, tests/CMakeLists.txt).
+inline int timeout_scale() {
+  const char* scale = std::getenv("SEQLAB_TEST_TIMEOUT_SCALE");
+  const int n = scale ? std::atoi(scale) : 1;
+  return n > 1 ? n : 1;
+}
+
 // Runs build/bin/seqlab with `arguments` (a shell-quoted string) from the source
-// tree, with `environment` ("NAME=value ...") set for it alone; with `seconds`,
-// SIGKILLed after that long (exit code 137).
+// tree, with `environment` ("NAME=value ...") set for it alone; with `seconds`
+// (Release seconds, scaled by timeout_scale()), SIGKILLed after that long (exit code 137).
 inline ProcessResult run_seqlab(const std::string& arguments, const std::string& environment = "", int seconds = 0) {
-  const std::string limit = seconds > 0 ? "timeout -s KILL " + std::to_string(seconds) + " " : "";
+  const std::string limit = seconds > 0 ? "timeout -s KILL " + std::to_string(seconds * timeout_scale()) + " " : "";
   return run_shell(std::string("cd '") + SEQLAB_TEST_SOURCE_DIR + "' && env " + environment + " " + limit + "'" +
                    SEQLAB_TEST_BINARY + "' " + arguments);
 }

@@ -10,7 +10,7 @@
 
 namespace seqlab::test {
 
-// A refusal must come this fast: bad input never hangs.
+// A refusal must come this fast (Release seconds; run_seqlab scales them for sanitizer builds): bad input never hangs.
 inline constexpr int kRefusalSeconds = 5;
 
 inline const char* const kSmallExperiment = R"(name: small

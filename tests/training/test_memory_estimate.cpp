@@ -4,6 +4,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "support/prerequisite.hpp"
 #include "support/process.hpp"
 #include "support/refusal.hpp"
 
@@ -22,7 +23,7 @@ constexpr bool kMeasuresRss = true;
 
 TEST_CASE("the memory estimate is within 25% of the measured peak RSS") {
   if (!kMeasuresRss) {
-    MESSAGE("skipped under AddressSanitizer: its shadow memory is part of the RSS");
+    seqlab::test::report_skipped("under AddressSanitizer its shadow memory is part of the RSS; it runs in Release");
     return;
   }
   // Sizes where the data and the activations, not the process itself, dominate. A batch trained in one

@@ -66,3 +66,28 @@ TEST_CASE("compare --top N ranks the runs, groups them by sweep and plots only t
   CHECK(contains(unknown.output, "--metric accuracy: no run's summary.json has it (known: "));
   CHECK(contains(unknown.output, "final_val_loss"));
 }
+
+TEST_CASE("compare shows control characters from a run's files escaped, and writes compare.md through no link") {
+  ScratchDir dir("compare");
+  const std::string small = " --no-plots training.epochs=2 dataset.num_samples=40 dataset.val_samples=10 ";
+  REQUIRE(run_seqlab("run experiments/sine_rnn.yaml --out '" + (dir / "a") + "'" + small).exit_code == 0);
+  REQUIRE(run_seqlab("run experiments/sine_rnn.yaml --out '" + (dir / "b") + "'" + small).exit_code == 0);
+  // A shared run folder's config.yaml, edited: a name that would turn the terminal red and retitle its window.
+  std::string config = seqlab::test::read_file(dir / "b/config.yaml");
+  const auto at = config.find("name: sine_rnn");
+  REQUIRE(at != std::string::npos);
+  config.replace(at, 14, "name: \"x\\e[31my\\e]0;owned\\a\"");
+  seqlab::test::write_file(dir / "b/config.yaml", config);
+  std::filesystem::create_directories(dir / "cmp");
+  seqlab::test::write_file(dir / "victim.txt", "precious");
+  std::filesystem::create_symlink(dir / "victim.txt", dir / "cmp/compare.md");
+  const auto result = run_seqlab("compare '" + (dir / "a") + "' '" + (dir / "b") + "' --out '" + (dir / "cmp") + "'");
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  CHECK(contains(result.output, "| x\\x1b[31my\\x1b]0;owned\\x07 |"));
+  CHECK_FALSE(contains(result.output, "\x1b"));
+  CHECK_FALSE(contains(result.output, "\x07"));
+  CHECK(seqlab::test::read_file(dir / "victim.txt") == "precious");
+  CHECK_FALSE(std::filesystem::is_symlink(dir / "cmp/compare.md"));
+  CHECK(contains(seqlab::test::read_file(dir / "cmp/compare.md"), "x\\x1b[31my"));
+}

@@ -15,6 +15,7 @@
 #include "cli/subcommand.hpp"
 #include "report/run_entries.hpp"
 #include "util/atomic_file.hpp"
+#include "util/short_list.hpp"
 #include "runs/curve_labels.hpp"
 #include "runs/plots.hpp"
 #include "runs/run_folder.hpp"
@@ -125,17 +126,20 @@ int compare(const CompareOptions& options) {
   else
     table << fmt::format("{} runs, ranked by {} (lower is better).\n\n", total, ranked_by);
   table << "| rank | run |" << (group_column ? " sweep |" : "");
-  for (const auto& key : differing) table << " " << key << " |";
+  for (const auto& key : differing) table << " " << printable(key, std::string::npos) << " |";
   for (const char* m : metrics) table << " " << m << " |";
   table << "\n|---|---|" << (group_column ? "---|" : "");
   for (std::size_t i = 0; i < differing.size() + std::size(metrics); ++i) table << "---|";
   table << "\n";
+  // Folder names, settings and records come from the runs' files (data): a control character in one is shown
+  // escaped, never sent to the terminal.
+  const auto shown = [](const std::string& text) { return printable(text, std::string::npos); };
   for (std::size_t i : rows) {
     const RunEntry& run = runs[i];
-    table << "| " << rank_of[i] << " | " << run.label << " |";
-    if (group_column) table << " " << (run.group.empty() ? "-" : run.group) << " |";
-    for (const auto& key : differing) table << " " << setting(run, key) << " |";
-    for (const char* m : metrics) table << " " << metric(run.summary, m) << " |";
+    table << "| " << rank_of[i] << " | " << shown(run.label) << " |";
+    if (group_column) table << " " << (run.group.empty() ? "-" : shown(run.group)) << " |";
+    for (const auto& key : differing) table << " " << shown(setting(run, key)) << " |";
+    for (const char* m : metrics) table << " " << shown(metric(run.summary, m)) << " |";
     table << "\n";
   }
   if (differing.empty()) table << "\nThe runs' configurations are identical.\n";

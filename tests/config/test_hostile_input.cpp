@@ -103,10 +103,18 @@ TEST_CASE("a run's name is one folder name: it cannot lead out of runs/") {
 }
 
 TEST_CASE("text that is not UTF-8 is refused before anything is written") {
-  const auto out = expect_config_error(replaced(kSmallExperiment, "name: small",
-                                                "name: sm\xff"
-                                                "all"));
+  auto out = expect_config_error(replaced(kSmallExperiment, "name: small",
+                                          "name: sm\xff"
+                                          "all"));
   CHECK(contains(out, "exp.yaml:1:1: error: name: is not valid UTF-8 text"));
+  // Any text setting, not only the name (whose own check would refuse it anyway): a plugin's text and list of texts.
+  const std::string csv = "dataset:   {plugin: csv, path: data.csv, ";
+  const std::string sine =
+      "dataset:   {plugin: sine, num_samples: 20, val_samples: 5, seq_length: 8, shift: 0.1, target: last}";
+  out = expect_config_error(replaced(kSmallExperiment, sine, csv + "time_column: \"t\xff\"}"));
+  CHECK(contains(out, "exp.yaml:3:42: error: dataset.time_column: is not valid UTF-8 text"));
+  out = expect_config_error(replaced(kSmallExperiment, sine, csv + "columns: [a, \"b\xff\"]}"));
+  CHECK(contains(out, "exp.yaml:3:42: error: dataset.columns: is not valid UTF-8 text"));
 }
 
 TEST_CASE("plugin_dirs is checked on the real path: a symbolic link cannot bring in code from elsewhere") {

@@ -5,6 +5,8 @@
 #include "support/process.hpp"
 
 using seqlab::test::contains;
+using seqlab::test::run_seqlab;
+using seqlab::test::ScratchDir;
 
 namespace {
 
@@ -44,4 +46,14 @@ TEST_CASE("the test line says when the model does NOT beat persistence, or the l
   seqlab::TestScore no_ar = score(20, 29.1, 0);
   no_ar.has_linear_ar = false;
   CHECK_FALSE(contains(seqlab::test_score_line(no_ar), "beat"));
+}
+
+TEST_CASE("seqlab run ends with that line: a model trained one epoch at a tiny rate does NOT beat persistence") {
+  ScratchDir dir("test-score");
+  const auto result =
+      run_seqlab("run experiments/sunspots_rnn.yaml training.epochs=1 optimizer.lr=0.00001 --no-plots --out '" +
+                 (dir / "run") + "'");
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  CHECK(contains(result.output, "over 47 test windows, in the data's units; the model does NOT beat persistence"));
 }

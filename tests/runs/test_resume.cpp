@@ -79,6 +79,14 @@ void kill_and_resume(const std::string& whole, const std::string& out, const std
   check_same_results(whole, out);
 }
 
+// A run stopped by SIGTERM or SIGINT writes its checkpoint at the stop: the resume goes on after every epoch
+// metrics.csv logged, not from the last periodic checkpoint (every 5 epochs here).
+void check_resumes_where_it_stopped(const std::string& metrics_at_stop, const std::string& resumed_output) {
+  const std::size_t logged = seqlab::test::count_of(metrics_at_stop, "\n") - 1;
+  CAPTURE(logged);
+  CHECK(contains(resumed_output, "resumed after epoch " + std::to_string(logged) + " "));
+}
+
 // Sanitizer builds run several times slower (tests/CMakeLists.txt): so must the kills' delays.
 double time_scale() {
   const char* scale = std::getenv("SEQLAB_TEST_TIMEOUT_SCALE");
@@ -102,9 +110,11 @@ TEST_CASE("a run stopped by SIGTERM, or killed between checkpoints, resumes to t
     CHECK(contains(stopped.output, "stopped by SIGTERM"));
     CHECK(contains(stopped.output, "resume with: seqlab resume '" + out + "'"));
     CHECK_FALSE(fs::exists(out + "/summary.json"));
+    const std::string logged_at_stop = read_file(out + "/metrics.csv");
     const auto resumed = run_seqlab("resume '" + out + "' --no-plots");
     INFO(resumed.output);
     CHECK(resumed.exit_code == 0);
+    check_resumes_where_it_stopped(logged_at_stop, resumed.output);
     check_same_results(whole, out);
   }
   SUBCASE("SIGINT (Ctrl-C): the same, with exit 130") {
@@ -115,9 +125,11 @@ TEST_CASE("a run stopped by SIGTERM, or killed between checkpoints, resumes to t
     CHECK(contains(stopped.output, "resume with: seqlab resume '" + out + "'"));
     CHECK(fs::exists(out + "/checkpoint.bin"));
     CHECK_FALSE(fs::exists(out + "/summary.json"));
+    const std::string logged_at_stop = read_file(out + "/metrics.csv");
     const auto resumed = run_seqlab("resume '" + out + "' --no-plots");
     INFO(resumed.output);
     CHECK(resumed.exit_code == 0);
+    check_resumes_where_it_stopped(logged_at_stop, resumed.output);
     check_same_results(whole, out);
   }
   SUBCASE("SIGKILL after epoch 12: back to the checkpoint of epoch 10, the later lines of metrics.csv redone") {

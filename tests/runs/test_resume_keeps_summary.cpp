@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "support/process.hpp"
+#include "support/refusal.hpp"
 
 using seqlab::test::contains;
 using seqlab::test::read_file;
@@ -94,7 +95,8 @@ TEST_CASE("a resume --epochs killed mid-way leaves the finished run whole, and r
   CHECK(eval_score(run, dir / "eval-after") == score);
 
   // config.yaml still says 2 epochs and the checkpoint is later: resume says to give --epochs again.
-  const auto again = run_seqlab("resume '" + run + "' --no-plots");
+  // A refusal: bounded, so that a resume that trains on instead (1000000 epochs) fails the test, not hangs it.
+  const auto again = run_seqlab("resume '" + run + "' --no-plots", "", seqlab::test::kRefusalSeconds);
   INFO(again.output);
   CHECK(again.exit_code == 2);
   CHECK(contains(again.output, "give its --epochs again"));

@@ -89,6 +89,8 @@ TEST_CASE("a link at a finished run's weights/ is refused by resume before it tr
   const std::string run = dir / "run";
   finished_run(run);
   const std::string summary = read_file(run + "/summary.json");
+  const std::string metrics = read_file(run + "/metrics.csv");
+  const std::string checkpoint = read_file(run + "/checkpoint.bin");
   const std::string victim = plant_folder_link(dir, "elsewhere", run + "/weights");
 
   const auto resumed = run_seqlab("resume '" + run + "' --epochs 4 --no-plots");
@@ -97,6 +99,9 @@ TEST_CASE("a link at a finished run's weights/ is refused by resume before it tr
   CHECK(contains(resumed.output, run + "/weights " + kLinkRefused));
   CHECK(fs::is_empty(victim));
   CHECK(read_file(run + "/summary.json") == summary);
+  // Before it trains: no epoch was added to the records (not refused only when the weights are written at the end).
+  CHECK(read_file(run + "/metrics.csv") == metrics);
+  CHECK(read_file(run + "/checkpoint.bin") == checkpoint);
 }
 
 TEST_CASE("a link at a killed run's weights/ is refused, and its weights go nowhere") {

@@ -47,6 +47,8 @@ TEST_CASE("an exploding gradient stops the run with its epoch, the norm's growth
   INFO(result.output);
   CHECK(result.exit_code == 1);
   CHECK(contains(result.output, " at epoch "));
+  // Caught at the gradient, before the optimizer steps with it (not later, as a NaN loss).
+  CHECK(contains(result.output, "the gradient exploded at epoch 2: its norm is NaN or infinite"));
   CHECK(contains(result.output, "the gradient norm was "));
   CHECK(contains(result.output, "in epoch 1"));
   CHECK(contains(result.output, "clip the gradients"));

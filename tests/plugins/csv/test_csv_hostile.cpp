@@ -9,6 +9,7 @@
 #include <string>
 
 #include "plugins/csv/csv_support.hpp"
+#include "support/prerequisite.hpp"
 #include "support/refusal.hpp"
 
 using namespace seqlab::test::csv;
@@ -106,6 +107,12 @@ TEST_CASE("csv: NUL bytes are refused at the first one, with its line and column
 }
 
 TEST_CASE("csv: the reader's own memory is bounded: a cell beyond 16 MiB, a row beyond 2^20 cells are refused") {
+#if defined(__SANITIZE_ADDRESS__)
+  // Parsing 16 MiB cells and million-cell rows under AddressSanitizer took over its 300 s limit; Release and
+  // the portable build run it.
+  seqlab::test::report_skipped("too slow under AddressSanitizer (16 MiB cells); it runs in Release");
+  return;
+#endif
   ScratchDir dir("csv");
   SUBCASE("a cell longer than 16 MiB") {
     write_file(dir / "d.csv", "a\n1\n\"" + std::string((std::size_t{1} << 24) + 10, 'x') + "\"\n2\n");

@@ -9,8 +9,8 @@
 // operations, and only absolute-accurate below 0.) No division (see reciprocal below). The same FMA chain runs
 // on every lane and on the scalar tail, so a column's value does not depend on whether it fell in a SIMD batch. NaN
 // stays NaN (a diverging run must still be seen to diverge). Worst error over every float32 input, measured by
-// tools/activation_error against double precision, is in tests/plugins/test_fast_activations.cpp and README's
-// Performance section.
+// tools/activation_error against double precision, is in tests/plugins/test_fast_activations.cpp and
+// docs/performance.md.
 #pragma once
 
 #include <cmath>

@@ -19,7 +19,7 @@
 // duplicate keys, overrides), resolve_experiment (schemas, defaults, plugin names), resolved_yaml and
 // instantiate (plugins created, data loaded, one sequence through the model). A ConfigError,
 // PluginLoadError or RunError is the refusal a bad input deserves. Any other exception leaves this
-// function on purpose: the CLI would report it without a location and with exit code 1, which the README
+// function on purpose: the CLI would report it without a location and with exit code 1, which docs/command-line.md
 // reserves for failures during a run, so it is a finding (std::terminate names its type). Crashes,
 // sanitizer reports, timeouts and running out of memory are the other findings.
 #include <csignal>

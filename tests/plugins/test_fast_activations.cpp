@@ -1,6 +1,6 @@
 // The fast kernels' branch-free tanh and sigmoid (plugins/models/fast_activations.hpp) against double precision.
 //
-// tools/activation_error measures every float32 input (README: Performance); this test takes every 257th bit
+// tools/activation_error measures every float32 input (docs/performance.md); this test takes every 257th bit
 // pattern (16.7 million inputs, all exponents and signs) and holds it to the worst errors that full run measured:
 //   tanh:    4.03e-7 absolute (at x = 7.709), 4.06e-7 relative, 7 ulp
 //   sigmoid: 1.48e-7 absolute, 3.98e-6 relative where the exact value is a normal float (at x = -86.95:

@@ -155,7 +155,7 @@ TEST_CASE("dropout's masks do not depend on the thread count") {
 // `seqlab eval --data` gives a file's windows the predictions the run made for them: a sequence's outputs
 // must not depend on how many sequences share its batch. Checked where every product is seqlab's own (the
 // gate widths the register kernel takes, and the head's fixed-order sums); widths it does not take go to
-// OpenBLAS, whose results for a row depend on the row count (README, Performance).
+// OpenBLAS, whose results for a row depend on the row count (docs/performance.md).
 TEST_CASE("a sequence's outputs do not depend on the batch it is in, bit for bit") {
   const std::size_t width = seqlab::register_gemm_detail::kWidth;
   for (const char* plugin_name : kModels)

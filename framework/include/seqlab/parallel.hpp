@@ -24,7 +24,7 @@ namespace seqlab {
 // so the rank count changes nothing either. Inside a block the model may split the
 // work further by any rule of the block's rows alone (seqlab's recurrent models
 // halve a block of 64 to 255 rows, so that a mini-batch of 64 still fills two
-// threads). See README, "Same numbers at any thread or rank count".
+// threads). See docs/performance.md, "Same numbers at any thread or rank count".
 inline constexpr std::size_t kReductionRows = 512;
 inline std::size_t reduction_blocks(std::size_t rows) {
   return rows <= kReductionRows ? 1 : (rows + kReductionRows - 1) / kReductionRows;

@@ -2,7 +2,7 @@
 """An independent reference for seqlab's test-split baselines, in numpy (Debian's python3-numpy).
 
 For a CSV series and seqlab's csv defaults (split [0.7, 0.15, 0.15] of the rows in time, z-score fitted on
-the training rows, stride 1, horizon 1, target last) it cuts the windows the way the README says, then
+the training rows, stride 1, horizon 1, target last) it cuts the windows the way docs/your-own-data.md says, then
 prints the RMSE, in the data's units, of persistence and of the least-squares linear AR on the flattened
 window plus an intercept, fitted on the training windows. tests/forecast/test_baselines_reference.cpp holds
 what this printed; rerun it when the rules change:

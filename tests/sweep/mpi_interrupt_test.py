@@ -89,7 +89,9 @@ def main():
             fail("an interrupted sweep must not exit 0", output)
         if "interrupted" not in output:
             fail("no rank reported the interruption", output)
-        for _ in range(100):  # stopped trials get SIGTERM from their rank; give them a moment
+        # Stopped trials get SIGTERM from their rank and write their checkpoint first; give them 10 s (scaled: under
+        # the sanitizers a trial's checkpoint write and exit-time leak check take several times longer).
+        for _ in range(100 * SCALE):
             if not trial_processes(out):
                 break
             time.sleep(0.1)

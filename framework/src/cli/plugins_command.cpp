@@ -67,7 +67,7 @@ int list_or_describe(const CommonOptions& common, const std::string& name) {
 int write_markdown(const CommonOptions& common, const std::string& file) {
   return report_errors([&] {
     PluginRegistry registry(common.plugin_dirs);
-    const std::string text = plugins_markdown(registry);
+    const std::string text = plugins_markdown(registry, "seqlab plugins --markdown");
     if (file.empty() || file == "-") {
       std::cout << text;
       return 0;
@@ -95,7 +95,7 @@ Subcommand add_plugins_command(CLI::App& app, const Invocation&) {
       command
           ->add_option("--markdown", options->markdown_file,
                        "write the reference of every plugin (parameter tables from the schemas) as Markdown to FILE, "
-                       "or stdout without FILE; e.g. seqlab plugins --markdown plugins/README.md")
+                       "or stdout without FILE; e.g. seqlab plugins --plugin-dir my_plugins --markdown my_plugins.md")
           ->expected(0, 1)
           ->type_name("[FILE]");
   return {command, [options, markdown] {

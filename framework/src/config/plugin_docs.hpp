@@ -10,6 +10,7 @@ namespace seqlab {
 // Every plugin of `registry`, grouped by kind and sorted by name: its summary
 // and a table of its parameters. No file paths, so the text depends only on
 // the plugins' metadata and is the same on every machine.
-std::string plugins_markdown(const PluginRegistry& registry);
+// `generated_by` is the command that regenerates the page, named in its header.
+std::string plugins_markdown(const PluginRegistry& registry, const std::string& generated_by);
 
 }  // namespace seqlab

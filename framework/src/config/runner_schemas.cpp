@@ -51,6 +51,12 @@ const ParamSchema& training_schema() {
   return schema;
 }
 
+const std::map<std::string, std::string>& training_range_notes() {
+  static const std::map<std::string, std::string> notes = {
+      {"threads", "1 to " + std::to_string(kThreadsPerCore) + " x the cores this process may use"}};
+  return notes;
+}
+
 const ParamSchema& early_stopping_schema() {
   static const ParamSchema schema = {
       integer("patience", 10, "stop after this many epochs without an improvement").at_least(1),

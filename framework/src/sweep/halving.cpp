@@ -8,8 +8,6 @@
 
 namespace seqlab {
 
-namespace {
-
 const ParamSchema& halving_schema() {
   static const ParamSchema schema = {
       choice("plugin", {"halving"}, "halving", "halving: successive halving over the sweep's trials"),
@@ -19,8 +17,6 @@ const ParamSchema& halving_schema() {
   };
   return schema;
 }
-
-}  // namespace
 
 std::optional<HalvingSpec> parse_halving(const ExperimentSource& source) {
   const YAML::Node node = source.root()["sweep"]["scheduler"];

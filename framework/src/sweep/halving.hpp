@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/experiment_source.hpp"
+#include "seqlab/params.hpp"
 
 namespace seqlab {
 
@@ -18,6 +19,9 @@ struct HalvingSpec {
 };
 
 // The `sweep.scheduler` section, or nothing when there is none; throws ConfigError at a bad entry.
+// The keys of `sweep.scheduler:` (docs/reference/runner.md is made from it).
+const ParamSchema& halving_schema();
+
 std::optional<HalvingSpec> parse_halving(const ExperimentSource& source);
 
 // The epochs each rung trains a trial to: min, min*f, min*f^2, ..., the last capped at max.

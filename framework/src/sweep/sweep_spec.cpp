@@ -10,17 +10,6 @@ namespace seqlab {
 
 namespace {
 
-const ParamSchema& sweep_schema() {
-  static const ParamSchema schema = {
-      choice("method", {"grid", "random"}, "grid", "grid: every combination of the lists; random: `trials` draws"),
-      integer("trials", 0, "random only: how many configurations to draw").at_least(0),
-      integer("repeats", 1, "seeds per configuration: seed, seed+1, ...").at_least(1),
-      choice("metric", {"val_loss", "train_loss"}, "val_loss", "what summary.md ranks by (final value, minimised)"),
-      real("trial_timeout", 0.0, "seconds before a trial is killed; 0 = no limit").at_least(0),
-  };
-  return schema;
-}
-
 // Whether two setting paths set the same thing: equal, or one a section of the other.
 bool overlap(const std::string& a, const std::string& b) {
   return a == b || a.rfind(b + ".", 0) == 0 || b.rfind(a + ".", 0) == 0;
@@ -70,6 +59,17 @@ void refuse_overrides_of_swept(const ExperimentSource& source, const SweepSpec& 
 }
 
 }  // namespace
+
+const ParamSchema& sweep_schema() {
+  static const ParamSchema schema = {
+      choice("method", {"grid", "random"}, "grid", "grid: every combination of the lists; random: `trials` draws"),
+      integer("trials", 0, "random only: how many configurations to draw").at_least(0),
+      integer("repeats", 1, "seeds per configuration: seed, seed+1, ...").at_least(1),
+      choice("metric", {"val_loss", "train_loss"}, "val_loss", "what summary.md ranks by (final value, minimised)"),
+      real("trial_timeout", 0.0, "seconds before a trial is killed; 0 = no limit").at_least(0),
+  };
+  return schema;
+}
 
 SweepSpec parse_sweep(const ExperimentSource& source) {
   const YAML::Node node = source.root()["sweep"];

@@ -64,6 +64,9 @@ struct SweepColumn {
   bool loguniform = false;  // some parameter behind it is drawn log-uniformly: plot it on a log axis
 };
 
+// The keys of `sweep:` besides `parameters` and `scheduler` (docs/reference/runner.md is made from it).
+const ParamSchema& sweep_schema();
+
 // Reads `sweep:`; throws ConfigError at the offending entry. A file without one
 // is a ConfigError too (there is nothing to sweep).
 SweepSpec parse_sweep(const ExperimentSource& source);

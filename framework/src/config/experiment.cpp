@@ -166,15 +166,16 @@ void resolve_experiment_part(ExperimentPart part, const ExperimentSource& source
       return;
     }
     case ExperimentPart::training: {
-      experiment.training =
+      experiment.training_params =
           validate_params(training_schema(), source, "training", {"early_stopping"}, "the training section");
       const YAML::Node early_stopping = source.root()["training"]["early_stopping"];
-      experiment.early_stopping.reset();
+      experiment.early_stopping_params.reset();
       if (early_stopping.IsDefined() && !early_stopping.IsNull())
-        experiment.early_stopping =
+        experiment.early_stopping_params =
             validate_params(early_stopping_schema(), source, "training.early_stopping", {}, "training.early_stopping");
       return;
     }
+      experiment.training = training_settings(experiment.training_params, experiment.early_stopping_params);
   }
 }
 
@@ -274,10 +275,10 @@ std::string part_yaml(ExperimentPart part, const ResolvedExperiment& experiment,
     case ExperimentPart::training:
       // training, with early_stopping as its own map inside it
       out << YAML::Key << "training" << YAML::Value << YAML::BeginMap;
-      write_params(out, "training", experiment.training, inferred);
-      if (experiment.early_stopping) {
+      write_params(out, "training", experiment.training_params, inferred);
+      if (experiment.early_stopping_params) {
         out << YAML::Key << "early_stopping" << YAML::Value << YAML::BeginMap;
-        write_params(out, "early_stopping", *experiment.early_stopping, inferred);
+        write_params(out, "early_stopping", *experiment.early_stopping_params, inferred);
         out << YAML::EndMap;
       }
       out << YAML::EndMap;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/experiment_source.hpp"
+#include "config/training_settings.hpp"
 #include "host/plugin_loader.hpp"
 #include "seqlab/params.hpp"
 
@@ -35,8 +36,11 @@ struct ResolvedExperiment {
   std::uint64_t seed = 0;
   ComponentConfig dataset, model, loss, optimizer;
   std::optional<ComponentConfig> scheduler;  // the optional `scheduler:` section
-  ParamValues training;
-  std::optional<ParamValues> early_stopping;              // the optional `training.early_stopping:` map
+  TrainingSettings training;  // the `training:` section with its early_stopping, typed: what the runner reads
+  // The same sections as validated key/values, for the records that list them: config.yaml and the checkpoint's
+  // experiment identity. Read no setting from them: `training` holds each.
+  ParamValues training_params;
+  std::optional<ParamValues> early_stopping_params;       // the optional `training.early_stopping:` map
   std::vector<std::string> plugin_dirs;                   // added by the experiment file, absolute
   ExperimentOrigin origin = ExperimentOrigin::user_file;  // run_folder: plugin_dirs stays empty
 };

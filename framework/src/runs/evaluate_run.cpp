@@ -81,7 +81,7 @@ int evaluate_run(const EvalOptions& options) {
                              {"data", options.data.empty() ? "the run's test split"
                                                            : fs::absolute(options.data).lexically_normal().string()},
                              {"overrides", options.overrides},
-                             {"threads", e.training.integer("threads")},
+                             {"threads", e.training.threads},
                              {"test", test_score_json(score)}};
     folder.write_json("eval.json", record);
     std::cout << "eval " << run.dir.string() << ": " << test_score_line(score) << "; results in " << folder.path()

@@ -79,7 +79,7 @@ int resume_run(const ResumeOptions& options) {
                                options.common));
     const ResolvedExperiment& e = loaded.experiment;
 
-    const int epochs = static_cast<int>(e.training.integer("epochs"));
+    const int epochs = static_cast<int>(e.training.epochs);
     if (epochs < state.epochs_done)
       refuse(checkpoint_file,
              fmt::format("the checkpoint is after epoch {}: --epochs must be at least that{}", state.epochs_done,

@@ -80,8 +80,8 @@ int train_and_record(const TrainingJob& job) {
   Trainer& trainer = job.trainer;
   BatchSplit* split = job.split;
   RunFolder* folder = job.folder;  // null in data-parallel processes other than the first
-  const int epochs = static_cast<int>(e.training.integer("epochs"));
-  const int log_every = static_cast<int>(e.training.integer("log_every"));
+  const int epochs = static_cast<int>(e.training.epochs);
+  const int log_every = static_cast<int>(e.training.log_every);
   ProgressLine progress(epochs);
   TrainingOutcome outcome;
   {
@@ -163,9 +163,9 @@ int train_and_record(const TrainingJob& job) {
   const auto& last = outcome.history.back();
   if (outcome.stopped_early) {
     // Patience on val_loss counts validated epochs (training.validate_every): say so when that is not all of them.
-    const bool sparse = outcome.kept_metric == "val_loss" && e.training.integer("validate_every") > 1;
+    const bool sparse = outcome.kept_metric == "val_loss" && e.training.validate_every > 1;
     std::cout << fmt::format("early stopping after epoch {}: no {} improvement for {} {}epochs\n", last.epoch,
-                             outcome.kept_metric, e.early_stopping->integer("patience"), sparse ? "validated " : "");
+                             outcome.kept_metric, e.training.early_stopping->patience, sparse ? "validated " : "");
   }
   std::cout << fmt::format("done: train loss {:.6g}", last.train_loss);
   if (std::isfinite(last.val_loss)) std::cout << fmt::format(", val loss {:.6g}", last.val_loss);

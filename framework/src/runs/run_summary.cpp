@@ -69,7 +69,7 @@ nlohmann::json summarize_run(const ResolvedExperiment& e, const RunOptions& opti
   j["experiment_git"] = git_state(e.source->file());
   j["seqlab_git"] = git_state(SEQLAB_SOURCE_DIR);
   j["blas"] = {{"core", blas_core()}, {"threads", blas_threads()}};
-  j["threads"] = e.training.integer("threads");
+  j["threads"] = e.training.threads;
   j["command"] = options.command_line;
   j["experiment_file"] = e.source->file();
   j["overrides"] = e.source->overrides();

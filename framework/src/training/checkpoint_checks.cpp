@@ -31,8 +31,8 @@ std::vector<std::pair<std::string, std::string>> experiment_identity(const Resol
     settings.emplace_back(c->section + ".plugin", c->plugin->name());
     add(c->section, c->params);
   }
-  add("training", e.training);
-  if (e.early_stopping) add("training.early_stopping", *e.early_stopping);
+  add("training", e.training_params);
+  if (e.early_stopping_params) add("training.early_stopping", *e.early_stopping_params);
   std::sort(settings.begin(), settings.end());
   return settings;
 }

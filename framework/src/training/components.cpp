@@ -94,7 +94,7 @@ void check_validation_is_there(const ResolvedExperiment& experiment, const Compo
   if (c.data.validation.count() > 0) return;
   const ExperimentSource& source = *experiment.source;
   const std::string why = "' has no validation split; give it one (e.g. dataset.split) or watch train_loss";
-  if (experiment.early_stopping && experiment.early_stopping->text("metric") == "val_loss")
+  if (experiment.training.early_stopping && experiment.training.early_stopping->metric == WatchedLoss::val_loss)
     source.fail("training.early_stopping.metric",
                 "early stopping watches val_loss, but dataset '" + experiment.dataset.plugin->name() + why);
   if (c.scheduler && c.scheduler->metric() == "val_loss")
@@ -113,7 +113,7 @@ Components instantiate(const ResolvedExperiment& experiment, const DataDescripti
   check_memory_fits(experiment, c.memory);
   // seqlab's own loops split the work across the threads and call BLAS from
   // each of them, so BLAS itself runs single-threaded: N threads in all.
-  const auto threads = static_cast<std::size_t>(experiment.training.integer("threads"));
+  const std::size_t threads = experiment.training.threads;
   try {
     c.pool = std::make_unique<ThreadPool>(threads);
   } catch (const std::system_error& e) {

@@ -115,9 +115,8 @@ std::string format_bytes(double bytes) {
 MemoryEstimate estimate_memory(const ResolvedExperiment& e) {
   MemoryEstimate estimate;
   estimate.process = kProcessBytes;
-  estimate.history =
-      static_cast<double>(e.training.integer("epochs")) * static_cast<double>(sizeof(EpochRecord)) * kHistoryCopies;
-  const std::size_t threads = static_cast<std::size_t>(e.training.integer("threads"));
+  estimate.history = static_cast<double>(e.training.epochs) * static_cast<double>(sizeof(EpochRecord)) * kHistoryCopies;
+  const std::size_t threads = e.training.threads;
   auto who = [](const ComponentConfig& c) {
     return std::string(kind_name(c.plugin->kind())) + " plugin '" + c.plugin->name() + "'";
   };
@@ -143,7 +142,7 @@ MemoryEstimate estimate_memory(const ResolvedExperiment& e) {
   // Trainer::work_for keeps one batch shape per distinct row count alive: the training
   // batch, a smaller last mini-batch, the validation set, the sets predicted at the end and the test set.
   const double count = data.train;
-  const double batch_size = static_cast<double>(e.training.integer("batch_size"));
+  const double batch_size = static_cast<double>(e.training.batch_size);
   const bool mini = batch_size > 0 && batch_size < count;
   const double batch = mini ? batch_size : count;
   std::set<double> evaluated = {data.validation > 0 ? data.validation : count};

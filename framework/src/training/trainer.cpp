@@ -52,21 +52,21 @@ void load_weights(const std::vector<std::vector<float>>& weights, std::vector<Pa
 Trainer::Trainer(Components& components, const ResolvedExperiment& e, BatchSplit* split)
     : c_(components),
       experiment_(e),
-      epochs_(static_cast<int>(e.training.integer("epochs"))),
-      batch_size_(static_cast<std::size_t>(e.training.integer("batch_size"))),
-      shuffle_(e.training.boolean("shuffle")),
-      clip_norm_(e.training.real("clip_grad_norm")),
-      keep_best_(e.training.text("keep") == "best" || (e.training.text("keep") == "auto" && e.early_stopping)),
-      checkpoint_every_(static_cast<int>(e.training.integer("checkpoint_every"))),
-      validate_every_(static_cast<int>(e.training.integer("validate_every"))),
+      epochs_(static_cast<int>(e.training.epochs)),
+      batch_size_(e.training.batch_size),
+      shuffle_(e.training.shuffle),
+      clip_norm_(e.training.clip_grad_norm),
+      keep_best_(e.training.keeps_best()),
+      checkpoint_every_(static_cast<int>(e.training.checkpoint_every)),
+      validate_every_(static_cast<int>(e.training.validate_every)),
       random_(Random::stream(e.seed, "training")),
       // Data-parallel processes share it: each starts at its rows' draws (DataParallelBatch).
       dropout_random_(Random::stream(e.seed, "dropout")),
       split_(split) {
-  if (e.early_stopping) {
-    best_metric_ = e.early_stopping->text("metric");
-    patience_ = static_cast<int>(e.early_stopping->integer("patience"));
-    min_delta_ = e.early_stopping->real("min_delta");
+  if (const auto& stopping = e.training.early_stopping) {
+    best_metric_ = loss_name(stopping->metric);
+    patience_ = static_cast<int>(stopping->patience);
+    min_delta_ = stopping->min_delta;
   } else {
     best_metric_ = c_.data.validation.count() > 0 ? "val_loss" : "train_loss";
   }

@@ -173,9 +173,9 @@ void resolve_experiment_part(ExperimentPart part, const ExperimentSource& source
       if (early_stopping.IsDefined() && !early_stopping.IsNull())
         experiment.early_stopping_params =
             validate_params(early_stopping_schema(), source, "training.early_stopping", {}, "training.early_stopping");
+      experiment.training = training_settings(experiment.training_params, experiment.early_stopping_params);
       return;
     }
-      experiment.training = training_settings(experiment.training_params, experiment.early_stopping_params);
   }
 }
 

@@ -195,10 +195,12 @@ TEST_CASE("plugin files that cannot be used are refused with what to do") {
     CHECK(contains(result.output, "API version"));
     CHECK(contains(result.output, "rebuild"));
   }
-  SUBCASE("two plugins with one name") {
+  SUBCASE("two plugins with one name, used") {
     ScratchDir dir("plugins");
+    // Two in the user's folders (one alone would override the shipped sine; tests/host/test_plugin_name_clash.cpp).
+    std::filesystem::copy_file(std::string(SEQLAB_TEST_PLUGIN_DIR) + "/sine.so", dir / "sine.so");
     std::filesystem::copy_file(std::string(SEQLAB_TEST_PLUGIN_DIR) + "/sine.so", dir / "sine_copy.so");
-    const auto result = run_seqlab("plugins --plugin-dir '" + dir.path() + "'");
+    const auto result = run_seqlab("validate experiments/sine_rnn.yaml --plugin-dir '" + dir.path() + "'");
     CHECK(result.exit_code == 2);
     CHECK(contains(result.output, "two dataset plugins are named 'sine'"));
     CHECK(contains(result.output, "sine_copy.so"));

@@ -30,10 +30,9 @@ int check(const CommonOptions& common, const std::string& plugin, const std::vec
     } else {
       registry.emplace(common.plugin_dirs);
       std::vector<std::string> all_names;
-      for (const auto& p : registry->plugins()) {
-        all_names.push_back(p.name());
-        if (p.name() == plugin) targets.push_back(p);  // one per kind that has the name
-      }
+      for (const auto& p : registry->plugins()) all_names.push_back(p.name());
+      // One per kind that has the name; throws if it clashes.
+      for (const LoadedPlugin* p : registry->find_every_kind(plugin)) targets.push_back(*p);
       if (targets.empty()) {
         const std::string guess = closest_name(plugin, all_names);
         throw PluginLoadError("no plugin named '" + plugin + "' (known: " + join(all_names) + ")" +

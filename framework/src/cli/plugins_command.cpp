@@ -19,27 +19,47 @@ namespace seqlab {
 
 namespace {
 
+// One entry of the list: a plugin and its file, or a name that clashes and every file it clashes between.
+struct ListedName {
+  PluginKind kind;
+  std::string name;
+  std::string summary;
+  std::vector<std::string> files;
+};
+
+// Every kind and name found, sorted; a clash is listed, marked, rather than failing the whole list.
+std::vector<ListedName> listed_names(const PluginRegistry& registry) {
+  std::vector<ListedName> listed;
+  for (const auto& p : registry.plugins()) listed.push_back({p.kind(), p.name(), p.info->meta.summary, {p.file}});
+  for (const auto& o : registry.overrides())
+    for (auto& entry : listed)
+      if (entry.kind == o.kind && entry.name == o.name)
+        entry.files[0] += " (overrides the shipped " + join(o.shipped_files, " and ") + ")";
+  for (const auto& clash : registry.clashes())
+    listed.push_back(
+        {clash.kind, clash.name, "CLASH: unusable until all but one of these is removed or renamed", clash.files});
+  std::stable_sort(listed.begin(), listed.end(), [](const ListedName& a, const ListedName& b) {
+    return std::make_pair(a.kind, a.name) < std::make_pair(b.kind, b.name);
+  });
+  return listed;
+}
+
 int list_or_describe(const CommonOptions& common, const std::string& name) {
   return report_errors([&] {
     PluginRegistry registry(common.plugin_dirs);
     if (name.empty()) {
-      std::vector<const LoadedPlugin*> sorted;
-      for (const auto& p : registry.plugins()) sorted.push_back(&p);
-      std::stable_sort(sorted.begin(), sorted.end(), [](const LoadedPlugin* a, const LoadedPlugin* b) {
-        return std::make_pair(a->kind(), a->name()) < std::make_pair(b->kind(), b->name());
-      });
       std::cout << fmt::format("{:<10} {:<10} {}\n", "KIND", "NAME", "SUMMARY / FILE");
-      for (const LoadedPlugin* p : sorted)
-        std::cout << fmt::format("{:<10} {:<10} {}\n{:<21} {}\n", kind_name(p->kind()), p->name(),
-                                 p->info->meta.summary, "", p->file);
+      for (const ListedName& entry : listed_names(registry)) {
+        std::cout << fmt::format("{:<10} {:<10} {}\n", kind_name(entry.kind), entry.name, entry.summary);
+        for (const std::string& file : entry.files) std::cout << fmt::format("{:<21} {}\n", "", file);
+      }
       return 0;
     }
     std::vector<std::string> all_names;
-    bool found = false;
-    for (const auto& p : registry.plugins()) {
-      all_names.push_back(p.name());
-      if (p.name() != name) continue;
-      found = true;
+    for (const auto& p : registry.plugins()) all_names.push_back(p.name());
+    const std::vector<const LoadedPlugin*> found = registry.find_every_kind(name);  // throws if the name clashes
+    for (const LoadedPlugin* plugin : found) {
+      const LoadedPlugin& p = *plugin;
       std::cout << kind_name(p.kind()) << " plugin '" << p.name() << "': " << p.info->meta.summary << "\n"
                 << "file: " << p.file << "\n";
       if (p.info->meta.params.empty()) std::cout << "no parameters\n";
@@ -54,7 +74,7 @@ int list_or_describe(const CommonOptions& common, const std::string& name) {
                      "dataset, and an error if given and different; and init_from: a run folder whose weights it "
                      "starts from)\n";
     }
-    if (!found) {
+    if (found.empty()) {
       const std::string guess = closest_name(name, all_names);
       std::cerr << "error: no plugin named '" << name << "' (known: " << join(all_names) << ")"
                 << (guess.empty() ? "" : "; did you mean '" + guess + "'?") << "\n";
@@ -67,6 +87,8 @@ int list_or_describe(const CommonOptions& common, const std::string& name) {
 int write_markdown(const CommonOptions& common, const std::string& file) {
   return report_errors([&] {
     PluginRegistry registry(common.plugin_dirs);
+    // The reference documents every name: one that clashes has no single plugin to document.
+    if (!registry.clashes().empty()) throw PluginLoadError(registry.clashes().front().message());
     const std::string text = plugins_markdown(registry, "seqlab plugins --markdown");
     if (file.empty() || file == "-") {
       std::cout << text;

@@ -9,6 +9,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <iostream>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <sys/stat.h>
@@ -117,7 +120,55 @@ void refuse_if_writable_by_others(const std::string& path, const char* what) {
                         "'");
 }
 
+// The folders of the plugins that came with this binary, those that exist: build/plugins beside build/bin in
+// a build tree, PREFIX/lib/seqlab/plugins beside PREFIX/bin when installed.
+std::vector<fs::path> shipped_folders() {
+  const fs::path root = boost::dll::program_location().parent_path().parent_path().string();
+  std::vector<fs::path> folders;
+  for (const fs::path dir : {root / "plugins", root / "lib" / "seqlab" / "plugins"})
+    if (fs::is_directory(dir)) folders.push_back(dir);
+  return folders;
+}
+
+// A plugin as the search found it: whether it came with the binary decides whether another may override it.
+struct FoundPlugin {
+  LoadedPlugin plugin;
+  bool shipped;
+};
+
+// The found plugins grouped by kind and name, each group in the order its first plugin was found.
+std::vector<std::vector<FoundPlugin>> group_by_name(std::vector<FoundPlugin> found) {
+  std::vector<std::vector<FoundPlugin>> groups;
+  std::map<std::pair<PluginKind, std::string>, std::size_t> group_of;
+  for (auto& f : found) {
+    const auto [at, is_new] = group_of.try_emplace({f.plugin.kind(), f.plugin.name()}, groups.size());
+    if (is_new) groups.emplace_back();
+    groups[at->second].push_back(std::move(f));
+  }
+  return groups;
+}
+
+// Said when the name is used, not when the registry is built: only then does the override change what runs,
+// so a command that never uses the name stays quiet (`seqlab plugins` marks the override in its list). Once
+// per process, however many registries and look-ups a command makes (eval checks the run's record, then
+// resolves its config: two look-ups of each name).
+void warn_of_override(const PluginOverride& override) {
+  static std::mutex mutex;
+  static std::set<std::string> warned;
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (!warned.insert(override.file).second) return;
+  std::cerr << "warning: the " << kind_name(override.kind) << " plugin '" << override.name << "' of " << override.file
+            << " overrides the shipped " << join(override.shipped_files, " and ") << "\n";
+}
+
 }  // namespace
+
+std::string PluginClash::message() const {
+  const bool two = files.size() == 2;
+  return (two ? std::string("two") : std::to_string(files.size())) + " " + kind_name(kind) + " plugins are named '" +
+         name + "': " + (two ? files[0] + " and " + files[1] : short_list(files, ", ")) + "; remove or rename " +
+         (two ? "one" : "all but one");
+}
 
 LoadedPlugin load_plugin_file(const std::string& path) {
   LoadedPlugin plugin;
@@ -167,15 +218,15 @@ std::vector<std::string> PluginRegistry::search_path(const std::vector<std::stri
       start = end + 1;
     }
   }
-  // The plugins that came with this binary: build/plugins beside build/bin in a
-  // build tree, PREFIX/lib/seqlab/plugins beside PREFIX/bin when installed.
-  const fs::path root = boost::dll::program_location().parent_path().parent_path().string();
-  for (const fs::path default_dir : {root / "plugins", root / "lib" / "seqlab" / "plugins"})
-    if (fs::is_directory(default_dir)) path.push_back(default_dir.string());
+  for (const fs::path& shipped : shipped_folders()) path.push_back(shipped.string());
   return path;
 }
 
 PluginRegistry::PluginRegistry(const std::vector<std::string>& dirs) {
+  // By canonical path: the shipped folder stays shipped when the user names it too (--plugin-dir build/plugins).
+  std::set<fs::path> shipped;
+  for (const fs::path& dir : shipped_folders()) shipped.insert(fs::canonical(dir));
+  std::vector<FoundPlugin> found;
   std::set<fs::path> seen_dirs;
   for (const auto& dir : search_path(dirs)) {
     std::error_code ec;
@@ -189,17 +240,31 @@ PluginRegistry::PluginRegistry(const std::vector<std::string>& dirs) {
     for (const auto& entry : fs::directory_iterator(canonical))
       if (entry.is_regular_file() && entry.path().extension() == ".so") files.push_back(entry.path());
     std::sort(files.begin(), files.end());  // a stable order, whatever the file system's
-    for (const auto& file : files) {
-      LoadedPlugin plugin = load_plugin_file(file.string());
-      if (const LoadedPlugin* twin = find(plugin.kind(), plugin.name()))
-        throw PluginLoadError("two " + std::string(kind_name(plugin.kind())) + " plugins are named '" + plugin.name() +
-                              "': " + twin->file + " and " + plugin.file + "; remove or rename one");
-      plugins_.push_back(std::move(plugin));
+    for (const auto& file : files) found.push_back({load_plugin_file(file.string()), shipped.count(canonical) > 0});
+  }
+  // A clash is not refused here: a stray file must not break the commands that never use its name.
+  for (auto& group : group_by_name(std::move(found))) {
+    std::vector<std::string> user_files, shipped_files;
+    for (const FoundPlugin& f : group) (f.shipped ? shipped_files : user_files).push_back(f.plugin.file);
+    const PluginKind kind = group.front().plugin.kind();
+    const std::string name = group.front().plugin.name();
+    const auto& candidates = user_files.empty() ? shipped_files : user_files;
+    if (candidates.size() > 1) {
+      clashes_.push_back({kind, name, candidates});
+      continue;
     }
+    if (!user_files.empty() && !shipped_files.empty()) overrides_.push_back({kind, name, user_files[0], shipped_files});
+    const auto chosen =
+        std::find_if(group.begin(), group.end(), [&](const FoundPlugin& f) { return f.plugin.file == candidates[0]; });
+    plugins_.push_back(std::move(chosen->plugin));
   }
 }
 
 const LoadedPlugin* PluginRegistry::find(PluginKind kind, const std::string& name) const {
+  for (const auto& clash : clashes_)
+    if (clash.kind == kind && clash.name == name) throw PluginLoadError(clash.message());
+  for (const auto& override : overrides_)
+    if (override.kind == kind && override.name == name) warn_of_override(override);
   for (const auto& p : plugins_)
     if (p.kind() == kind && p.name() == name) return &p;
   return nullptr;
@@ -209,7 +274,18 @@ std::vector<std::string> PluginRegistry::names(PluginKind kind) const {
   std::vector<std::string> out;
   for (const auto& p : plugins_)
     if (p.kind() == kind) out.push_back(p.name());
+  for (const auto& clash : clashes_)
+    if (clash.kind == kind) out.push_back(clash.name);
   return out;
+}
+
+std::vector<const LoadedPlugin*> PluginRegistry::find_every_kind(const std::string& name) const {
+  for (const auto& clash : clashes_)
+    if (clash.name == name) throw PluginLoadError(clash.message());
+  std::vector<const LoadedPlugin*> found;
+  for (const auto& p : plugins_)
+    if (p.name() == name) found.push_back(find(p.kind(), name));
+  return found;
 }
 
 const LoadedPlugin& PluginRegistry::get(PluginKind kind, const std::string& name) const {

@@ -2,7 +2,6 @@
 #include <doctest/doctest.h>
 
 #include "report/report_html.hpp"
-#include "util/base64.hpp"
 
 namespace {
 
@@ -26,14 +25,6 @@ std::string page_html(const seqlab::ReportPage& page) {
 }
 
 }  // namespace
-
-TEST_CASE("base64 encodes RFC 4648's examples") {
-  CHECK(seqlab::base64("") == "");
-  CHECK(seqlab::base64("f") == "Zg==");
-  CHECK(seqlab::base64("fo") == "Zm8=");
-  CHECK(seqlab::base64("foo") == "Zm9v");
-  CHECK(seqlab::base64("foobar") == "Zm9vYmFy");
-}
 
 TEST_CASE("html_escape and href keep text and links intact") {
   CHECK(seqlab::html_escape("a<b & \"c\">") == "a&lt;b &amp; &quot;c&quot;&gt;");

@@ -1,4 +1,5 @@
 // `seqlab check PLUGIN [key=value...]`: the conformance suite on a plugin file or on every plugin of a name.
+// Tested in tests/conformance/test_check.cpp
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>

@@ -1,4 +1,5 @@
 // `seqlab eval RUN_DIR [--data FILE] [key=value ...] [--out DIR]`: score a finished run's model again.
+// Tested in tests/runs/test_eval_predict.cpp
 #include <CLI/CLI.hpp>
 #include <memory>
 

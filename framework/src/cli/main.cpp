@@ -1,4 +1,5 @@
 // seqlab's command line: each subcommand comes from its own cli/<name>_command.cpp; this file only wires them up.
+// Tested in tests/cli/test_cli_errors.cpp
 #include <CLI/CLI.hpp>
 #include <csignal>
 

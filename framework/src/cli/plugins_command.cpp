@@ -1,5 +1,6 @@
 // `seqlab plugins [NAME] [--markdown [FILE]]`: the plugins found, one plugin's parameters, or the reference as
 // Markdown.
+// Tested in tests/host/test_plugin_loader.cpp, tests/cli/test_cli_errors.cpp
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <fmt/format.h>

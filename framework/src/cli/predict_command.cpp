@@ -1,4 +1,5 @@
 // `seqlab predict RUN_DIR --steps K [--input FILE] [--out DIR]`: forecast past the end of the data.
+// Tested in tests/runs/test_eval_predict.cpp, tests/runs/test_predict_sine.cpp
 #include <CLI/CLI.hpp>
 #include <memory>
 

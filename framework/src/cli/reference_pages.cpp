@@ -1,5 +1,6 @@
 // The generated key reference. Each runner section is its schema's table plus the prose a schema cannot say
 // (which sections exist, the grammar of sweep.parameters); plugins.md is `seqlab plugins --markdown`'s page.
+// Tested in tests/cli/test_reference_command.cpp
 #include "cli/reference_pages.hpp"
 
 #include <fmt/format.h>

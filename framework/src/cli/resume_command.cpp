@@ -1,4 +1,5 @@
 // `seqlab resume RUN_DIR [--epochs N]`: go on training a run from its checkpoint.
+// Tested in tests/runs/test_resume.cpp, tests/runs/test_resume_keeps_summary.cpp
 #include <CLI/CLI.hpp>
 #include <memory>
 

@@ -1,4 +1,6 @@
 // `seqlab run EXP.yaml [overrides]`: train one experiment into its run folder, here or data-parallel under MPI.
+// Tested in tests/cli/test_cli_errors.cpp, tests/plugins/test_seed_workload.cpp,
+//   tests/data_parallel/mpi_data_parallel_test.sh
 #include <CLI/CLI.hpp>
 #include <memory>
 

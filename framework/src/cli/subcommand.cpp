@@ -1,4 +1,5 @@
 // The options and refusals that several subcommands share.
+// Tested in tests/cli/test_cli_errors.cpp
 #include "cli/subcommand.hpp"
 
 #include <CLI/CLI.hpp>

@@ -1,4 +1,5 @@
 // `seqlab validate EXP.yaml [overrides]`: everything a run does before its first epoch, then a one-line verdict.
+// Tested in tests/cli/test_cli_errors.cpp, tests/training/test_memory_estimate.cpp
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>

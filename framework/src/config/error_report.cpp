@@ -1,4 +1,5 @@
 // The one mapping from exceptions to messages and exit codes, used by every subcommand and backend.
+// Tested in tests/cli/test_cli_errors.cpp, tests/runs/test_full_disk.cpp
 #include "config/error_report.hpp"
 
 #include <exception>

@@ -1,4 +1,6 @@
 // Resolving experiments: sections, plugins, parameters, and the shape contract between data and model.
+// Tested in tests/config/test_experiment_variants.cpp, tests/cli/test_cli_errors.cpp,
+//   tests/config/test_hostile_input.cpp
 #include "config/experiment.hpp"
 
 #include <filesystem>

@@ -1,4 +1,5 @@
 // Typed access to a JSON record's fields: every mismatch becomes a ConfigError at the file and the field.
+// Tested in tests/runs/test_run_records.cpp
 #include "config/json_record.hpp"
 
 #include <cmath>

@@ -1,4 +1,5 @@
 // Schema validation: the single place where YAML values become typed plugin parameters.
+// Tested in tests/config/test_experiment_source.cpp, tests/cli/test_cli_errors.cpp
 #include "config/param_validation.hpp"
 
 #include <cerrno>

@@ -1,4 +1,5 @@
 // Markdown reference of every plugin, from the schemas the plugins declare.
+// Tested in tests/cli/test_reference_command.cpp
 #include "config/plugin_docs.hpp"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
 // The runner's schemas: validation, defaults and `seqlab plugins`-style help all follow from these lists.
+// Tested in tests/cli/test_reference_command.cpp, tests/cli/test_cli_errors.cpp
 #include "config/runner_schemas.hpp"
 
 #include "util/usable_cores.hpp"

@@ -1,4 +1,5 @@
 // Markdown tables from parameter schemas.
+// Tested in tests/cli/test_reference_command.cpp
 #include "config/schema_markdown.hpp"
 
 #include <fmt/format.h>

@@ -1,4 +1,5 @@
 // The experiment's YAML, checked for what yaml-cpp lets through, in one bounded walk.
+// Tested in tests/config/test_hostile_input.cpp, tests/config/test_experiment_source.cpp
 #include "config/yaml_checks.hpp"
 
 #include <map>

@@ -1,4 +1,5 @@
 // The conformance suite's shared helpers.
+// Tested in tests/conformance/test_conformance.cpp
 #include "conformance/check_kit.hpp"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
 // Conformance for datasets: shapes, finite values, determinism from the seed, and a seed that matters.
+// Tested in tests/conformance/test_conformance.cpp
 #include "conformance/kind_checks.hpp"
 
 #include <cstring>

@@ -1,5 +1,6 @@
 // Conformance for losses: a finite value and a gradient that matches central differences; for a loss
 // that says it is separable, gradient_elements gives gradient()'s values on any run of elements.
+// Tested in tests/conformance/test_conformance.cpp, tests/conformance/test_check.cpp
 #include "conformance/kind_checks.hpp"
 
 #include <cmath>

@@ -1,5 +1,6 @@
 // Conformance for models: shapes, finite-difference gradients of inputs and parameters, repeatable backward,
 // and a one-pass training step (where the model has one) that agrees with forward and backward.
+// Tested in tests/conformance/test_conformance.cpp, tests/conformance/test_mutants.cpp
 #include "conformance/kind_checks.hpp"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
 // Conformance for optimizers: steady descent on a quadratic of parameters of several shapes.
+// Tested in tests/conformance/test_conformance.cpp
 #include "conformance/kind_checks.hpp"
 
 #include <cmath>

@@ -1,4 +1,5 @@
 // Conformance for schedulers: finite positive rates, the same every time, and a state that resumes.
+// Tested in tests/conformance/test_conformance.cpp
 #include <cmath>
 #include <fmt/format.h>
 

@@ -1,4 +1,5 @@
 // Conformance: a plugin's name, summary and parameter declarations are sane before anything is created.
+// Tested in tests/conformance/test_conformance.cpp
 #include "conformance/kind_checks.hpp"
 
 #include <fmt/format.h>

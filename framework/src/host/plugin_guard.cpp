@@ -1,4 +1,5 @@
 // The fatal-signal handler behind PluginGuard: async-signal-safe (write and _exit only).
+// Tested in tests/host/test_loader_refusals.cpp
 #include "host/plugin_guard.hpp"
 
 #include <atomic>

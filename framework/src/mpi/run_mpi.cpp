@@ -1,4 +1,5 @@
 // The MPI side of data-parallel training: BatchSplit over MPI_COMM_WORLD.
+// Tested in tests/data_parallel/mpi_data_parallel_test.sh
 #include "mpi/run_mpi.hpp"
 
 #include <cstdlib>

@@ -1,4 +1,5 @@
 // The MPI backend of `seqlab sweep`: rank 0 hands out trial indices to idle ranks, one at a time.
+// Tested in tests/sweep/mpi_test.sh, tests/sweep/mpi_rank_death_test.sh, tests/sweep/mpi_interrupt_test.py
 #include "mpi/sweep_mpi.hpp"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
 // The report page's CSS and JavaScript: plain, no library, nothing fetched.
+// Tested in tests/report/browser_test.py, tests/report/test_report_html.cpp
 #include "report/report_assets.hpp"
 
 namespace seqlab {

@@ -1,4 +1,5 @@
 // Writing the report page: its plots first, then the page itself in one rename.
+// Tested in tests/cli/test_report_command.cpp
 #include "report/report_page.hpp"
 
 #include <ctime>

@@ -1,4 +1,5 @@
 // Drawing the report's SVGs: best curves, parallel coordinates, metric against each setting, each run's loss.
+// Tested in tests/cli/test_report_command.cpp
 #include "report/report_plots.hpp"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
 // Run and sweep folders read back as the files they document (config.yaml, summary.json, sweep_trial.json).
+// Tested in tests/report/test_report_html.cpp, tests/cli/test_report_command.cpp
 #include "report/run_entries.hpp"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
 // `seqlab eval`: reload, predict the test windows, score them with the baselines, write the results apart.
+// Tested in tests/runs/test_eval_predict.cpp
 #include "runs/evaluate_run.hpp"
 
 #include <chrono>

@@ -1,4 +1,5 @@
 // Reloading a finished run: record, config, plugins, data in the run's units, weights.
+// Tested in tests/runs/test_eval_predict.cpp, tests/runs/test_run_records.cpp
 #include "runs/finished_run.hpp"
 
 #include <algorithm>

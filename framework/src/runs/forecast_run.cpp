@@ -1,4 +1,5 @@
 // `seqlab predict`: reload, forecast K steps from the data's last window, write them with their times.
+// Tested in tests/runs/test_eval_predict.cpp, tests/runs/test_predict_sine.cpp
 #include "runs/forecast_run.hpp"
 
 #include <algorithm>

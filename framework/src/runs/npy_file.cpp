@@ -1,4 +1,5 @@
 // NumPy .npy (versions 1 to 3): a magic string, a Python-dict header, then the raw little-endian data.
+// Tested in tests/runs/test_npy.cpp, tests/runs/test_npy_hostile.cpp
 #include "runs/npy_file.hpp"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
 // Resuming a run: its record, its checkpoint, and the same training and recording as `seqlab run`.
+// Tested in tests/runs/test_resume.cpp, tests/runs/test_resume_keeps_summary.cpp
 #include "runs/resume_run.hpp"
 
 #include <filesystem>

@@ -1,4 +1,5 @@
 // A run: load, instantiate, train epoch by epoch into the run folder, then summarise, predict and plot.
+// Tested in tests/plugins/test_seed_workload.cpp, tests/runs/test_full_disk.cpp
 #include "runs/run_experiment.hpp"
 
 #include <cmath>

@@ -1,4 +1,5 @@
 // Writing run folders: nothing half-written, nothing earlier overwritten.
+// Tested in tests/runs/test_run_folder_lock.cpp, tests/runs/test_symlink_writes.cpp, tests/runs/test_full_disk.cpp
 #include "runs/run_folder.hpp"
 
 #include <algorithm>

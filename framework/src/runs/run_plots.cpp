@@ -1,4 +1,5 @@
 // Turning a finished run into its loss and prediction plots.
+// Tested in tests/runs/test_symlink_writes.cpp
 #include "runs/run_plots.hpp"
 
 #include <cmath>

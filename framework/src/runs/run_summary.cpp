@@ -1,4 +1,5 @@
 // The run's record in summary.json: results, timings, and every fact needed to reproduce it.
+// Tested in tests/runs/test_run_records.cpp, tests/cli/test_reproduce_command.cpp
 #include "runs/run_summary.hpp"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
 // Parsing one swept setting: its value forms, and the per-plugin parameter sets of a `<section>.plugin` key.
+// Tested in tests/sweep/test_conditional_sweep.cpp, tests/sweep/test_sweep_string_values.cpp
 #include "sweep/sweep_parameter.hpp"
 
 #include <algorithm>

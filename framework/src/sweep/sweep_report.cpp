@@ -1,5 +1,6 @@
 // The sweep's trials as a report page (report/), from what the scheduler knows: no trial folder is read but
 // for the plots.
+// Tested in tests/cli/test_report_command.cpp, tests/report/browser_test.py
 #include "sweep/sweep_report.hpp"
 
 #include <algorithm>

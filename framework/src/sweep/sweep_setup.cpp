@@ -1,4 +1,5 @@
 // Setting a sweep up the same way for every backend: local, Slurm shards and MPI.
+// Tested in tests/sweep/test_sweep.cpp, tests/sweep/test_conditional_sweep_run.cpp
 #include "sweep/sweep_setup.hpp"
 
 #include "sweep/trial_expansion.hpp"

@@ -1,4 +1,5 @@
 // The sweep's summary: summary.csv (every finished trial), summary.md (configurations ranked), and its plots.
+// Tested in tests/sweep/test_sweep.cpp, tests/sweep/test_conditional_sweep_run.cpp
 #include "sweep/sweep_summary.hpp"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
 // fork+exec for trial processes, the child inheriting the trial's lock.
+// Tested in tests/sweep/test_sweep.cpp
 #include "sweep/trial_process.hpp"
 
 #include <cerrno>

@@ -1,4 +1,5 @@
 // Reading and writing trial records, and reading back what a trial's run wrote.
+// Tested in tests/sweep/test_sweep.cpp, tests/sweep/test_sweep_symlinks.cpp
 #include "sweep/trial_record.hpp"
 
 #include <deque>

@@ -1,4 +1,5 @@
 // Successive halving: the sweep's trials trained rung by rung, the best of each rung going on from its checkpoint.
+// Tested in tests/sweep/test_halving.cpp
 #include <fmt/format.h>
 #include <iostream>
 

@@ -1,4 +1,5 @@
 // Checks of a decoded checkpoint against the experiment: settings, weights, the row order, plugin states.
+// Tested in tests/training/test_checkpoint_hostile.cpp
 #include "training/checkpoint_checks.hpp"
 
 #include <algorithm>

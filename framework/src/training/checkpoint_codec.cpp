@@ -1,4 +1,5 @@
 // Checkpoint bytes: every field written in one fixed order, read back in the same order, checked by a digest.
+// Tested in tests/training/test_checkpoint_hostile.cpp, tests/runs/test_resume.cpp
 #include "training/checkpoint_codec.hpp"
 
 #include <climits>

@@ -1,4 +1,6 @@
 // Creating an experiment's components, each plugin from its own stream of the seed, and proving their shapes agree.
+// Tested in tests/training/test_training_options.cpp, tests/cli/test_cli_errors.cpp,
+//   tests/training/test_memory_estimate.cpp
 #include "training/components.hpp"
 
 #include <algorithm>

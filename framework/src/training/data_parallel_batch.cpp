@@ -1,3 +1,6 @@
+// One batch trained by several processes (MPI ranks): each trains whole reduction blocks, outputs and
+// gradients exchanged and added in block order.
+// Tested in tests/data_parallel/mpi_data_parallel_test.sh
 #include "training/data_parallel_batch.hpp"
 
 #include <algorithm>

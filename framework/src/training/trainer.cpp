@@ -1,4 +1,6 @@
 // Epoch loop and batching; the only place that calls forward, loss, backward and step in order.
+// Tested in tests/training/test_training_options.cpp, tests/training/test_validate_every.cpp,
+//   tests/training/test_numerical_faults.cpp
 #include "training/trainer.hpp"
 
 #include <algorithm>

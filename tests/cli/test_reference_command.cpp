@@ -2,6 +2,7 @@
 // code makes today, the same on every machine, and it covers every key of every runner schema.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "config/runner_schemas.hpp"
@@ -63,4 +64,15 @@ TEST_CASE("seqlab reference without a folder is a usage error") {
   const auto r = run_seqlab("reference");
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("dir is required") != std::string::npos);
+}
+
+TEST_CASE("seqlab reference refuses plugin folders where a name clashes: it cannot say which one it documents") {
+  seqlab::test::ScratchDir dir("reference_clash");
+  const std::string plugins = SEQLAB_TEST_BAD_PLUGIN_DIR;
+  const auto r = run_seqlab("reference '" + (dir / "out") + "' --plugin-dir '" + plugins +
+                                "/stand_in_mse' --plugin-dir '" + plugins + "/stand_in_mse_copy'",
+                            "-u SEQLAB_PLUGIN_PATH");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("two loss plugins are named 'mse'") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "out/plugins.md"));
 }

@@ -53,3 +53,18 @@ TEST_CASE("seqlab check: bad usage and unloadable plugins exit 2") {
   CHECK(run_seqlab("check").exit_code == 2);
   CHECK(run_seqlab("check --help").exit_code == 0);
 }
+
+TEST_CASE("seqlab check passes a loss without separable() with a warning that says what it costs") {
+  const std::string so = std::string(SEQLAB_TEST_BAD_PLUGIN_DIR) + "/two_pass_loss/two_pass_loss.so";
+  const auto r = run_seqlab("check '" + so + "'");
+  CHECK_MESSAGE(r.exit_code == 0, r.output);
+  CHECK(r.output.find("warn  separable: separable() is false") != std::string::npos);
+  CHECK(r.output.find("14-49% slower per epoch") != std::string::npos);
+  CHECK(r.output.find("docs/plugins/loss.md") != std::string::npos);
+  CHECK(r.output.find(", 1 warning\n") != std::string::npos);
+  // A separable loss: its pieces are checked, and nothing is warned about.
+  const auto mse = run_seqlab("check mse");
+  CHECK(mse.exit_code == 0);
+  CHECK(mse.output.find("ok    separable") != std::string::npos);
+  CHECK(mse.output.find("warn") == std::string::npos);
+}

@@ -40,9 +40,17 @@ for f in bin/seqlab bin/seqlab-new-plugin include/seqlab/plugin.hpp lib/cmake/se
   lib/cmake/seqlab/seqlabConfigVersion.cmake lib/cmake/seqlab/SeqlabPlugin.cmake lib/seqlab/plugins/sine.so \
   lib/seqlab/plugins/gru.so lib/seqlab/plugins/plateau.so include/seqlab/scheduler.hpp include/seqlab/state.hpp \
   bin/torch2seqlab bin/seqlab2torch share/seqlab/examples/out_of_tree/CMakeLists.txt \
-  share/seqlab/examples/out_of_tree/lag_linear.cpp share/seqlab/examples/out_of_tree/log_cosh.cpp; do
+  share/seqlab/examples/out_of_tree/lag_linear.cpp share/seqlab/examples/out_of_tree/log_cosh.cpp \
+  share/doc/seqlab/README.md share/doc/seqlab/CHANGELOG.md share/doc/seqlab/plugins.md \
+  share/doc/seqlab/reference/plugins.md share/doc/seqlab/reference/runner.md; do
   [[ -e $tmp/prefix/$f ]] || fail "the install has no $f"
 done
+
+# One version everywhere: what the installed seqlab prints is what its CMake package says it is.
+printed=$("$seqlab" --version) || fail "seqlab --version exited with $?"
+packaged=$(sed -n 's/^set(PACKAGE_VERSION "\(.*\)")$/\1/p' "$tmp/prefix/lib/cmake/seqlab/seqlabConfigVersion.cmake")
+[[ -n $packaged && $printed == "seqlab $packaged" ]] ||
+  fail "seqlab --version prints '$printed', the installed package says version '$packaged'"
 
 # The installed seqlab finds its own plugins (PREFIX/lib/seqlab/plugins) with no flag.
 "$seqlab" plugins sine >/dev/null || fail "the installed seqlab does not find its plugins in $tmp/prefix/lib/seqlab/plugins"

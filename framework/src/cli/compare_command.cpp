@@ -16,8 +16,8 @@
 #include "report/run_entries.hpp"
 #include "util/atomic_file.hpp"
 #include "util/short_list.hpp"
-#include "runs/curve_labels.hpp"
-#include "runs/plots.hpp"
+#include "plots/curve_labels.hpp"
+#include "plots/plots.hpp"
 #include "runs/run_folder.hpp"
 
 namespace fs = std::filesystem;

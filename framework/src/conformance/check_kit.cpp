@@ -13,6 +13,9 @@ std::string num(double v) { return fmt::format("{:.3g}", v); }
 CheckResult pass(std::string name, std::string detail) { return {std::move(name), true, std::move(detail)}; }
 CheckResult fail(std::string name, std::string detail) { return {std::move(name), false, std::move(detail)}; }
 CheckResult skip(std::string name, std::string detail) { return {std::move(name), true, std::move(detail), true}; }
+CheckResult warn(std::string name, std::string detail) {
+  return {std::move(name), true, std::move(detail), false, true};
+}
 
 CheckResult guarded(const std::string& name, const std::function<CheckResult()>& body) {
   try {

@@ -17,6 +17,7 @@ std::string num(double v);
 CheckResult pass(std::string name, std::string detail);
 CheckResult fail(std::string name, std::string detail);
 CheckResult skip(std::string name, std::string detail);  // not applicable: counts as passed
+CheckResult warn(std::string name, std::string detail);  // passed, with a cost the author should know of
 
 // Runs one check; whatever the plugin throws is that check's failure, not the suite's.
 CheckResult guarded(const std::string& name, const std::function<CheckResult()>& body);

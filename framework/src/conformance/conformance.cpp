@@ -153,10 +153,11 @@ ConformanceReport check_plugin(const LoadedPlugin& plugin, const std::vector<std
 
 std::string format_report(const ConformanceReport& report) {
   std::string out = report.plugin + " (" + report.file + ")\n";
-  std::size_t skipped = 0;
+  std::size_t skipped = 0, warnings = 0;
   for (const auto& c : report.checks) {
-    const char* mark = !c.passed ? "FAIL" : c.skipped ? "skip" : "ok";
+    const char* mark = !c.passed ? "FAIL" : c.skipped ? "skip" : c.warning ? "warn" : "ok";
     skipped += c.skipped;
+    warnings += c.warning;
     out += fmt::format("  {:<5} {}{}{}\n", mark, c.name, c.detail.empty() ? "" : ": ", c.detail);
   }
   const std::size_t failed = report.failures();
@@ -164,7 +165,8 @@ std::string format_report(const ConformanceReport& report) {
   if (failed)
     out += fmt::format("FAILED: {} of {} checks failed\n", failed, report.checks.size());
   else
-    out += fmt::format("passed: {} checks{}\n", passed, skipped ? fmt::format(", {} not applicable", skipped) : "");
+    out += fmt::format("passed: {} checks{}{}\n", passed, skipped ? fmt::format(", {} not applicable", skipped) : "",
+                       warnings ? fmt::format(", {} warning{}", warnings, warnings > 1 ? "s" : "") : "");
   return out;
 }
 

@@ -16,6 +16,7 @@ struct CheckResult {
   bool passed = false;
   std::string detail;
   bool skipped = false;
+  bool warning = false;  // passed, but the plugin misses something that costs its users (speed, memory)
 };
 
 struct ConformanceReport {

@@ -8,9 +8,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "runs/curve_labels.hpp"
-#include "runs/parallel_plot.hpp"
-#include "runs/plots.hpp"
+#include "plots/curve_labels.hpp"
+#include "plots/parallel_plot.hpp"
+#include "plots/plots.hpp"
 #include "runs/run_folder.hpp"
 #include "util/parse_number.hpp"
 #include "util/paths.hpp"

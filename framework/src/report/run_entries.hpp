@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "runs/curve_labels.hpp"
+#include "plots/curve_labels.hpp"
 
 namespace seqlab {
 

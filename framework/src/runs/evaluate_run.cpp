@@ -14,7 +14,7 @@
 #include "config/json_record.hpp"
 #include "forecast/baselines.hpp"
 #include "runs/finished_run.hpp"
-#include "runs/readout.hpp"
+#include "forecast/readout.hpp"
 #include "runs/run_folder.hpp"
 #include "training/trainer.hpp"
 #include "util/regular_file.hpp"

@@ -11,7 +11,7 @@
 #include "config/error_report.hpp"
 #include "config/experiment.hpp"
 #include "runs/initial_weights.hpp"
-#include "runs/readout.hpp"
+#include "forecast/readout.hpp"
 #include "runs/run_folder.hpp"
 #include "runs/run_plots.hpp"
 #include "runs/run_summary.hpp"

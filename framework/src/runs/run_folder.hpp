@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "runs/plots.hpp"
+#include "plots/plots.hpp"
 #include "seqlab/parameter.hpp"
 #include "seqlab/tensor.hpp"
 #include "training/trainer.hpp"

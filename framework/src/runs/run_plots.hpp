@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "runs/plots.hpp"
+#include "plots/plots.hpp"
 #include "runs/run_folder.hpp"
 #include "training/trainer.hpp"
 

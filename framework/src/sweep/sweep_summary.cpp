@@ -11,8 +11,8 @@
 #include <iostream>
 #include <map>
 
-#include "runs/curve_labels.hpp"
-#include "runs/plots.hpp"
+#include "plots/curve_labels.hpp"
+#include "plots/plots.hpp"
 #include "runs/run_folder.hpp"
 #include "util/atomic_file.hpp"
 #include "util/csv_text.hpp"

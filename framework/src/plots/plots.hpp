@@ -59,7 +59,7 @@ PlotOutcome plot_loss(const std::string& dir, const LossCurve& curve, const std:
 // loss, on a log axis, NaN losses left out as in plot_loss. One data block per
 // curve in <stem>.dat. The legend sits
 // outside the plot area, in the curves' order; curve k gets curve_style(k)
-// (runs/curve_labels.hpp), so dozens of curves stay apart.
+// (plots/curve_labels.hpp), so dozens of curves stay apart.
 struct LabelledCurve {
   std::string label;
   LossCurve curve;

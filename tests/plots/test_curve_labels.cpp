@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "runs/curve_labels.hpp"
+#include "plots/curve_labels.hpp"
 
 using seqlab::Settings;
 

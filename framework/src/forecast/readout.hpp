@@ -9,7 +9,7 @@
 #include "config/experiment.hpp"
 #include "forecast/data_units.hpp"
 #include "forecast/test_score.hpp"
-#include "runs/plots.hpp"
+#include "plots/plots.hpp"
 #include "training/components.hpp"
 
 namespace seqlab {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "runs/plots.hpp"
+#include "plots/plots.hpp"
 
 namespace seqlab {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "runs/plots.hpp"
+#include "plots/plots.hpp"
 
 namespace seqlab {
 
@@ -16,7 +16,7 @@ struct ParallelAxis {
   std::vector<std::string> values;  // one per run
 };
 
-// <dir>/<stem>.dat, .gp and the image, as the other plot functions (runs/plots.hpp): one polyline per run across
+// <dir>/<stem>.dat, .gp and the image, as the other plot functions (plots/plots.hpp): one polyline per run across
 // the `axes` and a last axis for `metric` (one value per run), each line coloured by its metric on a colour bar
 // (logarithmic when every metric is > 0); lower metrics are drawn last, on top. Runs whose metric is not finite
 // are left out. Throws std::invalid_argument when an axis's length differs from the metric's.

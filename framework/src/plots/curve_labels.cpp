@@ -1,5 +1,5 @@
 // Legend labels and line styles for overlaid curves (best_trials.png, compare's loss_overlay.png, report pages).
-#include "runs/curve_labels.hpp"
+#include "plots/curve_labels.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>

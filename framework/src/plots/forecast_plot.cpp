@@ -1,10 +1,10 @@
 // forecast.dat holds two blocks, history then forecast (with the truth when known); forecast.gp draws them.
-#include "runs/forecast_plot.hpp"
+#include "plots/forecast_plot.hpp"
 
 #include <sstream>
 #include <stdexcept>
 
-#include "runs/gnuplot_files.hpp"
+#include "plots/gnuplot_files.hpp"
 
 namespace seqlab {
 

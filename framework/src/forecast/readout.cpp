@@ -1,5 +1,6 @@
 // Predictions, plot series and test scores in the data's units.
-#include "runs/readout.hpp"
+// Tested in tests/forecast/test_test_score.cpp, tests/runs/test_eval_predict.cpp
+#include "forecast/readout.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>

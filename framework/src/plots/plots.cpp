@@ -1,13 +1,13 @@
 // Writes each plot as data (.dat) plus a gnuplot script (.gp), then runs that script headless.
-#include "runs/plots.hpp"
+#include "plots/plots.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
 
-#include "runs/curve_labels.hpp"
-#include "runs/gnuplot_files.hpp"
+#include "plots/curve_labels.hpp"
+#include "plots/gnuplot_files.hpp"
 #include "util/parse_number.hpp"
 
 namespace seqlab {

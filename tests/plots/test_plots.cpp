@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "runs/plots.hpp"
+#include "plots/plots.hpp"
 
 namespace fs = std::filesystem;
 

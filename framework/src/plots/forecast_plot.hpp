@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "runs/plots.hpp"
+#include "plots/plots.hpp"
 
 namespace seqlab {
 

@@ -1,6 +1,7 @@
 // The parallel-coordinates plot: each axis scaled to [0, 1] here, so gnuplot only draws lines, labels and a
 // colour bar (its own `parallelaxes` style cannot colour lines by a value on a log scale).
-#include "runs/parallel_plot.hpp"
+// Tested in tests/cli/test_report_command.cpp
+#include "plots/parallel_plot.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,7 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "runs/gnuplot_files.hpp"
+#include "plots/gnuplot_files.hpp"
 #include "util/parse_number.hpp"
 
 namespace seqlab {

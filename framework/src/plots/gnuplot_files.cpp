@@ -1,5 +1,6 @@
 // The mechanics every plot shares: .dat and .gp files written safely, and gnuplot run headless on them.
-#include "runs/gnuplot_files.hpp"
+// Tested in tests/plots/test_plots.cpp
+#include "plots/gnuplot_files.hpp"
 
 #include "util/atomic_file.hpp"
 #include "util/folder_handle.hpp"

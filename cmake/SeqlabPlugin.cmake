@@ -3,6 +3,7 @@
 # folder the runner searches (build/plugins); in a project outside the tree (this
 # file installed with the SDK, see seqlabConfig.cmake) to SEQLAB_PLUGIN_OUTPUT_DIR
 # if the project set it, else to the current binary folder: pass that to --plugin-dir.
+# A plugin built on the kernel library links it too: target_link_libraries(NAME PRIVATE seqlab::kernels).
 function(seqlab_add_plugin name)
   if(NOT ARGN)
     message(FATAL_ERROR "seqlab_add_plugin(${name}): give at least one source file")

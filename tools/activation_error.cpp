@@ -2,7 +2,7 @@
 // (all 2^32 bit patterns, NaNs included), against double-precision libm, on all cores (about a minute on two).
 //
 // Usage: seqlab_activation_error [--stride N]   (N > 1: every Nth bit pattern only, for a quick look)
-// The numbers it prints are the ones docs/performance.md and tests/plugins/test_fast_activations.cpp state.
+// The numbers it prints are the ones docs/performance.md and tests/kernels/test_fast_activations.cpp state.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>

@@ -1,4 +1,4 @@
-// The worst error of the fast kernels' tanh and sigmoid (plugins/models/fast_activations.hpp) against
+// The worst error of the fast kernels' tanh and sigmoid (seqlab/kernels/fast_activations.hpp) against
 // double precision, over float32 inputs: every one (tools/activation_error) or a strided subset (the test).
 #pragma once
 
@@ -6,8 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
-
-#include "../plugins/models/fast_activations.hpp"
+#include <seqlab/kernels/fast_activations.hpp>
 
 namespace seqlab::activation_error {
 

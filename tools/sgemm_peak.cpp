@@ -10,7 +10,7 @@
 // were loaded from; simd is the instruction set seqlab's SIMD code (xsimd, and so the register kernel) was compiled
 // for. tools/bench uses peak_gflops as the denominator of "% of sgemm peak" and the rest to describe the machine from
 // what it measured. The sgemm goes through seqlab::gemm (xtensor-blas), and the register kernel through
-// seqlab/register_gemm.hpp: exactly the paths the model plugins take.
+// seqlab/kernels/register_gemm.hpp: exactly the paths the model plugins take.
 #include <dlfcn.h>
 
 #include <algorithm>
@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "seqlab/blas.hpp"
-#include "seqlab/register_gemm.hpp"
+#include "seqlab/kernels/register_gemm.hpp"
 #include <xsimd/xsimd.hpp>
 
 // <cblas.h> cannot share a translation unit with xtensor-blas, so declare the two OpenBLAS extensions we need.

@@ -18,8 +18,8 @@
 // [da_r, da_z, dhn]. The layer loop, the head, the weight gradients and dropout are
 // in recurrent_reference.hpp (the plain oracle, with split_recurrent) and gru_fast.hpp
 // (the default); this file holds the reference cell and the plugin.
-#include "gru_fast.hpp"
-#include "recurrent_reference.hpp"
+#include <seqlab/kernels/gru_fast.hpp>
+#include <seqlab/kernels/recurrent_reference.hpp>
 
 namespace {
 

@@ -15,8 +15,8 @@
 // The layer loop, the head, the weight gradients and the layout are in
 // recurrent_reference.hpp (the plain oracle) and recurrent_fast.hpp (the
 // default); this file holds only the cell, once for each.
-#include "recurrent_fast.hpp"
-#include "recurrent_reference.hpp"
+#include <seqlab/kernels/recurrent_fast.hpp>
+#include <seqlab/kernels/recurrent_reference.hpp>
 
 namespace {
 

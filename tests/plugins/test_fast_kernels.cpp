@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include <seqlab/register_gemm.hpp>
+#include <seqlab/kernels/register_gemm.hpp>
 
 #include "conformance/check_kit.hpp"
 #include "host/plugin_loader.hpp"

@@ -2,7 +2,7 @@
 //
 // PyTorch keeps a layer's gates as Q blocks of H columns (lstm: i, f, g, o). A register tile of the
 // recurrent product holds NB vectors of W = kWidth columns, so to finish a cell inside the tile
-// (seqlab/register_gemm.hpp's fused_rows) the tile must hold every gate of the units it covers.
+// (register_gemm.hpp's fused_rows) the tile must hold every gate of the units it covers.
 // The fused kernels therefore store gates, their weights and dL/da in *unit-block order*: the
 // columns of units [u W, u W + W) for gate 0, then gate 1, ..., then the next block of W units:
 //   permuted column (u Q + q) W + j  <-  PyTorch's column q H + u W + j
@@ -12,7 +12,7 @@
 // the unfused passes.
 #pragma once
 
-#include <seqlab/register_gemm.hpp>
+#include <seqlab/kernels/register_gemm.hpp>
 #include <type_traits>
 #include <vector>
 

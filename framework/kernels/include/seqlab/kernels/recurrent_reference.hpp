@@ -2,7 +2,8 @@
 //
 // It computes what recurrent_common.hpp describes in the most direct way:
 // per step one GEMM and one elementwise hook, weight gradients after the loop.
-// recurrent_fast.hpp and gru_fast.hpp must agree with it (tests/plugins/test_fast_kernels.cpp).
+// recurrent_fast.hpp and gru_fast.hpp must agree with it (tests/kernels/test_recurrent_fast.cpp,
+// test_gru_fast.cpp).
 //
 // A cell may keep the recurrent part apart (`split_recurrent`, the GRU, whose
 // candidate gate multiplies it by r): then a_t holds only x_t W_ih^T + b_ih and
@@ -11,7 +12,7 @@
 // W_hh, b_hh, dh_{t-1} respectively. Without it both are the one sum a_t.
 #pragma once
 
-#include "recurrent_common.hpp"
+#include <seqlab/kernels/recurrent_common.hpp>
 
 namespace seqlab::recurrent {
 

@@ -1,4 +1,4 @@
-// The fast kernels' branch-free tanh and sigmoid (plugins/models/fast_activations.hpp) against double precision.
+// seqlab/kernels/fast_activations.hpp: the fast kernels' branch-free tanh and sigmoid against double precision.
 //
 // tools/activation_error measures every float32 input (docs/performance.md); this test takes every 257th bit
 // pattern (16.7 million inputs, all exponents and signs) and holds it to the worst errors that full run measured:
@@ -9,8 +9,9 @@
 
 #include <cmath>
 #include <limits>
+#include <seqlab/kernels/fast_activations.hpp>
 
-#include "../tools/activation_error.hpp"
+#include "activation_error.hpp"  // tools/: the measurement seqlab_activation_error makes over every input
 
 namespace {
 

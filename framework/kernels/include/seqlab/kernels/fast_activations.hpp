@@ -9,13 +9,13 @@
 // operations, and only absolute-accurate below 0.) No division (see reciprocal below). The same FMA chain runs
 // on every lane and on the scalar tail, so a column's value does not depend on whether it fell in a SIMD batch. NaN
 // stays NaN (a diverging run must still be seen to diverge). Worst error over every float32 input, measured by
-// tools/activation_error against double precision, is in tests/plugins/test_fast_activations.cpp and
+// tools/activation_error against double precision, is in tests/kernels/test_fast_activations.cpp and
 // docs/performance.md.
 #pragma once
 
 #include <cmath>
 #include <immintrin.h>
-#include <seqlab/register_gemm.hpp>
+#include <seqlab/kernels/register_gemm.hpp>
 #include <xsimd/xsimd.hpp>
 
 namespace seqlab::recurrent::fast {

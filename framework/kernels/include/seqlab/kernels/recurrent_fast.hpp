@@ -31,7 +31,7 @@
 //    is still in cache, and a wider input's dW_ih step by step (on the register
 //    kernel; else one OpenBLAS GEMM over all steps).
 //  - The per-step products (h_{t-1} W_hh^T, x_t W_ih^T, da_t W_hh, and the
-//    chunks of dW_hh, x_t^T da_t) run on seqlab/register_gemm.hpp's kernel where
+//    chunks of dW_hh, x_t^T da_t) run on register_gemm.hpp's kernel where
 //    it applies (widths a multiple of the vector, operands small enough) and on OpenBLAS
 //    otherwise. For the input that matters from a few features up: on an LSTM
 //    with hidden 64, batches of 64 and 48 steps, one GEMM over all steps for a
@@ -46,12 +46,14 @@
 //  - Dropout between layers (recurrent_common.hpp): the masks are drawn serially
 //    before the shards run; a layer above reads its own copy of h * m, and the
 //    dL/dx it hands down is multiplied by m.
-// What does not depend on the cell (shards, products, head, dropout) is in
-// recurrent_fast_base.hpp, shared with gru_fast.hpp.
+// What does not depend on the cell is shared with gru_fast.hpp: FastBase (recurrent_fast_base.hpp) and
+// the shards, dropout, products, head and memory plan it is made of (recurrent_shards.hpp,
+// recurrent_products.hpp, recurrent_head.hpp, recurrent_memory_plan.hpp).
 #pragma once
 
-#include "fused_tiles.hpp"
-#include "recurrent_fast_base.hpp"
+#include <seqlab/kernels/fused_tiles.hpp>
+#include <seqlab/kernels/recurrent_fast_base.hpp>
+#include <seqlab/kernels/recurrent_memory_plan.hpp>
 
 namespace seqlab::recurrent {
 
@@ -138,9 +140,9 @@ class FastModel : public FastBase {
         if (per_step) register_gemm_nn(x_t, b, in, input_weights_t_[l].data(), g, at(sh.gates[l], t), false);
         forward_step(l, t, sh, fold ? x_t : nullptr);
       }
-      drop_outputs(sh, l, steps, dropping);
+      drop_outputs(sizes_, sh, l, steps, dropping);
     }
-    forward_head(steps, sh, outputs);
+    forward_head(sizes_, parameters_, steps, sh, outputs);
   }
 
   // A row's state at one step: its floats, and where its second part starts in them (0: it has one part).
@@ -249,7 +251,7 @@ class FastModel : public FastBase {
   void backward_shard(std::size_t steps, bool dropping, Shard& sh, const Tensor3& grad_outputs) const override {
     const std::size_t b = sh.rows, g = sizes_.gate_width(), h = sizes_.hidden;
     // Steps whose dL/dh from above is known: all of them, except under a last-step head.
-    const std::size_t first_given = backward_head(steps, sh, grad_outputs);
+    const std::size_t first_given = backward_head(sizes_, parameters_, steps, sh, grad_outputs);
     for (std::size_t l = sizes_.layers; l-- > 0;) {
       const std::size_t in = sizes_.layer_input(l);
       const bool fold = folds_input(l), per_step = input_per_step(l);
@@ -299,7 +301,7 @@ class FastModel : public FastBase {
         grads[bias_ih_index(l)][k] = grads[bias_hh_index(l)][k] = static_cast<float>(sh.sums[order_[k]]);
       if (l > 0) {  // dL/dx = da W_ih (times the mask) is layer l-1's dL/dh from above, for every step
         gemm(da, steps * b, g, Transpose::no, input_weights_[l].data(), g, in, Transpose::no, sh.grad_hidden.data());
-        drop_gradient(sh, l, steps, dropping);
+        drop_gradient(sizes_, sh, l, steps, dropping);
       }
     }
   }
@@ -379,7 +381,7 @@ std::unique_ptr<Model> make_implementation(const PluginArgs& args, const std::st
   return std::make_unique<FastModel<Cell>>(args, prefix);
 }
 
-// The memory plan of a FastModel<Cell> or its reference (plan_memory in recurrent_fast_base.hpp).
+// The memory plan of a FastModel<Cell> or its reference (plan_memory in recurrent_memory_plan.hpp).
 template <class Cell>
 ModelPlan plan_memory(const PlanArgs& args, double reference_state) {
   const auto hidden = static_cast<std::size_t>(args.params.integer("hidden_size"));

@@ -22,7 +22,8 @@
 //    grad_state like the LSTM's dc.
 #pragma once
 
-#include "recurrent_fast_base.hpp"
+#include <seqlab/kernels/recurrent_fast_base.hpp>
+#include <seqlab/kernels/recurrent_memory_plan.hpp>
 
 namespace seqlab::recurrent {
 
@@ -172,15 +173,15 @@ class GruFast : public FastBase {
                                bias_[l].data(), t > 0 ? rec + r * g : nullptr, h_prev ? h_prev + r * h : nullptr,
                                n + r * h, h_t + r * h);
       }
-      drop_outputs(sh, l, steps, dropping);
+      drop_outputs(sizes_, sh, l, steps, dropping);
     }
-    forward_head(steps, sh, outputs);
+    forward_head(sizes_, parameters_, steps, sh, outputs);
   }
 
   void backward_shard(std::size_t steps, bool dropping, Shard& sh, const Tensor3& grad_outputs) const override {
     const std::size_t b = sh.rows, g = sizes_.gate_width(), h = sizes_.hidden;
     // Steps whose dL/dh from above is known: all of them, except under a last-step head.
-    const std::size_t first_given = backward_head(steps, sh, grad_outputs);
+    const std::size_t first_given = backward_head(sizes_, parameters_, steps, sh, grad_outputs);
     for (std::size_t l = sizes_.layers; l-- > 0;) {
       const std::size_t in = sizes_.layer_input(l);
       const bool fold = folds_input(l), per_step = input_per_step(l);
@@ -258,7 +259,7 @@ class GruFast : public FastBase {
         db_hh[k] = static_cast<float>(sh.sums[k]);
         db_ih[k] = static_cast<float>(k < 2 * h ? sh.sums[k] : sh.sums[h + k]);  // the n block: da_n's sum
       }
-      drop_gradient(sh, l, steps, dropping);
+      drop_gradient(sizes_, sh, l, steps, dropping);
     }
   }
 

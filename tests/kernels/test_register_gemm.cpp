@@ -1,11 +1,11 @@
-// seqlab/register_gemm.hpp against a double-precision product, held to the textbook
+// seqlab/kernels/register_gemm.hpp against a double-precision product, held to the textbook
 // error bound of float summation, and against OpenBLAS (seqlab::gemm).
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <seqlab/blas.hpp>
 #include <seqlab/random.hpp>
-#include <seqlab/register_gemm.hpp>
+#include <seqlab/kernels/register_gemm.hpp>
 #include <vector>
 
 namespace {
@@ -117,7 +117,7 @@ TEST_CASE("register GEMM: it is offered only for widths its tiles cover, and onl
   CHECK_FALSE(seqlab::register_gemm_fits(w + 1));
   CHECK_FALSE(seqlab::register_gemm_fits(0));
   CHECK(seqlab::register_gemm_tn_fits(128, 32) == wide_simd);
-  CHECK_FALSE(seqlab::register_gemm_tn_fits(4096, 1024));  // past the measured size where OpenBLAS wins
+  CHECK_FALSE(seqlab::register_gemm_tn_fits(4096, 1024));        // past the measured size where OpenBLAS wins
   CHECK(seqlab::register_gemm_nn_fits(256, 1024) == wide_simd);  // lstm hidden 256: B of 1 MB
   CHECK_FALSE(seqlab::register_gemm_nn_fits(512, 2048));         // hidden 512: B from L3 per tile, OpenBLAS wins
 }

@@ -1,154 +1,66 @@
-// The fast recurrent kernels against the plain reference ones, on random and awkward shapes, with and without
-// dropout.
+// seqlab/kernels/recurrent_fast_base.hpp (FastBase): how a fast recurrent model cuts a batch into shards, runs
+// them on threads, sums their gradients and trains in one pass; through the shipped rnn, lstm and gru plugins and
+// on a tanh cell of the test's own.
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cmath>
-
 #include <seqlab/kernels/register_gemm.hpp>
+#include <seqlab/parallel.hpp>
 
-#include "conformance/check_kit.hpp"
-#include "host/plugin_loader.hpp"
+#include "kernels/recurrent_test_kit.hpp"
+
+using namespace seqlab::kernel_tests;
+using seqlab::Tensor3;
 
 namespace {
 
-using seqlab::Tensor3;
-
-struct Shape {
-  std::size_t batch, steps, input, hidden, output, layers;
-  bool sequence_head;
-  std::size_t threads;
-};
-
-seqlab::ParamValues model_params(std::size_t hidden, std::size_t layers, bool sequence, const std::string& kernel,
-                                 double dropout) {
-  return seqlab::ParamValues({{"hidden_size", std::int64_t(hidden)},
-                              {"num_layers", std::int64_t(layers)},
-                              {"head", std::string(sequence ? "sequence" : "last")},
-                              {"kernel", kernel},
-                              {"dropout", dropout}});
-}
-
-using seqlab::conformance::relative_difference;
-
-seqlab::LoadedPlugin load_model(const std::string& name) {
-  return seqlab::load_plugin_file(std::string(SEQLAB_TEST_PLUGIN_DIR) + "/" + name + ".so");
-}
-seqlab::ModelShape model_shape(const Shape& s) { return {s.input, s.output, s.steps, s.sequence_head ? s.steps : 1}; }
-
-// A shape's random inputs (in [-1.5, 1.5]) and dL/d(outputs) (in [-1, 1]).
-struct RandomBatch {
-  Tensor3 inputs, grad_outputs;
-  explicit RandomBatch(const Shape& s) {
-    seqlab::Random data(5);
-    inputs = Tensor3::from_shape({s.batch, s.steps, s.input});
-    for (auto& v : inputs) v = static_cast<float>(data.uniform(-1.5, 1.5));
-    grad_outputs = Tensor3::from_shape({s.batch, s.sequence_head ? s.steps : 1, s.output});
-    for (auto& v : grad_outputs) v = static_cast<float>(data.uniform(-1, 1));
-  }
-};
-
-// With dropout > 0 both models train, each drawing its masks from its own Random of the same
-// seed: the masks must be the same whatever the shards, and so must the number of draws.
-void compare(const std::string& plugin_name, const Shape& s, double dropout = 0) {
-  CAPTURE(plugin_name);
-  CAPTURE(dropout);
-  CAPTURE(s.batch);
-  CAPTURE(s.steps);
-  CAPTURE(s.input);
-  CAPTURE(s.hidden);
-  CAPTURE(s.output);
-  CAPTURE(s.layers);
-  CAPTURE(s.sequence_head);
-  CAPTURE(s.threads);
-  const auto plugin = load_model(plugin_name);
-  const seqlab::ModelShape shape = model_shape(s);
-  seqlab::ThreadPool pool(s.threads);
-  const auto fast_params = model_params(s.hidden, s.layers, s.sequence_head, "fast", dropout);
-  const auto reference_params = model_params(s.hidden, s.layers, s.sequence_head, "reference", dropout);
-  seqlab::Random random_fast(3), random_reference(3);  // same seed: same initial weights
-  auto fast = seqlab::create_model(plugin, {fast_params, random_fast, shape, &pool});
-  auto reference = seqlab::create_model(plugin, {reference_params, random_reference, shape, nullptr});
-
-  const RandomBatch batch(s);
-  const Tensor3 &inputs = batch.inputs, &grad_outputs = batch.grad_outputs;
-
-  auto fast_cache = fast->make_cache(s.batch, s.steps);
-  auto reference_cache = reference->make_cache(s.batch, s.steps);
-  // Twice: the second pass checks that nothing from the first leaks into it.
-  seqlab::Random masks_fast(11), masks_reference(11);
-  if (dropout > 0) {
-    fast->set_training(&masks_fast);
-    reference->set_training(&masks_reference);
-  }
-  for (int pass = 0; pass < 2; ++pass) {  // with dropout, the second pass draws new masks
-    Tensor3 fast_out, reference_out;
-    fast->forward(inputs, *fast_cache, fast_out);
-    reference->forward(inputs, *reference_cache, reference_out);
-    CHECK(masks_fast.next_u64() == masks_reference.next_u64());
-    REQUIRE(fast_out.shape() == reference_out.shape());
-    CHECK(relative_difference(fast_out.data(), reference_out.data(), fast_out.size()) < 1e-5);
-    fast->backward(inputs, *fast_cache, grad_outputs);
-    reference->backward(inputs, *reference_cache, grad_outputs);
-    for (std::size_t p = 0; p < fast->parameters().size(); ++p) {
-      const auto& f = fast->parameters()[p];
-      const auto& r = reference->parameters()[p];
-      CAPTURE(f.name);
-      CHECK(relative_difference(f.grad.data(), r.grad.data(), f.size()) < 1e-4);
-    }
-  }
-}
+const char* const kModels[] = {"rnn", "lstm", "gru"};
 
 }  // namespace
 
-const char* const kModels[] = {"rnn", "lstm", "gru"};
-
-TEST_CASE("fast rnn, lstm and gru kernels agree with the reference kernels") {
-  const Shape shapes[] = {
-      {1, 1, 1, 1, 1, 1, false, 1},    // the smallest of everything
-      {1, 7, 2, 3, 1, 3, true, 2},     // batch 1, three layers, odd sizes
-      {5, 1, 3, 9, 2, 2, false, 1},    // sequence length 1
-      {4, 6, 12, 5, 3, 2, true, 1},    // a wide input: the GEMM path instead of the folded one
-      {70, 9, 1, 17, 1, 2, false, 2},  // enough rows for two shards
-      {97, 5, 10, 33, 2, 3, true, 3},  // three uneven shards, wide input, sequence head
-      {64, 4, 1, 8, 1, 1, false, 2},   // hidden exactly one SIMD width or less
-      // Widths the register GEMM takes (with 512-bit SIMD; 256-bit takes 8, 24 and 40 too): hidden 16, 32, 48, 64
-      // give every tile shape, and batches that are no multiple of a tile's rows.
-      {13, 5, 1, 16, 1, 1, false, 1},
-      {50, 6, 3, 32, 2, 2, true, 2},
-      {7, 3, 1, 48, 1, 1, false, 1},
-      {3, 2, 2, 64, 1, 2, true, 1},
-      // Inputs wider than the fold with register-kernel widths: x_t W_ih^T and x_t^T da_t per step
-      // (20 features as in a csv case, one past the fold, an odd width, a wide one; two shards).
-      {9, 4, 20, 16, 1, 1, false, 1},
-      {70, 5, 9, 32, 2, 2, true, 2},
-      {5, 2, 17, 48, 1, 1, false, 1},
-      {33, 3, 50, 64, 1, 1, false, 1},
-      // Above hidden 64 the lstm's backward recomputes tanh(c_t) instead of reading it (fused, then not).
-      {11, 4, 1, 80, 1, 2, false, 1},
-      {6, 3, 2, 65, 1, 1, true, 1},
-  };
-  for (const char* plugin : kModels)
-    for (const Shape& s : shapes) {
-      compare(plugin, s);
-      // Dropout between layers: the same masks, drawn before the shards run, in both kernels.
-      if (s.layers > 1) compare(plugin, s, 0.3);
+TEST_CASE("a fast model's shards are the batch's reduction blocks, whole or halved, in row order") {
+  seqlab::ThreadPool pool(3);
+  seqlab::Random init(3);
+  const auto params = model_params(8, 1, false);
+  TanhFast model({params, init, {1, 1, 2, 1}, &pool}, "rnn");
+  for (const std::size_t batch : {1, 63, 64, 200, 255, 256, 700, 1500}) {
+    CAPTURE(batch);
+    auto cache_base = model.make_cache(batch, 2);
+    const auto& cache = dynamic_cast<const seqlab::recurrent::FastCache&>(*cache_base);
+    // Expected from seqlab/parallel.hpp alone: a block of 64 to 255 rows in two halves, others whole.
+    std::vector<std::pair<std::size_t, std::size_t>> expected;  // (row0, rows)
+    for (std::size_t b = 0; b < seqlab::reduction_blocks(batch); ++b) {
+      const auto [first, last] = seqlab::reduction_block(batch, b);
+      const std::size_t rows = last - first;
+      if (rows >= 64 && rows < 256) {
+        expected.emplace_back(first, rows / 2);
+        expected.emplace_back(first + rows / 2, rows - rows / 2);
+      } else {
+        expected.emplace_back(first, rows);
+      }
     }
-  // And random ones.
-  seqlab::Random random(17);
-  for (int i = 0; i < 6; ++i) {
-    const Shape s{1 + random.below(80), 1 + random.below(8), 1 + random.below(12), 1 + random.below(40),
-                  1 + random.below(3),  1 + random.below(3), random.below(2) == 1, 1 + random.below(3)};
-    for (const char* plugin : kModels) compare(plugin, s, i % 2 == 0 ? 0.0 : 0.5);
+    REQUIRE(cache.shards.size() == expected.size());
+    for (std::size_t s = 0; s < expected.size(); ++s) {
+      CHECK(cache.shards[s].row0 == expected[s].first);
+      CHECK(cache.shards[s].rows == expected[s].second);
+    }
   }
+}
+
+TEST_CASE("a fast model refuses a cache it did not make and inputs its cache was not made for") {
+  seqlab::Random init(3), other_init(4);
+  const auto params = model_params(4, 1, false);
+  TanhFast model({params, init, {1, 1, 3, 1}}, "rnn");
+  TanhReference other({params, other_init, {1, 1, 3, 1}});
+  check_cache_refusals(model, other);
 }
 
 TEST_CASE("dropout's masks do not depend on the thread count") {
   // Two shards and three against one: every output and gradient of a training pass agrees.
   for (const char* plugin : kModels)
     for (const std::size_t threads : {2, 3}) {
-      compare(plugin, {96, 5, 2, 16, 1, 3, true, threads}, 0.4);
-      compare(plugin, {70, 4, 9, 5, 2, 2, false, threads}, 0.2);
+      compare_kernels(plugin, {96, 5, 2, 16, 1, 3, true, threads}, 0.4);
+      compare_kernels(plugin, {70, 4, 9, 5, 2, 2, false, threads}, 0.2);
     }
 }
 

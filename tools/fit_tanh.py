@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""tools/fit_tanh.py: the coefficients of plugins/models/fast_activations.hpp's tanh and of the 2^f
+"""tools/fit_tanh.py: the coefficients of seqlab/kernels/fast_activations.hpp's tanh and of the 2^f
 behind its sigmoid, fitted here.
 
     tanh(x) ~ x * P(x^2) / Q(x^2) on [0, 9], P of degree 5, Q of degree 3 with Q(0) = 1

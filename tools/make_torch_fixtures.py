@@ -33,7 +33,7 @@ Layout of tests/fixtures/torch/:
     mask.npy           dropout cases only: (layers - 1, batch, steps, hidden), the mask m^l multiplied
                        into layer l's output (0 or 1/(1-p)), as seqlab draws it in training mode from
                        Random::stream(dropout_seed, dropout_stream): the order and arithmetic are
-                       recurrent_common.hpp's, reproduced here with a Python std::mt19937_64
+                       seqlab/kernels/recurrent_common.hpp's, reproduced here with a Python std::mt19937_64
 
   <optimizer case>/    ten torch.optim steps on fixed parameters with a fixed sequence of gradients
     param.<name>.npy   initial value

@@ -72,6 +72,31 @@ case $part in
     build_project "$here" "$tmp/plugins"
     for so in lag_linear.so log_cosh.so; do [[ -f $tmp/plugins/$so ]] || fail "no $so in the project's build folder"; done
 
+    # The kernel library is installed beside the SDK and exported with it (seqlab::kernels); seqlab/register_gemm.hpp
+    # left the SDK for it. A project that links the target compiles every installed kernel header.
+    step "a project on the installed kernel library (seqlab::kernels)"
+    [[ -e $tmp/prefix/include/seqlab/kernels/version.hpp ]] || fail "the install has no include/seqlab/kernels/version.hpp"
+    [[ ! -e $tmp/prefix/include/seqlab/register_gemm.hpp ]] || fail "the SDK still installs seqlab/register_gemm.hpp"
+    mkdir "$tmp/kernels_user"
+    {
+      echo "cmake_minimum_required(VERSION 3.25)"
+      echo "project(kernels_user CXX)"
+      echo "find_package(seqlab CONFIG REQUIRED)"
+      echo "add_library(kernels_user MODULE kernels_user.cpp)"
+      echo "target_link_libraries(kernels_user PRIVATE seqlab::kernels)"
+    } >"$tmp/kernels_user/CMakeLists.txt"
+    {
+      for header in "$tmp"/prefix/include/seqlab/kernels/*.hpp; do echo "#include <seqlab/kernels/${header##*/}>"; done
+      echo "static_assert(seqlab::kernels::kKernelsVersion >= 1);"
+    } >"$tmp/kernels_user/kernels_user.cpp"
+    # Debug: a compile check, no optimiser needed.
+    "$cmake" -S "$tmp/kernels_user" -B "$tmp/kernels_user/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
+      -DCMAKE_BUILD_TYPE=Debug >"$tmp/kernels_user.log" 2>&1 &&
+      "$cmake" --build "$tmp/kernels_user/build" >>"$tmp/kernels_user.log" 2>&1 || {
+      cat "$tmp/kernels_user.log"
+      fail "building a project that links seqlab::kernels against the installed seqlab"
+    }
+
     step "seqlab plugins --plugin-dir $tmp/plugins"
     listing=$("$seqlab" plugins --plugin-dir "$tmp/plugins") || fail "seqlab plugins exited with $?"
     echo "$listing"

@@ -26,6 +26,16 @@ inline std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+// summary.csv without its last two columns, seconds and run_folder: what two sweeps of the same trials share.
+inline std::string without_folders(const std::string& csv) {
+  std::string out;
+  for (const auto& line : lines_of(csv)) {
+    const std::string without_folder = line.substr(0, line.rfind(','));
+    out += without_folder.substr(0, without_folder.rfind(',')) + "\n";
+  }
+  return out;
+}
+
 // `seqlab sweep` of dir/exp.yaml with `arguments`, for run_seqlab.
 inline std::string sweep(const ScratchDir& dir, const std::string& arguments) {
   return "sweep '" + (dir / "exp.yaml") + "' " + arguments;

@@ -98,7 +98,8 @@ TEST_CASE("name clash: two user folders with one name fail only the commands tha
     const auto result = run_seqlab(command + " " + write_experiment(dir, "mse") + kBothUserDirs);
     INFO(result.output);
     CHECK(result.exit_code == 2);
-    CHECK(contains(result.output, "error: " + kClash));
+    // Reported at the experiment's `plugin:` line, like an unknown name.
+    CHECK(contains(result.output, "mse.yaml:5:8: error: loss.plugin: " + kClash));
   }
   const auto other = run_seqlab("validate " + write_experiment(dir, "mae") + kBothUserDirs);
   INFO(other.output);

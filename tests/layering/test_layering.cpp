@@ -14,8 +14,11 @@ namespace {
 
 const std::string kSource = SEQLAB_TEST_SOURCE_DIR;
 
-seqlab::test::ProcessResult check_layering(const std::string& source_dir) {
-  return run_shell("'" SEQLAB_TEST_CMAKE "' -DSOURCE_DIR='" + source_dir + "' -DLAYERS_FILE='" + kSource +
+// tree_dir: the repository root whose SDK, kernels, plugins and climbing includes are checked too ("": only
+// source_dir).
+seqlab::test::ProcessResult check_layering(const std::string& source_dir, const std::string& tree_dir = "") {
+  const std::string tree = tree_dir.empty() ? "" : " -DTREE_DIR='" + tree_dir + "'";
+  return run_shell("'" SEQLAB_TEST_CMAKE "' -DSOURCE_DIR='" + source_dir + "'" + tree + " -DLAYERS_FILE='" + kSource +
                    "/framework/src/layers.cmake' -P '" + kSource + "/cmake/check_layering.cmake'");
 }
 
@@ -27,11 +30,54 @@ void add_file(const ScratchDir& tree, const std::string& path, const std::string
 
 }  // namespace
 
-TEST_CASE("every include in framework/src points down its layers") {
-  const auto result = check_layering(kSource + "/framework/src");
+TEST_CASE("every include in the tree points down its layers, and none climbs") {
+  const auto result = check_layering(kSource + "/framework/src", kSource);
   INFO(result.output);
   CHECK(result.exit_code == 0);
   CHECK(contains(result.output, "every include points down"));
+  CHECK(contains(result.output, "SDK, kernel and plugin files include no runner header"));
+  CHECK(contains(result.output, "files in the tree include no ../ path"));
+}
+
+TEST_CASE("the layering check reads angled includes of the runner's headers as it reads quoted ones") {
+  ScratchDir tree("layering");
+  add_file(tree, "config/reads_cli.cpp",
+           "#include <vector>\n#include <boost/dll.hpp>\n#include <cli/subcommand.hpp>\n");
+  const auto result = check_layering(tree.path());
+  INFO(result.output);
+  CHECK(result.exit_code != 0);
+  CHECK(contains(result.output, "config/reads_cli.cpp: error: #include \"cli/subcommand.hpp\" points up"));
+  CHECK(contains(result.output, "1 violation(s)"));  // system and third-party headers are not layers
+}
+
+TEST_CASE(
+    "the layering check keeps the SDK, the kernels and plugins out of the runner, and every include from climbing") {
+  ScratchDir tree("layering");
+  add_file(tree, "framework/src/util/fine.cpp", "#include \"util/fine.hpp\"\n#include <seqlab/model.hpp>\n");
+  add_file(tree, "framework/src/training/fast.cpp", "#include <seqlab/kernels/register_gemm.hpp>\n");
+  add_file(tree, "framework/include/seqlab/sdk.hpp",
+           "#include <xtensor/xtensor.hpp>\n#include \"config/experiment.hpp\"\n#include <seqlab/kernels/simd.hpp>\n");
+  add_file(tree, "framework/kernels/include/seqlab/kernels/k.hpp",
+           "#include <seqlab/tensor.hpp>\n#include <runs/run.hpp>\n");
+  add_file(
+      tree, "plugins/models/cell.cpp",
+      "#include <seqlab/kernels/recurrent_fast.hpp>\n#include \"own_helper.hpp\"\n#include \"training/trainer.hpp\"\n");
+  add_file(tree, "tests/x/test_y.cpp", "#include \"../../plugins/models/cell.hpp\"\n");
+  add_file(tree, "tools/z.cpp", "#include <a/../b.hpp>\n");
+  const auto result = check_layering(tree / "framework/src", tree.path());
+  INFO(result.output);
+  CHECK(result.exit_code != 0);
+  CHECK(contains(result.output, "seqlab/sdk.hpp: error: #include \"config/experiment.hpp\" reaches into the runner"));
+  CHECK(
+      contains(result.output, "seqlab/sdk.hpp: error: #include \"seqlab/kernels/simd.hpp\": the SDK may not include"));
+  CHECK(contains(result.output, "kernels/k.hpp: error: #include \"runs/run.hpp\" reaches into the runner"));
+  CHECK(contains(result.output, "models/cell.cpp: error: #include \"training/trainer.hpp\" reaches into the runner"));
+  CHECK(contains(result.output, "x/test_y.cpp: error: #include \"../../plugins/models/cell.hpp\" climbs"));
+  CHECK(contains(result.output, "tools/z.cpp: error: #include \"a/../b.hpp\" climbs"));
+  CHECK(contains(result.output,
+                 "training/fast.cpp: error: #include \"seqlab/kernels/register_gemm.hpp\": the runner "
+                 "does not include the kernel library"));
+  CHECK(contains(result.output, "7 violation(s)"));  // the SDK, kernel and own-folder includes above are fine
 }
 
 TEST_CASE("the layering check refuses a lower layer including a higher one") {

@@ -8,5 +8,5 @@ mpirun_flags=(--allow-run-as-root --oversubscribe --bind-to none --mca btl self,
 # (tests/CMakeLists.txt) so that a sanitizer build's slower ranks are not taken for hung ones.
 limit() { echo $(($1 * ${SEQLAB_TEST_TIMEOUT_SCALE:-1})); }
 
-# summary.csv without its last two columns, seconds and run_folder (as tests/sweep/test_sweep.cpp's without_folders).
+# summary.csv without its last two columns, seconds and run_folder (as tests/sweep/sweep_fixture.hpp's without_folders).
 without_folders() { sed -E 's/,[^,]*,[^,]*$//' "$1"; }

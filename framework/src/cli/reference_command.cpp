@@ -18,8 +18,6 @@ namespace {
 int write_reference(const CommonOptions& common, const std::string& dir) {
   return report_errors([&] {
     PluginRegistry registry(common.plugin_dirs);
-    // The reference documents every name: one that clashes has no single plugin to document (as plugins --markdown).
-    if (!registry.clashes().empty()) throw PluginLoadError(registry.clashes().front().message());
     const auto pages = reference_pages(registry);
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);

@@ -1,5 +1,5 @@
 // `seqlab sweep EXP.yaml`: every trial of the experiment's sweep: section, locally, as Slurm shards or over MPI.
-// Tested in tests/sweep/test_sweep.cpp, tests/sweep/test_sweep_mpi_options.cpp
+// Tested in tests/sweep/test_sweep.cpp, tests/sweep/test_sweep_spec.cpp, tests/sweep/test_sweep_mpi_options.cpp
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <iostream>

@@ -55,7 +55,11 @@ ComponentConfig resolve_component(const ExperimentSource& source, const PluginRe
   const std::string name = name_node.Scalar();
   ComponentConfig config;
   config.section = section;
-  config.plugin = registry.find(kind, name);
+  try {
+    config.plugin = registry.find(kind, name);
+  } catch (const PluginLoadError& clash) {  // two user-folder plugins of this kind share the name
+    source.fail(section + ".plugin", clash.what());
+  }
   if (!config.plugin) {
     const std::string guess = closest_name(name, known);
     source.fail(section + ".plugin", "unknown " + std::string(kind_name(kind)) + " plugin '" + name + "' (known: " +

@@ -30,6 +30,8 @@ const char* heading(PluginKind kind) {
 }  // namespace
 
 std::string plugins_markdown(const PluginRegistry& registry, const std::string& generated_by) {
+  // The reference documents every name: one that clashes has no single plugin to document.
+  if (!registry.clashes().empty()) throw PluginLoadError(registry.clashes().front().message());
   std::vector<const LoadedPlugin*> sorted;
   for (const auto& p : registry.plugins()) sorted.push_back(&p);
   std::stable_sort(sorted.begin(), sorted.end(), [](const LoadedPlugin* a, const LoadedPlugin* b) {

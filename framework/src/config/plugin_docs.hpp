@@ -11,6 +11,7 @@ namespace seqlab {
 // and a table of its parameters. No file paths, so the text depends only on
 // the plugins' metadata and is the same on every machine.
 // `generated_by` is the command that regenerates the page, named in its header.
+// Throws PluginLoadError when two plugin files share a kind and name (which one would the page describe?).
 std::string plugins_markdown(const PluginRegistry& registry, const std::string& generated_by);
 
 }  // namespace seqlab

@@ -1,5 +1,5 @@
 // Parsing and checking the sweep section as a whole; each entry is parsed by sweep_parameter.
-// Tested in tests/sweep/test_sweep.cpp, tests/sweep/test_conditional_sweep.cpp
+// Tested in tests/sweep/test_sweep_spec.cpp, tests/sweep/test_conditional_sweep.cpp
 #include "sweep/sweep_spec.hpp"
 
 #include <algorithm>

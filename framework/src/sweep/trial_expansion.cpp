@@ -1,5 +1,5 @@
 // The trials of a grid (products of the lists) and of a random search (draws), conditional parameters included.
-// Tested in tests/sweep/test_conditional_sweep.cpp, tests/sweep/test_sweep.cpp
+// Tested in tests/sweep/test_conditional_sweep.cpp, tests/sweep/test_sweep_spec.cpp
 #include "sweep/trial_expansion.hpp"
 
 #include <cmath>

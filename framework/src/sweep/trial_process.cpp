@@ -1,5 +1,5 @@
 // fork+exec for trial processes, the child inheriting the trial's lock.
-// Tested in tests/sweep/test_sweep.cpp
+// Tested in tests/sweep/test_trial_scheduler.cpp
 #include "sweep/trial_process.hpp"
 
 #include <cerrno>

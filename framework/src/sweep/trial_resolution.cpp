@@ -1,5 +1,5 @@
 // Resolving and naming the trials, with errors moved from the trial's override to its line in the sweep section.
-// Tested in tests/sweep/test_conditional_sweep.cpp, tests/sweep/test_sweep.cpp
+// Tested in tests/sweep/test_conditional_sweep.cpp, tests/sweep/test_sweep_spec.cpp
 #include "sweep/trial_resolution.hpp"
 
 #include <fmt/format.h>

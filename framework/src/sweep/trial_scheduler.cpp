@@ -1,5 +1,5 @@
 // The sweep's scheduling loop: claim a trial, start its child, reap it, record it, report progress.
-// Tested in tests/sweep/test_sweep.cpp, tests/sweep/test_halving.cpp
+// Tested in tests/sweep/test_trial_scheduler.cpp, tests/sweep/test_halving.cpp
 #include "sweep/trial_scheduler.hpp"
 
 #include <algorithm>

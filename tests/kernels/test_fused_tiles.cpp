@@ -106,5 +106,12 @@ TEST_CASE("which layers fuse, and the tile each gate count gets") {
   });
   recurrent::with_gate_tile<1>(2 * kLanes, take);
   CHECK((r == r1 && nb == nb1));  // one gate: any product's tile
+  // Two gates (an out-of-tree cell's, tests/out_of_tree/cell/): whole unit blocks of both gates, two or one per
+  // tile, at every H the fused kernels take (a tile of one vector would split a unit block's gates).
+  for (std::size_t hidden : {kLanes, 2 * kLanes, 3 * kLanes, 4 * kLanes}) {
+    recurrent::with_gate_tile<2>(hidden, take);
+    CHECK(nb % 2 == 0);
+    CHECK((2 * hidden) % (nb * kLanes) == 0);
+  }
   CHECK(recurrent::tile_rows<float(&)[5][3]> == 5);
 }

@@ -6,11 +6,16 @@
 #   PART skeletons: installs likewise, writes one tools/new-plugin skeleton of each kind,
 #                   builds them all, runs `seqlab validate` on each generated experiment and
 #                   `seqlab check` on each plugin.
+#   PART cell:      installs likewise, builds the installed example cell/ (a minimal GRU cell on seqlab::kernels,
+#                   docs/plugins/cell.md), lists it, checks it at sizes that take the fast kernel's fused tiles,
+#                   its unfused passes and the reference kernel, trains it on sine (the loss must fall) and
+#                   compares its outputs and gradients with PyTorch autograd (compare_with_torch.py). Exit 77
+#                   (skipped) when only python3-torch is missing, after everything else has passed.
 # Run by ctest (tests/CMakeLists.txt) after BUILD_DIR is built.
 set -euo pipefail
 
 if (($# != 4)); then
-  echo "usage: $0 CMAKE BUILD_DIR SOURCE_DIR plugins|skeletons" >&2
+  echo "usage: $0 CMAKE BUILD_DIR SOURCE_DIR plugins|skeletons|cell" >&2
   exit 2
 fi
 cmake=$1
@@ -153,8 +158,46 @@ case $part in
         fail "seqlab check on the $kind skeleton exited with $?"
     done
     ;;
+  cell)
+    # The installed copy: what a user copies from must build as it is.
+    here="$tmp/prefix/share/seqlab/examples/out_of_tree/cell"
+    for f in CMakeLists.txt minimal_gru.cpp model_gradients.cpp minimal_gru_sine.yaml compare_with_torch.py; do
+      [[ -f $here/$f ]] || fail "the install has no share/seqlab/examples/out_of_tree/cell/$f"
+    done
+    lines=$(wc -l <"$here/minimal_gru.cpp")
+    ((lines < 300)) || fail "minimal_gru.cpp has $lines lines: the issue promises a cell in well under 300"
+    step "build $here against the installed seqlab"
+    build_project "$here" "$tmp/cell"
+    for f in minimal_gru.so model_gradients; do [[ -f $tmp/cell/$f ]] || fail "no $f in the project's build folder"; done
+
+    step "seqlab plugins --plugin-dir $tmp/cell"
+    listing=$("$seqlab" plugins --plugin-dir "$tmp/cell") || fail "seqlab plugins exited with $?"
+    grep -Eq '^model +minimal_gru ' <<<"$listing" || fail "minimal_gru is not listed as a model: $listing"
+
+    # Finite-difference gradients (each at the default, num_layers=2 and batch=1) of both implementations:
+    # hidden 32 and 16 take the fused tiles where the SIMD is 512-bit (16 needs a two-gate tile of one unit
+    # block), 5 the unfused passes, and the reference its own hooks.
+    for setting in hidden_size=32 hidden_size=16 hidden_size=5 kernel=reference; do
+      step "seqlab check minimal_gru $setting"
+      "$seqlab" check minimal_gru "$setting" --plugin-dir "$tmp/cell" || fail "seqlab check minimal_gru $setting exited with $?"
+    done
+
+    step "seqlab run minimal_gru_sine.yaml"
+    "$seqlab" run "$here/minimal_gru_sine.yaml" --plugin-dir "$tmp/cell" --out "$tmp/run" --no-plots ||
+      fail "seqlab run exited with $?"
+    cat "$tmp/run/metrics.csv"
+    # train_loss (column 2) of the first and the last epoch.
+    falls=$(awk -F, 'NR == 2 { first = $2 } END { print ($2 < 0.25 * first) ? "yes" : "no" }' "$tmp/run/metrics.csv")
+    [[ $falls == yes ]] || fail "minimal_gru's training loss did not fall below a quarter of its first epoch's"
+
+    step "minimal_gru against PyTorch autograd (compare_with_torch.py)"
+    status=0
+    /usr/bin/python3 "$here/compare_with_torch.py" "$tmp/cell/model_gradients" "$tmp/cell/minimal_gru.so" || status=$?
+    ((status == 77)) && exit 77
+    ((status == 0)) || fail "minimal_gru differs from PyTorch (compare_with_torch.py exited with $status)"
+    ;;
   *)
-    fail "unknown part '$part' (plugins or skeletons)"
+    fail "unknown part '$part' (plugins, skeletons or cell)"
     ;;
 esac
 echo "ok: $part"

@@ -68,16 +68,19 @@ class GateOrder {
 template <std::size_t N>
 using Size = std::integral_constant<std::size_t, N>;
 
-// f(R, NB) for a fused forward tile, which must cover whole unit blocks of Q gates: 4 gates in a
-// 6 x 4 tile, 3 in an 8 x 3, one gate as any product (register_gemm_detail::with_tile).
+// f(R, NB) for a fused forward tile, which must cover whole unit blocks of Q gates (NB a multiple of Q):
+// 4 gates in a 6 x 4 tile, 3 in an 8 x 3; one or two gates as any product of the layer's Q H gate columns
+// (register_gemm_detail::with_tile, whose NB is 4 or 2 for 2 H columns: two gates need H a multiple of
+// the SIMD width, as every fused cell does). A cell with more gates needs a tile chosen here.
 template <std::size_t Q, class F>
 inline void with_gate_tile(std::size_t hidden, F&& f) {
+  static_assert(Q >= 1 && Q <= 4, "with_gate_tile: no fused tile for a cell of more than 4 gates: add one here");
   if constexpr (Q == 4)
     f(Size<6>{}, Size<4>{});
   else if constexpr (Q == 3)
     f(Size<8>{}, Size<3>{});
   else
-    register_gemm_detail::with_tile(hidden, f);
+    register_gemm_detail::with_tile(Q * hidden, f);
 }
 
 // The rows of a tile handed to a fused_rows finish.

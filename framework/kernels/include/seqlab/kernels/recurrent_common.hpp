@@ -45,7 +45,7 @@
 // (Model::draws_per_sequence), and the masks do not depend on the process count.
 //
 // Parameters, in order, with PyTorch's state_dict names and layouts
-// (prefix "rnn.", "lstm." or "gru."):
+// (prefix "rnn.", "lstm.", "gru." or a cell's own):
 //   for l in 0..L-1: weight_ih_l<l> (G, I or H), weight_hh_l<l> (G, H),
 //                    bias_ih_l<l> (G), bias_hh_l<l> (G)
 //   fc.weight (O, H), fc.bias (O)

@@ -1,4 +1,4 @@
-// The fast implementation of the rnn and lstm models: fused elementwise passes, batch-parallel shards.
+// FastModel<Cell>, the fast rnn, lstm and any cell of 1 to 4 gates on one sum a_t: fused passes, batch-parallel shards.
 //
 // Same network and parameters as recurrent_reference.hpp (which the tests hold
 // it to), computed with less memory traffic:

@@ -62,7 +62,8 @@ struct ReferenceCache : ModelCache {
 // The recurrent network and its head; a plugin supplies the cell.
 class ReferenceModel : public Model {
  public:
-  // prefix: "rnn", "lstm" or "gru"; gates: weight blocks per layer (1, 4 or 3);
+  // prefix: the parameters' name prefix ("rnn", "lstm", "gru", or a cell's own, e.g. tests/out_of_tree/cell/);
+  // gates: weight blocks per layer (1, 4, 3; any count);
   // split_recurrent: see the top of this file (the cell's make_cache must pass it on).
   ReferenceModel(const PluginArgs& args, const std::string& prefix, std::size_t gates, bool split_recurrent = false)
       : sizes_(read_sizes(args, gates)),

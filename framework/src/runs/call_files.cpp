@@ -72,11 +72,12 @@ std::vector<std::string> CallInputs::names() const {
   return found;
 }
 
-void CallInputs::refuse_unknown(const std::set<std::string>& known, const std::string& reader) const {
+void CallInputs::refuse_unknown(const std::set<std::string>& reads, const std::set<std::string>& writes,
+                                const std::string& reader) const {
   std::vector<std::string> expected;
-  for (const auto& name : known) expected.push_back(name + ".npy");
+  for (const auto& name : reads) expected.push_back(name + ".npy");
   for (const auto& name : names())
-    if (!known.count(name)) {
+    if (!reads.count(name) && !writes.count(name)) {
       const std::string guess = closest_name(name + ".npy", expected);
       refuse(file(name), fmt::format("{} reads no such file{} (it reads: {})", reader,
                                      guess.empty() ? "" : "; did you mean " + guess + "?", join(expected)));

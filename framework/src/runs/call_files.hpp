@@ -28,9 +28,11 @@ class CallInputs {
                                const std::optional<std::vector<std::size_t>>& shape = std::nullopt) const;
   // The names of the folder's .npy files (without ".npy"), sorted.
   std::vector<std::string> names() const;
-  // Refuses any .npy file not in `known`, listing what this plugin reads: a misnamed weight file must not be
-  // silently ignored.
-  void refuse_unknown(const std::set<std::string>& known, const std::string& reader) const;
+  // Refuses any .npy file neither in `reads` nor in `writes`, listing what this plugin reads: a misnamed weight
+  // file must not be silently ignored. What the call writes is let through (and not read), so that an --out
+  // folder can be given back as --input.
+  void refuse_unknown(const std::set<std::string>& reads, const std::set<std::string>& writes,
+                      const std::string& reader) const;
   // <dir>/<name>.npy, for messages.
   std::string file(const std::string& name) const;
 

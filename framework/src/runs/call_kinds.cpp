@@ -55,9 +55,12 @@ void call_model(const CallContext& call) {
                                   owner(call.plugin), model->output_steps(steps), steps, model->output_steps(steps)));
   }
   std::vector<Parameter>& parameters = model->parameters();
-  std::set<std::string> known = {"x", "grad_output"};
-  for (const Parameter& p : parameters) known.insert(p.name);
-  call.in.refuse_unknown(known, owner(call.plugin));
+  std::set<std::string> reads = {"x", "grad_output"}, writes = {"output"};
+  for (const Parameter& p : parameters) {
+    reads.insert(p.name);
+    writes.insert("grad_" + p.name);
+  }
+  call.in.refuse_unknown(reads, writes, owner(call.plugin));
   for (Parameter& p : parameters)
     if (const std::optional<NpyArray> given = call.in.read(p.name, p.shape))
       std::copy(given->data.begin(), given->data.end(), p.value.begin());
@@ -80,7 +83,7 @@ void call_model(const CallContext& call) {
 
 void call_loss(const CallContext& call) {
   const CallOptions& o = call.options;
-  call.in.refuse_unknown({"prediction", "target"}, owner(call.plugin));
+  call.in.refuse_unknown({"prediction", "target"}, {"loss", "grad_prediction"}, owner(call.plugin));
   Random defaults = defaults_random(o);
   std::optional<Tensor3> read_prediction = call.in.read3("prediction");
   const Tensor3 prediction = read_prediction ? std::move(*read_prediction) : random_tensor(defaults, o.input_shape);
@@ -108,7 +111,7 @@ void call_optimizer(const CallContext& call) {
     if (name.rfind(grad_prefix, 0) != 0) names.push_back(name);
   std::set<std::string> known;
   for (const std::string& name : names) known.insert({name, grad_prefix + name});
-  call.in.refuse_unknown(known, owner(call.plugin) + " (a grad_<name>.npy goes with each <name>.npy)");
+  call.in.refuse_unknown(known, {}, owner(call.plugin) + " (a grad_<name>.npy goes with each <name>.npy)");
 
   std::vector<Parameter> parameters;
   std::vector<Tensor1> grads;
@@ -141,7 +144,10 @@ void call_optimizer(const CallContext& call) {
 }
 
 void call_dataset(const CallContext& call) {
-  call.in.refuse_unknown({}, owner(call.plugin) + " (it reads only its parameters)");
+  std::set<std::string> writes;
+  for (const char* split : {"train", "validation", "test"})
+    for (const char* part : {"_inputs", "_targets"}) writes.insert(std::string(split) + part);
+  call.in.refuse_unknown({}, writes, owner(call.plugin) + " (it reads only its parameters)");
   Random dataset_random = Random::stream(call.options.seed, "dataset");  // as a run of this seed: the same data
   Handle<Dataset> dataset = create_dataset(call.plugin, {call.params, dataset_random, {}, nullptr});
   const DatasetSplits splits = dataset->load();

@@ -12,7 +12,7 @@ namespace seqlab {
 void call_scheduler(const CallContext& call) {
   const CallOptions& o = call.options;
   const std::string reader = std::string(kind_name(call.plugin.kind())) + " plugin '" + call.plugin.name() + "'";
-  call.in.refuse_unknown({"train_loss", "val_loss"}, reader);
+  call.in.refuse_unknown({"train_loss", "val_loss"}, {"lr"}, reader);
   const auto epochs = static_cast<std::size_t>(o.epochs);
   // The losses each epoch ended with, for schedulers that read them; by default 1 every epoch (a plateau).
   const std::optional<NpyArray> train = call.in.read("train_loss", std::vector<std::size_t>{epochs});

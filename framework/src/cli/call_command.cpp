@@ -38,15 +38,15 @@ Subcommand add_call_command(CLI::App& app, const Invocation&) {
                    "models and losses: the shape (batch, steps, features) of the default x or prediction")
       ->expected(3)
       ->delimiter(',')
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
       ->type_name("B,T,F");
   command->add_option("--output-size", options->output_size, "models: features per predicted step")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
       ->type_name("N");
   command
       ->add_option("--target-steps", options->target_steps,
                    "models: steps predicted per sequence: 1, the last (default), or the input's steps, every one")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
       ->type_name("N");
   command->add_option("--steps", options->steps, "optimizers: updates, each with the same gradients")
       ->check(CLI::Range(1, 1000000))

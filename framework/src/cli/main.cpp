@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
       seqlab::add_report_command(app, invocation),    seqlab::add_sweep_command(app, invocation),
       seqlab::add_eval_command(app, invocation),      seqlab::add_predict_command(app, invocation),
       seqlab::add_resume_command(app, invocation),    seqlab::add_reference_command(app, invocation),
+      seqlab::add_call_command(app, invocation),
   };
 
   try {

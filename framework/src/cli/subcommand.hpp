@@ -38,6 +38,7 @@ Subcommand add_eval_command(CLI::App& app, const Invocation& invocation);
 Subcommand add_predict_command(CLI::App& app, const Invocation& invocation);
 Subcommand add_resume_command(CLI::App& app, const Invocation& invocation);
 Subcommand add_reference_command(CLI::App& app, const Invocation& invocation);
+Subcommand add_call_command(CLI::App& app, const Invocation& invocation);
 
 // Options several subcommands share.
 void add_plugin_dir_option(CLI::App& app, CommonOptions& common);

@@ -4,11 +4,14 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fmt/format.h>
 #include <limits>
-#include <filesystem>
 #include <regex>
+#include <unistd.h>
 
 #include "util/suggest.hpp"
 #include "util/utf8.hpp"
@@ -217,6 +220,59 @@ ParamValues validate_params(const ParamSchema& schema, const ExperimentSource& s
     values[spec.name] = *spec.default_value;
   }
   return ParamValues(std::move(values));
+}
+
+namespace {
+
+// A scratch "{}" experiment file that command-line settings are applied to as overrides, so they are parsed and
+// validated exactly like an experiment's.
+class ScratchYaml {
+ public:
+  ScratchYaml() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "seqlab-settings-XXXXXX").string();
+    const int fd = mkstemp(pattern.data());
+    if (fd < 0) throw std::runtime_error("cannot create a temporary file: " + std::string(std::strerror(errno)));
+    const char text[] = "{}\n";
+    const bool written = ::write(fd, text, sizeof text - 1) == static_cast<ssize_t>(sizeof text - 1);
+    ::close(fd);
+    path_ = pattern;
+    if (!written) throw std::runtime_error("cannot write " + path_);
+  }
+  ~ScratchYaml() { std::remove(path_.c_str()); }
+  ScratchYaml(const ScratchYaml&) = delete;
+  ScratchYaml& operator=(const ScratchYaml&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+ParamValues validate_settings(const ParamSchema& schema, const std::vector<std::string>& settings,
+                              const std::string& owner) {
+  std::vector<std::string> given = settings;
+  std::set<std::string> keys;
+  for (std::string& setting : given) {
+    const std::size_t equals = setting.find('=');
+    const std::string key = setting.substr(0, equals);
+    keys.insert(key);
+    // Paths are resolved against the experiment file's folder, here a temporary one: the user meant this one.
+    for (const auto& spec : schema)
+      if (spec.name == key && spec.type == ParamType::path && equals != std::string::npos) {
+        const std::string value = setting.substr(equals + 1);
+        if (!value.empty() && std::filesystem::path(value).is_relative())
+          setting = key + "=" + (std::filesystem::current_path() / value).lexically_normal().string();
+      }
+  }
+  for (const auto& spec : schema)
+    if (!spec.default_value && !keys.count(spec.name))
+      throw ConfigError({"command line"}, "",
+                        "missing required parameter '" + spec.name + "' for " + owner + "; give it as " + spec.name +
+                            "=VALUE" + with_help(spec));
+  if (given.empty()) return default_params(schema);
+  ScratchYaml scratch;
+  return validate_params(schema, ExperimentSource(scratch.path(), given), "", {}, owner);
 }
 
 ParamValues default_params(const ParamSchema& schema) {

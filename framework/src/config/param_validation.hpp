@@ -3,6 +3,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 #include <yaml-cpp/yaml.h>
 
 #include "config/experiment_source.hpp"
@@ -16,6 +17,12 @@ namespace seqlab {
 // 'sgd'"). Fills defaults; throws ConfigError at the offending key.
 ParamValues validate_params(const ParamSchema& schema, const ExperimentSource& source, const std::string& section_path,
                             const std::set<std::string>& reserved, const std::string& owner);
+
+// Parameters given on a command line as "key=value" (`seqlab check`, `seqlab call --set`), each value parsed as
+// YAML and checked as an experiment's would be; the rest take their defaults. A relative path is taken from the
+// current folder. Throws ConfigError naming the setting; a required parameter left out is refused too.
+ParamValues validate_settings(const ParamSchema& schema, const std::vector<std::string>& settings,
+                              const std::string& owner);
 
 // Every declared default; throws std::logic_error if a parameter is required.
 ParamValues default_params(const ParamSchema& schema);

@@ -2,17 +2,11 @@
 #include "conformance/conformance.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
 #include <fmt/format.h>
 #include <optional>
 #include <set>
-#include <unistd.h>
 
-#include "config/experiment_source.hpp"
 #include "config/param_validation.hpp"
 #include "conformance/check_kit.hpp"
 #include "conformance/kind_checks.hpp"
@@ -30,29 +24,6 @@ namespace {
 
 using namespace conformance;
 
-// A scratch "{}" experiment file that the key=value settings are applied to as
-// overrides, so they are parsed and validated exactly like an experiment's.
-class ScratchYaml {
- public:
-  ScratchYaml() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "seqlab-check-XXXXXX").string();
-    const int fd = mkstemp(pattern.data());
-    if (fd < 0) throw std::runtime_error("cannot create a temporary file: " + std::string(std::strerror(errno)));
-    const char text[] = "{}\n";
-    const bool written = ::write(fd, text, sizeof text - 1) == static_cast<ssize_t>(sizeof text - 1);
-    ::close(fd);
-    path_ = pattern;
-    if (!written) throw std::runtime_error("cannot write " + path_);
-  }
-  ~ScratchYaml() { std::remove(path_.c_str()); }
-  ScratchYaml(const ScratchYaml&) = delete;
-  ScratchYaml& operator=(const ScratchYaml&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 // The plugin's parameters from `settings` and the defaults; the first required
 // parameter not given is returned in `missing` instead.
 std::optional<ParamValues> resolve(const LoadedPlugin& plugin, const std::vector<std::string>& settings,
@@ -65,11 +36,7 @@ std::optional<ParamValues> resolve(const LoadedPlugin& plugin, const std::vector
       missing = spec.name;
       return std::nullopt;
     }
-  if (settings.empty()) return default_params(schema);
-  ScratchYaml scratch;
-  const ExperimentSource source(scratch.path(), settings);
-  return validate_params(schema, source, "", {},
-                         std::string(kind_name(plugin.kind())) + " plugin '" + plugin.name() + "'");
+  return validate_settings(schema, settings, std::string(kind_name(plugin.kind())) + " plugin '" + plugin.name() + "'");
 }
 
 }  // namespace

@@ -11,13 +11,13 @@
 
 namespace seqlab {
 
-namespace {
-
 std::string shape_text(const std::vector<std::size_t>& shape) {
   std::string s = "(";
   for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
   return s + (shape.size() == 1 ? ",)" : ")");  // Python's one-element tuple needs the comma
 }
+
+namespace {
 
 std::size_t element_count(const std::vector<std::size_t>& shape) {
   std::size_t n = 1;

@@ -12,6 +12,9 @@ struct NpyArray {
   std::vector<float> data;  // row-major, size = product of shape
 };
 
+// "(2, 5, 3)", "(4,)", "()": a shape as numpy prints it.
+std::string shape_text(const std::vector<std::size_t>& shape);
+
 // The bytes of a little-endian float32 array (format version 1.0) loadable with numpy.load.
 std::string encode_npy(const float* data, const std::vector<std::size_t>& shape);
 // Writes them to `path` (util/atomic_file.hpp: a fresh temporary renamed into place, so a crash never

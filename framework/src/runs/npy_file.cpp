@@ -8,17 +8,13 @@
 #include <cstring>
 #include <limits>
 
+#include "runs/npy.hpp"
+
 namespace seqlab {
 
 namespace {
 
 constexpr std::size_t kMaxDimensions = 64;  // numpy's own limit
-
-std::string shape_text(const std::vector<std::size_t>& shape) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + (shape.size() == 1 ? ",)" : ")");
-}
 
 // The header's dict literal, read by hand: a regular expression over a header of 64 KiB could recurse
 // once per character in libstdc++ and overflow the stack.

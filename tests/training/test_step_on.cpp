@@ -65,7 +65,8 @@ TEST_CASE("step_on: batch steps the schedule after every optimizer step, as a to
   std::ifstream in(std::string(SEQLAB_TEST_SOURCE_DIR) + "/tests/fixtures/torch/manifest.json");
   REQUIRE(in);
   nlohmann::json torch_case;
-  for (const auto& c : nlohmann::json::parse(in).at("onecycle"))
+  const nlohmann::json manifest = nlohmann::json::parse(in);  // kept: a range-for over parse(in).at() would dangle
+  for (const auto& c : manifest.at("onecycle"))
     if (c.at("case") == "onecycle_cos_sgd") torch_case = c;
   REQUIRE(torch_case.contains("rates"));
   const std::vector<double> torch_rates = torch_case.at("rates");
@@ -114,7 +115,9 @@ TEST_CASE("a step_on: batch run stopped between two mini-batches resumes to the 
 
 TEST_CASE("step_on refusals: another value, a scheduler that watches a loss, a cycle shorter than the run") {
   ScratchDir dir("step-on-refusals");
-  const auto other = run_seqlab("validate " + kExperiment + " scheduler.step_on=iteration");
+  const auto other = run_seqlab(
+      "validate experiments/sine_lstm.yaml scheduler.plugin=onecycle scheduler.max_lr=0.1 scheduler.step_on=iteration");
+  INFO(other.output);
   CHECK(other.exit_code == 2);
   CHECK(contains(other.output, "scheduler.step_on"));
   CHECK(contains(other.output, "epoch"));

@@ -131,11 +131,7 @@ TEST_CASE("sgd's momentum and adam's first beta, cycled by onecycle, take torch'
 }
 
 TEST_CASE("onecycle refuses what torch refuses: no momentum to cycle, a cycle shorter than the run, an empty phase") {
-  seqlab::ScheduleStart run;
-  run.base_lr = 0.01;
-  run.epochs = 4;
-  run.steps_per_epoch = 25;
-  run.step_on = seqlab::StepOn::batch;
+  seqlab::ScheduleStart run = run_of({{"base_lr", 0.01}, {"epochs", 4}, {"steps_per_epoch", 25}, {"step_on", "batch"}});
   auto refusal = [&](const nlohmann::json& given, const seqlab::ScheduleStart& r) -> std::string {
     try {
       make(given)->start(r);
@@ -173,11 +169,7 @@ TEST_CASE("onecycle refuses what torch refuses: no momentum to cycle, a cycle sh
 }
 
 TEST_CASE("onecycle's state carries the momentum over a resume, the rate follows from the step") {
-  seqlab::ScheduleStart run;
-  run.base_lr = 0.01;
-  run.epochs = 3;
-  run.steps_per_epoch = 10;
-  run.step_on = seqlab::StepOn::batch;
+  seqlab::ScheduleStart run = run_of({{"base_lr", 0.01}, {"epochs", 3}, {"steps_per_epoch", 10}, {"step_on", "batch"}});
   run.momentum = 0.9;
   auto original = make({{"max_lr", 0.1}});
   original->start(run);

@@ -276,12 +276,13 @@ def main():
     ] + training.optimizer_cases(optimizer_case)
     losses = training.loss_cases(ROOT, save)
     schedulers = training.scheduler_cases()
+    onecycle = training.onecycle_cases()
     with open(os.path.join(ROOT, "manifest.json"), "w") as f:
         json.dump({"torch": torch.__version__, "models": models, "optimizers": optimizers, "losses": losses,
-                   "schedulers": schedulers}, f, indent=1)
+                   "schedulers": schedulers, "onecycle": onecycle}, f, indent=1)
         f.write("\n")
-    print(f"wrote {len(models)} model, {len(optimizers)} optimizer, {len(losses)} loss and {len(schedulers)} "
-          f"scheduler cases to {os.path.normpath(ROOT)}")
+    print(f"wrote {len(models)} model, {len(optimizers)} optimizer, {len(losses)} loss, {len(schedulers)} "
+          f"scheduler and {len(onecycle)} onecycle cases to {os.path.normpath(ROOT)}")
 
 
 if __name__ == "__main__":

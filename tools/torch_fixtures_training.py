@@ -9,7 +9,15 @@ Imported by tools/make_torch_fixtures.py (run that one); its layout notes there 
                          "val_loss": [...]}, "rates": [...]}]: rates[e] is the rate epoch e + 1 trained at, as
                          torch's scheduler (stepped once after every epoch) set it; `losses` are what each
                          epoch ended with (plateau reads them)
+  manifest "onecycle":   [{"case", "params", "optimizer": "sgd"|"adam", "momentum", "base_lr", "epochs",
+                         "steps_per_epoch", "step_on": "batch"|"epoch", "rates": [...], "momenta": [...]}]:
+                         torch.optim.lr_scheduler.OneCycleLR stepped after every optimizer step (step_on batch)
+                         or every epoch; rates[k] and momenta[k] are the lr and the momentum (SGD's momentum,
+                         Adam's betas[0]) that optimizer step k (of epochs x steps_per_epoch, or epochs) used.
+                         "momentum" is the optimizer's own, which the schedule replaces when it cycles it;
+                         one float32 weight from 0 takes grads[k] at step k and is weights[k] after it
 """
+import math
 import os
 
 import numpy as np
@@ -117,4 +125,50 @@ def scheduler_cases():
                         "threshold_mode": "abs", "cooldown": 2, "min_lr": 0.01},
                        lambda o: s.ReduceLROnPlateau(o, factor=0.5, patience=1, threshold=0.01, threshold_mode="abs",
                                                      cooldown=2, min_lr=0.01), losses, metric="train_loss"),
+    ]
+
+
+def onecycle_case(name, params, optimizer, epochs, steps_per_epoch, step_on):
+    """OneCycleLR as a torch training loop drives it: scheduler.step() after every optimizer.step()."""
+    weight = torch.zeros(1, requires_grad=True)
+    base_lr, momentum = 0.01, 0.9
+    if optimizer == "sgd":
+        opt = torch.optim.SGD([weight], lr=base_lr, momentum=momentum)
+    else:
+        opt = torch.optim.Adam([weight], lr=base_lr, betas=(momentum, 0.999))
+    steps = epochs * steps_per_epoch if step_on == "batch" else epochs
+    kwargs = {k: v for k, v in params.items() if k != "total_steps"}
+    total = params.get("total_steps", steps)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(opt, total_steps=total, **kwargs)
+    group = opt.param_groups[0]
+    rates, momenta, grads, weights = [], [], [], []
+    for k in range(steps):
+        rates.append(group["lr"])
+        momenta.append(group["momentum"] if optimizer == "sgd" else group["betas"][0])
+        weight.grad = torch.tensor([math.sin(0.7 * k) + 0.3], dtype=torch.float32)
+        grads.append(float(weight.grad[0]))
+        opt.step()
+        weights.append(float(weight.detach()[0]))
+        scheduler.step()
+    return {"case": name, "params": params, "optimizer": optimizer, "momentum": momentum, "base_lr": base_lr,
+            "epochs": epochs, "steps_per_epoch": steps_per_epoch, "step_on": step_on, "rates": rates,
+            "momenta": momenta, "grads": grads, "weights": weights}
+
+
+def onecycle_cases():
+    return [
+        onecycle_case("onecycle_cos_sgd", {"max_lr": 0.1}, "sgd", 4, 25, "batch"),
+        onecycle_case("onecycle_linear_adam",
+                      {"max_lr": 0.05, "pct_start": 0.25, "anneal_strategy": "linear", "div_factor": 10.0,
+                       "final_div_factor": 100.0}, "adam", 3, 17, "batch"),
+        onecycle_case("onecycle_three_phase_sgd",
+                      {"max_lr": 0.2, "three_phase": True, "base_momentum": 0.8, "max_momentum": 0.9}, "sgd", 5, 12,
+                      "batch"),
+        onecycle_case("onecycle_three_phase_linear_adam",
+                      {"max_lr": 0.02, "three_phase": True, "anneal_strategy": "linear", "pct_start": 0.4}, "adam",
+                      2, 30, "batch"),
+        onecycle_case("onecycle_longer_cycle", {"max_lr": 0.1, "total_steps": 150}, "sgd", 4, 25, "batch"),
+        onecycle_case("onecycle_no_momentum_cycle", {"max_lr": 0.1, "cycle_momentum": False}, "adam", 3, 10,
+                      "batch"),
+        onecycle_case("onecycle_per_epoch", {"max_lr": 0.3, "pct_start": 0.2}, "sgd", 30, 7, "epoch"),
     ]

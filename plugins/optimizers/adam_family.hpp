@@ -82,6 +82,9 @@ class AdamFamily : public Optimizer {
 
   double learning_rate() const override { return lr_; }
   void set_learning_rate(double lr) override { lr_ = lr; }
+  // The first beta, as torch's OneCycleLR cycles betas[0]; the bias correction uses the beta of each step.
+  std::optional<double> momentum() const override { return beta1_; }
+  void set_momentum(double momentum) override { beta1_ = momentum; }
 
   PluginState state() const override {
     PluginState state{{"step", {static_cast<double>(steps_)}}};

@@ -43,10 +43,12 @@ class RmspropOptimizer : public seqlab::Optimizer {
     if (square_avg_.empty()) {
       for (const auto& p : parameters) {
         square_avg_.push_back(seqlab::Tensor1(xt::zeros<float>({p.size()})));
-        if (momentum_ > 0.0) momentum_buffer_.push_back(seqlab::Tensor1(xt::zeros<float>({p.size()})));
         if (centered_) grad_avg_.push_back(seqlab::Tensor1(xt::zeros<float>({p.size()})));
       }
     }
+    // From the first step with momentum: a scheduler (onecycle) may turn it on after the first.
+    if (momentum_ > 0.0 && momentum_buffer_.empty())
+      for (const auto& p : parameters) momentum_buffer_.push_back(seqlab::Tensor1(xt::zeros<float>({p.size()})));
     check_buffers("square_avg", square_avg_, parameters);
     if (momentum_ > 0.0) check_buffers("momentum_buffer", momentum_buffer_, parameters);
     if (centered_) check_buffers("grad_avg", grad_avg_, parameters);
@@ -82,6 +84,8 @@ class RmspropOptimizer : public seqlab::Optimizer {
 
   double learning_rate() const override { return lr_; }
   void set_learning_rate(double lr) override { lr_ = lr; }
+  std::optional<double> momentum() const override { return momentum_; }
+  void set_momentum(double momentum) override { momentum_ = momentum; }
 
   seqlab::PluginState state() const override {
     seqlab::PluginState state;

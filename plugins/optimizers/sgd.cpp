@@ -35,7 +35,7 @@ class SgdOptimizer : public seqlab::Optimizer {
   }
 
   void step(std::vector<seqlab::Parameter>& parameters) override {
-    const bool first = buffers_.empty();
+    const bool first = buffers_.empty();  // also the first step with momentum, when a scheduler turned it on
     if (first && momentum_ != 0.0)
       for (const auto& p : parameters) buffers_.push_back(seqlab::Tensor1::from_shape({p.size()}));
     if (momentum_ != 0.0) seqlab::optimizers::check_buffers("momentum_buffer", buffers_, parameters);
@@ -58,6 +58,10 @@ class SgdOptimizer : public seqlab::Optimizer {
 
   double learning_rate() const override { return lr_; }
   void set_learning_rate(double lr) override { lr_ = lr; }
+  // A scheduler's (onecycle): with momentum 0 until now there is no buffer yet, and the next step starts
+  // one from its gradient, as torch.optim.SGD does.
+  std::optional<double> momentum() const override { return momentum_; }
+  void set_momentum(double momentum) override { momentum_ = momentum; }
 
   seqlab::PluginState state() const override {
     seqlab::PluginState state;

@@ -34,7 +34,8 @@ TEST_CASE("every built plugin passes the conformance suite") {
       {"csv",
        {std::string("path=") + SEQLAB_TEST_SOURCE_DIR + "/tests/plugins/csv/data/sensor.csv", "time_column=time",
         "missing=interpolate"}},
-      {"multistep", {"milestones=[10, 30]"}}};
+      {"multistep", {"milestones=[10, 30]"}},
+      {"onecycle", {"max_lr=0.1"}}};
   std::map<seqlab::PluginKind, int> checked;
   for (const auto& p : registry().plugins()) {
     const auto given = settings.find(p.name());
@@ -75,10 +76,17 @@ TEST_CASE("the conformance suite runs the checks of each kind") {
     CHECK(find_check(optimizer, name) != nullptr);
   }
   const auto scheduler = seqlab::check_plugin(plugin(PluginKind::scheduler, "plateau"));
-  for (const char* name : {"rates", "determinism", "unvalidated epochs", "state round trip"}) {
+  for (const char* name : {"rates", "determinism", "unvalidated epochs", "state round trip", "per-batch stepping",
+                           "optimizer without momentum"}) {
     CAPTURE(name);
     CHECK(find_check(scheduler, name) != nullptr);
   }
+  // Stepped per batch, a scheduler is driven through next_step(); one that cycles the momentum must refuse an
+  // optimizer without one.
+  const auto onecycle = seqlab::check_plugin(plugin(PluginKind::scheduler, "onecycle"), {"max_lr=0.1"});
+  CHECK(find_check(onecycle, "per-batch stepping")->detail.find("next_step") != std::string::npos);
+  CHECK(find_check(onecycle, "optimizer without momentum")->detail.find("cycle_momentum") != std::string::npos);
+  CHECK(find_check(seqlab::check_plugin(plugin(PluginKind::scheduler, "cosine")), "per-batch stepping")->passed);
   const auto dataset = seqlab::check_plugin(plugin(PluginKind::dataset, "sine"));
   for (const char* name : {"shapes", "finite values", "same seed, same data", "another seed, other data"}) {
     CAPTURE(name);

@@ -59,6 +59,6 @@ TEST_CASE("the registry names every kind's plugins and finds them by kind and na
   CHECK(sorted(seqlab::PluginKind::optimizer) == std::vector<std::string>{"adam", "adamw", "rmsprop", "sgd"});
   CHECK(sorted(seqlab::PluginKind::loss) == std::vector<std::string>{"huber", "mae", "mse"});
   CHECK(sorted(seqlab::PluginKind::scheduler) ==
-        std::vector<std::string>{"cosine", "exponential", "multistep", "plateau", "step"});
+        std::vector<std::string>{"cosine", "exponential", "multistep", "onecycle", "plateau", "step"});
   CHECK(registry.find(seqlab::PluginKind::scheduler, "plateau") != nullptr);
 }

@@ -10,6 +10,7 @@
 
 #include "runs/run_folder.hpp"
 #include "support/process.hpp"
+#include "support/same_results.hpp"
 #include "training/checkpoint_codec.hpp"
 
 using seqlab::test::contains;
@@ -42,20 +43,9 @@ seqlab::test::ProcessResult interrupt(const std::string& out, int lines, const s
                    signal + " $pid; wait $pid; echo \"exit=$?\"; cat '" + out + ".log')");
 }
 
-// The parts of two run folders that must be byte-identical: metrics.csv (the seconds column aside),
-// every weight file, predictions.csv.
-void check_same_results(const std::string& a, const std::string& b) {
-  CHECK(seqlab::metrics_without_seconds(read_file(a + "/metrics.csv")) ==
-        seqlab::metrics_without_seconds(read_file(b + "/metrics.csv")));
-  CHECK(read_file(a + "/predictions.csv") == read_file(b + "/predictions.csv"));
-  int weights = 0;
-  for (const auto& entry : fs::directory_iterator(a + "/weights")) {
-    CAPTURE(entry.path().filename().string());
-    CHECK(read_file(entry.path().string()) == read_file(b + "/weights/" + entry.path().filename().string()));
-    ++weights;
-  }
-  CHECK(weights == 10);  // two LSTM layers of 4 tensors, and the head's 2
-}
+// The parts of two run folders that must be byte-identical (support/same_results.hpp); the weights: two LSTM
+// layers of 4 tensors, and the head's 2.
+void check_same_results(const std::string& a, const std::string& b) { seqlab::test::check_same_results(a, b, 10); }
 
 // SIGKILLs the experiment (with `settings`) into `out` after epoch 12, two after the checkpoint of epoch 10,
 // resumes it, and compares the result with `whole`, the same run uninterrupted.

@@ -27,7 +27,7 @@ std::string index_page() {
          "the code: each key's type, default, allowed range and one sentence.\n\n"
          "| page | what it covers |\n|---|---|\n"
          "| [runner.md](runner.md) | the experiment's top level and the runner's own sections: `training:`, "
-         "`training.early_stopping:`, `sweep:`, `sweep.scheduler:` |\n"
+         "`training.early_stopping:`, the runner's keys in `scheduler:`, `sweep:`, `sweep.scheduler:` |\n"
          "| [plugins.md](plugins.md) | every shipped plugin's parameters: the `dataset:`, `model:`, `loss:`, "
          "`optimizer:` and `scheduler:` sections |\n\n"
          "Any key can also be set on the command line as `section.key=value` (`training.epochs=5`). "
@@ -56,6 +56,10 @@ std::string runner_page() {
                  "Optional: stop when the watched loss has not improved for `patience` epochs. With it, "
                  "`training.keep: auto` keeps the best epoch's weights.",
                  schema_table(early_stopping_schema()));
+  out += section("`scheduler` (the runner's keys)",
+                 "Beside `plugin` and the scheduler plugin's parameters ([plugins.md](plugins.md#schedulers)), the "
+                 "optional `scheduler:` section takes these keys, which the runner reads.",
+                 schema_table(scheduler_runner_schema()));
   out += section(
       "`sweep`",
       "Read by `seqlab sweep` only (`run` and `validate` ignore it). Besides the keys below, `parameters:` maps "

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <set>
 #include <yaml-cpp/yaml.h>
 
 #include "config/param_validation.hpp"
@@ -39,8 +40,10 @@ ParamSchema with_io_sizes(ParamSchema schema) {
   return schema;
 }
 
+// `runner_keys`: the runner's own keys in the section besides `plugin` (scheduler: step_on), validated apart
+// from the plugin's parameters into runner_params.
 ComponentConfig resolve_component(const ExperimentSource& source, const PluginRegistry& registry,
-                                  const std::string& section) {
+                                  const std::string& section, const ParamSchema& runner_keys = {}) {
   const YAML::Node node = source.root()[section];
   const PluginKind kind = kind_of_section(section);
   const auto known = registry.names(kind);
@@ -67,8 +70,18 @@ ComponentConfig resolve_component(const ExperimentSource& source, const PluginRe
   }
   const ParamSchema& declared = config.plugin->info->meta.params;
   const ParamSchema schema = kind == PluginKind::model ? with_io_sizes(declared) : declared;
+  std::set<std::string> runner_names = {"plugin"}, plugin_names = {"plugin"};
+  for (const ParamSpec& spec : runner_keys) runner_names.insert(spec.name);
+  for (const ParamSpec& spec : schema) {
+    if (runner_names.count(spec.name))
+      source.fail(section + ".plugin", std::string(kind_name(kind)) + " plugin '" + name + "' declares '" + spec.name +
+                                           "', a key the runner reads in this section; rename it");
+    plugin_names.insert(spec.name);
+  }
   config.params =
-      validate_params(schema, source, section, {"plugin"}, std::string(kind_name(kind)) + " plugin '" + name + "'");
+      validate_params(schema, source, section, runner_names, std::string(kind_name(kind)) + " plugin '" + name + "'");
+  if (!runner_keys.empty())
+    config.runner_params = validate_params(runner_keys, source, section, plugin_names, "the " + section + " section");
   return config;
 }
 
@@ -167,8 +180,11 @@ void resolve_experiment_part(ExperimentPart part, const ExperimentSource& source
     case ExperimentPart::scheduler: {
       const YAML::Node scheduler = source.root()["scheduler"];
       experiment.scheduler.reset();
-      if (scheduler.IsDefined() && !scheduler.IsNull())
-        experiment.scheduler = resolve_component(source, registry, "scheduler");
+      experiment.scheduling = {};
+      if (scheduler.IsDefined() && !scheduler.IsNull()) {
+        experiment.scheduler = resolve_component(source, registry, "scheduler", scheduler_runner_schema());
+        experiment.scheduling = scheduler_settings(experiment.scheduler->runner_params);
+      }
       return;
     }
     case ExperimentPart::training: {
@@ -248,6 +264,7 @@ void write_component(YAML::Emitter& out, const ComponentConfig& c, const ModelSh
   out << YAML::Key << c.section << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "plugin" << YAML::Value << c.plugin->name();
   write_params(out, c.section, c.params, inferred);
+  write_params(out, c.section, c.runner_params, inferred);
   out << YAML::EndMap;
 }
 

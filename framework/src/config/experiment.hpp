@@ -20,6 +20,8 @@ struct ComponentConfig {
   std::string section;  // "model"
   const LoadedPlugin* plugin = nullptr;
   ParamValues params;  // the plugin's parameters, defaults filled in
+  // The runner's own keys in the section besides `plugin`, validated (scheduler: step_on); empty for the others.
+  ParamValues runner_params;
 };
 
 // Who chose an experiment file, which decides whether it may name plugin folders (code).
@@ -36,6 +38,7 @@ struct ResolvedExperiment {
   std::uint64_t seed = 0;
   ComponentConfig dataset, model, loss, optimizer;
   std::optional<ComponentConfig> scheduler;  // the optional `scheduler:` section
+  SchedulerSettings scheduling;              // its runner keys, typed (step_on); the defaults without one
   TrainingSettings training;  // the `training:` section with its early_stopping, typed: what the runner reads
   // The same sections as validated key/values, for the records that list them: config.yaml and the checkpoint's
   // experiment identity. Read no setting from them: `training` holds each.

@@ -65,7 +65,10 @@ std::string plugins_markdown(const PluginRegistry& registry, const std::string& 
           "\nThe `scheduler:` section is optional: without it the optimizer's `lr` holds for every epoch. A "
           "scheduler sets the rate between epochs, starting from the optimizer's `lr`; metrics.csv's `lr` column "
           "shows the rate each epoch trained at. It is asked after every epoch; with `training.validate_every` "
-          "above 1 the validation loss it gets is NaN on the epochs not validated (seqlab/scheduler.hpp).\n";
+          "above 1 the validation loss it gets is NaN on the epochs not validated (seqlab/scheduler.hpp). Every "
+          "scheduler section also takes the runner's `step_on: epoch|batch` ([runner.md](runner.md)): with "
+          "`batch` it is asked after every optimizer step, its counts are steps, and metrics.csv's `lr` is each "
+          "epoch's last step's rate.\n";
     for (const LoadedPlugin* p : sorted) {
       if (p->kind() != kind) continue;
       // The anchor the summary table links to.

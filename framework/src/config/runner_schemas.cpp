@@ -67,4 +67,14 @@ const ParamSchema& early_stopping_schema() {
   return schema;
 }
 
+const ParamSchema& scheduler_runner_schema() {
+  static const ParamSchema schema = {
+      choice("step_on", {"epoch", "batch"}, "epoch",
+             "when the scheduler steps: after every epoch, or after every optimizer step (as torch's OneCycleLR "
+             "and warm-ups; the scheduler's counts are then steps, and metrics.csv's lr is each epoch's last "
+             "step's rate). A scheduler that watches a loss (plateau) steps per epoch"),
+  };
+  return schema;
+}
+
 }  // namespace seqlab

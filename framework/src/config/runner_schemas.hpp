@@ -21,4 +21,7 @@ const std::map<std::string, std::string>& training_range_notes();
 // `training.early_stopping:`, an optional map inside the training section.
 const ParamSchema& early_stopping_schema();
 
+// The runner's own keys in the optional `scheduler:` section, beside `plugin` and the plugin's parameters.
+const ParamSchema& scheduler_runner_schema();
+
 }  // namespace seqlab

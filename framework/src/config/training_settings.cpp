@@ -22,6 +22,12 @@ WatchedLoss loss_of(const std::string& text) {
                          "' is not one of early_stopping_schema()'s choices");
 }
 
+StepOn step_on_of(const std::string& text) {
+  if (text == "epoch") return StepOn::epoch;
+  if (text == "batch") return StepOn::batch;
+  throw std::logic_error("scheduler.step_on '" + text + "' is not one of scheduler_runner_schema()'s choices");
+}
+
 }  // namespace
 
 const char* loss_name(WatchedLoss loss) { return loss == WatchedLoss::val_loss ? "val_loss" : "train_loss"; }
@@ -41,6 +47,12 @@ TrainingSettings training_settings(const ParamValues& training, const std::optio
   if (early_stopping)
     s.early_stopping = EarlyStopping{early_stopping->integer("patience"), early_stopping->real("min_delta"),
                                      loss_of(early_stopping->text("metric"))};
+  return s;
+}
+
+SchedulerSettings scheduler_settings(const ParamValues& runner_keys) {
+  SchedulerSettings s;
+  s.step_on = step_on_of(runner_keys.text("step_on"));
   return s;
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "seqlab/params.hpp"
+#include "seqlab/scheduler.hpp"
 
 namespace seqlab {
 
@@ -50,9 +51,17 @@ struct TrainingSettings {
   }
 };
 
+// The `scheduler:` section's runner keys (scheduler_runner_schema()), typed. Filled only by scheduler_settings().
+struct SchedulerSettings {
+  StepOn step_on = StepOn::epoch;  // when the scheduler steps: after every epoch or every optimizer step
+};
+
 // The one place the sections are read by key: `training` validated against training_schema(), and
 // `early_stopping` against early_stopping_schema() when the section has one. A key or type that does not
 // match the schemas is a programmer bug (std::logic_error), which tests/config/test_training_settings.cpp catches.
 TrainingSettings training_settings(const ParamValues& training, const std::optional<ParamValues>& early_stopping);
+
+// `scheduler`'s runner keys validated against scheduler_runner_schema(); the same programmer-bug rule.
+SchedulerSettings scheduler_settings(const ParamValues& runner_keys);
 
 }  // namespace seqlab

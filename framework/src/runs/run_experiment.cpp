@@ -191,6 +191,8 @@ int run_experiment(const RunOptions& options, BatchSplit* split) {
     const ResolvedExperiment& e = loaded.experiment;
     Components c = instantiate(e);
     load_initial_weights(e, c);
+    // Before the run folder: the trainer refuses a schedule that does not fit the run (Trainer::Trainer).
+    Trainer trainer(c, e, split);
     std::optional<RunFolder> folder;
     if (writes) {
       folder.emplace(RunFolder::create(options.out, e.name));
@@ -204,7 +206,6 @@ int run_experiment(const RunOptions& options, BatchSplit* split) {
     // Start-up: from main() to the first epoch (plugins, YAML, data, model).
     const double startup_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - options.started).count();
-    Trainer trainer(c, e, split);
     gate.pass();
     return train_and_record({e, c, trainer, folder ? &*folder : nullptr, options, split, startup_ms});
   });

@@ -32,6 +32,9 @@ std::vector<std::pair<std::string, std::string>> experiment_identity(const Resol
     settings.emplace_back(c->section + ".plugin", c->plugin->name());
     add(c->section, c->params);
   }
+  // step_on: epoch, the only way of stepping before the key existed, stays out: checkpoints written before it
+  // still resume, and those of epoch-stepped runs keep their bytes.
+  if (e.scheduler && e.scheduling.step_on == StepOn::batch) settings.emplace_back("scheduler.step_on", "batch");
   add("training", e.training_params);
   if (e.early_stopping_params) add("training.early_stopping", *e.early_stopping_params);
   std::sort(settings.begin(), settings.end());

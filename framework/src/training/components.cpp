@@ -180,6 +180,12 @@ Components instantiate(const ResolvedExperiment& experiment, const DataDescripti
     });
   }
   if (!units) check_validation_is_there(experiment, c);  // eval and predict do not train
+  // A loss is known only when an epoch ends: a scheduler that watches one cannot step per batch.
+  if (c.scheduler && experiment.scheduling.step_on == StepOn::batch && !c.scheduler->metric().empty())
+    source.fail("scheduler.step_on", "scheduler '" + experiment.scheduler->plugin->name() + "' watches " +
+                                         c.scheduler->metric() +
+                                         ", which is known only when an epoch ends, so it steps after every epoch; "
+                                         "remove step_on: batch (or set step_on: epoch)");
 
   // The tutorial's bug (a (N,1) output against (N,T,1) targets) is caught here, before training.
   const std::size_t predicted = c.model->output_steps(c.shape.steps);

@@ -14,6 +14,7 @@
 #include "training/checkpoint_checks.hpp"
 #include "training/checkpoint_codec.hpp"
 #include "training/loss_rows_gradient.hpp"
+#include "util/run_error.hpp"
 #include "util/stop_signals.hpp"
 
 namespace seqlab {
@@ -56,6 +57,7 @@ Trainer::Trainer(Components& components, const ResolvedExperiment& e, BatchSplit
       experiment_(e),
       epochs_(static_cast<int>(e.training.epochs)),
       batch_size_(e.training.batch_size),
+      step_on_(e.scheduling.step_on),
       shuffle_(e.training.shuffle),
       clip_norm_(e.training.clip_grad_norm),
       keep_best_(e.training.keeps_best()),
@@ -72,19 +74,38 @@ Trainer::Trainer(Components& components, const ResolvedExperiment& e, BatchSplit
   } else {
     best_metric_ = c_.data.validation.count() > 0 ? "val_loss" : "train_loss";
   }
+  const std::size_t rows = c_.data.train.count();
+  batch_rows_ = batch_size_ == 0 || batch_size_ >= rows ? std::max<std::size_t>(rows, 1) : batch_size_;
+  steps_per_epoch_ = static_cast<std::int64_t>((rows + batch_rows_ - 1) / batch_rows_);
   identity_ = experiment_identity(e, c_.shape);
   state_.experiment = identity_;
   state_.order.resize(c_.data.train.count());
   std::iota(state_.order.begin(), state_.order.end(), 0);
   if (split_) data_parallel_ = std::make_unique<DataParallelBatch>(*c_.model, *c_.loss, *split_, c_.shape.steps);
+  // A schedule that does not fit the run (onecycle's total_steps, a momentum the optimizer lacks) is refused
+  // now, before a caller writes anything, rather than when training starts.
+  // (eval and predict may have no training rows: nothing to schedule.)
+  if (c_.scheduler && rows > 0) fresh_scheduler(epochs_);
 }
 
-PluginState Trainer::fresh_optimizer_state() const {
+Handle<Scheduler> Trainer::fresh_scheduler(int epochs) const {
+  const ComponentConfig& config = *experiment_.scheduler;
+  Random unused = Random::stream(experiment_.seed, "scheduler");
+  Handle<Scheduler> probe = create_scheduler(*config.plugin, {config.params, unused, c_.shape, c_.pool.get()});
+  start_scheduler(*probe, epochs);
+  if (probe->momentum() && !c_.optimizer->momentum())
+    throw RunError("scheduler plugin '" + config.plugin->name() + "' sets the momentum, and optimizer plugin '" +
+                   experiment_.optimizer.plugin->name() + "' has none");
+  return probe;
+}
+
+PluginState Trainer::fresh_optimizer_state(std::optional<double> momentum) const {
   // A second optimizer of the same settings, stepped once over a copy of the parameters with zero gradients:
   // its state's entries are those every later step keeps (Optimizer::state: per parameter, by index).
   const ComponentConfig& config = experiment_.optimizer;
   Random unused = Random::stream(experiment_.seed, "optimizer");
   Handle<Optimizer> probe = create_optimizer(*config.plugin, {config.params, unused, c_.shape, c_.pool.get()});
+  if (momentum && probe->momentum()) probe->set_momentum(*momentum);
   std::vector<Parameter> copy = c_.model->parameters();
   for (Parameter& p : copy) p.grad.fill(0.0f);
   probe->step(copy);
@@ -118,17 +139,47 @@ void Trainer::check_fits(const TrainingState& state, int epochs) const {
         fmt::format("its last_gradient_epoch is {}, after the epoch in progress", state.last_gradient_epoch));
   // The plugins' states, by their entries' names and sizes, before either plugin reads them: a crafted state
   // of 100,000 entries is refused here rather than searched entry by entry.
-  check_state_fits(state.optimizer, fresh_optimizer_state(), "optimizer", true);
   if (!c_.scheduler) {
+    check_state_fits(state.optimizer, fresh_optimizer_state(std::nullopt), "optimizer", true);
     if (!state.scheduler.empty()) throw CheckpointError("it holds a scheduler's state, and this experiment has none");
     return;
   }
-  const ComponentConfig& config = *experiment_.scheduler;
-  Random unused = Random::stream(experiment_.seed, "scheduler");
-  Handle<Scheduler> probe = create_scheduler(*config.plugin, {config.params, unused, c_.shape, c_.pool.get()});
-  probe->start(c_.optimizer->learning_rate(), epochs);
+  Handle<Scheduler> probe = fresh_scheduler(epochs);
   check_state_fits(state.scheduler, probe->state(), "scheduler", false);
   probe->load_state(state.scheduler);  // what run() will do with the real one: its own checks, here
+  check_state_fits(state.optimizer, fresh_optimizer_state(probe->momentum()), "optimizer", true);
+}
+
+ScheduleStart Trainer::schedule_start(int epochs) const {
+  ScheduleStart run;
+  run.base_lr = c_.optimizer->learning_rate();
+  run.epochs = epochs;
+  run.steps_per_epoch = steps_per_epoch_;
+  run.step_on = step_on_;
+  run.momentum = c_.optimizer->momentum();
+  return run;
+}
+
+double Trainer::start_scheduler(Scheduler& scheduler, int epochs) const {
+  try {
+    return scheduler.start(schedule_start(epochs));
+  } catch (const ParamError& e) {
+    experiment_.source->fail("scheduler." + e.param(), e.what());
+  }
+}
+
+void Trainer::apply_scheduler_momentum() {
+  // fresh_scheduler() has refused a scheduler that sets a momentum the optimizer lacks.
+  if (const std::optional<double> momentum = c_.scheduler->momentum()) c_.optimizer->set_momentum(*momentum);
+}
+
+void Trainer::step_scheduler_after_batch() {
+  last_step_lr_ = c_.optimizer->learning_rate();
+  if (!c_.scheduler || step_on_ != StepOn::batch) return;
+  // Steps so far: every mini-batch is full but an epoch's last, so this epoch's are rows_done / batch rounded up.
+  const auto in_epoch = static_cast<std::int64_t>((state_.rows_done + batch_rows_ - 1) / batch_rows_);
+  c_.optimizer->set_learning_rate(c_.scheduler->next_step(state_.epochs_done * steps_per_epoch_ + in_epoch));
+  apply_scheduler_momentum();
 }
 
 void Trainer::restore(const TrainingState& state, int epochs) {
@@ -240,6 +291,7 @@ bool Trainer::train_epoch_batches(std::size_t batch) {
     }
     state_.loss_sum += loss * static_cast<double>(n);
     state_.rows_done += n;
+    if (std::isfinite(loss)) step_scheduler_after_batch();  // a non-finite loss took no step
     state_.seconds += std::chrono::duration<double>(clock::now() - start).count();
     // Between two mini-batches a local run may stop; data-parallel processes agree at epoch ends.
     if (!split_ && state_.rows_done < count && StopSignals::stop_requested()) {
@@ -315,11 +367,12 @@ TrainingOutcome Trainer::run(const std::function<void(const EpochRecord&)>& on_e
   // The schedule starts from the optimizer's configured rate; a restored run goes on from its own.
   const double base_lr = c_.optimizer->learning_rate();
   if (c_.scheduler) {
-    const double first = c_.scheduler->start(base_lr, epochs_);
+    const double first = start_scheduler(*c_.scheduler, epochs_);
     if (restored_)
       c_.scheduler->load_state(state_.scheduler);
     else
       state_.lr = first;
+    apply_scheduler_momentum();
   } else if (!restored_) {
     state_.lr = base_lr;
   }
@@ -339,7 +392,8 @@ TrainingOutcome Trainer::run(const std::function<void(const EpochRecord&)>& on_e
     }
     EpochRecord record;
     record.epoch = epoch;
-    record.lr = c_.optimizer->learning_rate();
+    // The rate the epoch trained at; stepped per batch, that of its last step.
+    record.lr = step_on_ == StepOn::batch && c_.scheduler ? last_step_lr_ : c_.optimizer->learning_rate();
     record.seconds = state_.seconds;
     record.train_loss = state_.loss_sum / static_cast<double>(count);
     record.grad_norm = state_.steps ? state_.norm_sum / static_cast<double>(state_.steps) : 0.0;
@@ -358,7 +412,10 @@ TrainingOutcome Trainer::run(const std::function<void(const EpochRecord&)>& on_e
     state_.history.push_back(record);
     state_.epochs_done = epoch;
     state_.rows_done = 0;
-    if (c_.scheduler) c_.optimizer->set_learning_rate(c_.scheduler->next({epoch, record.train_loss, record.val_loss}));
+    if (c_.scheduler && step_on_ == StepOn::epoch) {
+      c_.optimizer->set_learning_rate(c_.scheduler->next({epoch, record.train_loss, record.val_loss}));
+      apply_scheduler_momentum();
+    }
     on_epoch(record);
     outcome.stopped_early = state_.stopped_early;
     if (epoch < epochs_ && !state_.stopped_early && stop_agreed()) {

@@ -79,6 +79,17 @@ class Trainer {
   // After a backward pass: records the gradient's norm and clips it (clip_grad_norm); false when
   // it is not finite (no step may follow).
   bool check_and_clip_gradient();
+  // A second scheduler of the same settings, started for a run of `epochs`: start()'s checks, and the state
+  // and momentum a checkpoint's must match.
+  Handle<Scheduler> fresh_scheduler(int epochs) const;
+  // What the scheduler's start() is told for a run of `epochs`.
+  ScheduleStart schedule_start(int epochs) const;
+  // start() on `scheduler`; a ParamError (a setting that does not fit the run) is a ConfigError at its key.
+  double start_scheduler(Scheduler& scheduler, int epochs) const;
+  // The scheduler's momentum, if it sets one, into the optimizer.
+  void apply_scheduler_momentum();
+  // With step_on: batch, after an optimizer step: the scheduler's rate (and momentum) for the next one.
+  void step_scheduler_after_batch();
   // Data-parallel: the batch order[first, first + rows) of the training set, this process
   // training its blocks of it (DataParallelBatch); the batch's mean loss.
   double train_share(std::size_t first, std::size_t rows);
@@ -91,7 +102,8 @@ class Trainer {
   bool stop_agreed();
   // restore()'s checks; throw CheckpointError.
   void check_fits(const TrainingState& state, int epochs) const;
-  PluginState fresh_optimizer_state() const;
+  // `momentum`: the one a scheduler sets, which decides whether a momentum buffer exists.
+  PluginState fresh_optimizer_state(std::optional<double> momentum) const;
 
   // Epoch records reserved before the first epoch (3 MiB); more grow the history by doubling.
   static constexpr std::size_t kReservedEpochs = 1 << 16;
@@ -101,6 +113,10 @@ class Trainer {
   std::vector<std::pair<std::string, std::string>> identity_;  // checkpoint_checks.hpp experiment_identity
   int epochs_;
   std::size_t batch_size_;  // 0 = full batch
+  std::size_t batch_rows_;  // the rows of a full mini-batch: batch_size_, or every row for the full batch
+  std::int64_t steps_per_epoch_;
+  StepOn step_on_;
+  double last_step_lr_ = 0;  // the rate of the last optimizer step (metrics.csv's lr with step_on: batch)
   bool shuffle_;
   double clip_norm_;  // 0 = off
   bool keep_best_;

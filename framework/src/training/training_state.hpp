@@ -16,7 +16,7 @@ struct EpochRecord {
   int epoch = 0;          // 1-based
   double train_loss = 0;  // mean loss over the epoch's batches, before each batch's step
   double val_loss = 0;    // after the epoch's steps; NaN when not validated (no validation set, validate_every)
-  double lr = 0;          // the optimizer's learning rate during the epoch
+  double lr = 0;          // the optimizer's learning rate during the epoch (step_on: batch: of its last step)
   double grad_norm = 0;   // the gradient's global L2 norm before clipping, mean over the epoch's steps
   double seconds = 0;     // wall time of the epoch's training (not of validation)
 };

@@ -5,7 +5,8 @@ Runs every Python block of docs/plugins.md marked `<!-- run by tests/cli/call_to
 each in a fresh folder with the seqlab under test first on PATH: mse's loss and gradient against
 torch.nn.functional.mse_loss, and a two-layer lstm's output and every parameter's gradient against
 torch.nn.LSTM(batch_first=True) + nn.Linear (to 1e-5). Then adam's parameters after 3 steps against
-torch.optim.Adam, and cosine's rates against torch.optim.lr_scheduler.CosineAnnealingLR.
+torch.optim.Adam, cosine's rates against torch.optim.lr_scheduler.CosineAnnealingLR, and onecycle's rates and
+momenta against torch.optim.lr_scheduler.OneCycleLR.
 
 usage: call_torch_test.py SEQLAB_BINARY DOCS_PLUGINS_MD
 
@@ -77,6 +78,25 @@ def check_cosine(seqlab, folder, np, torch):
         fail("cosine: seqlab's rates %s, torch's %s" % (ours.tolist(), rates))
 
 
+def check_onecycle(seqlab, folder, np, torch):
+    """onecycle over 20 epochs from SGD's momentum 0.9: rates and momenta against torch's OneCycleLR, stepped per
+    epoch (total_steps = epochs)."""
+    run_seqlab(seqlab, "onecycle", "--set", "max_lr=0.5", "--epochs", "20", "--base-lr", "0.1", "--momentum", "0.9",
+               "--out", os.path.join(folder, "onecycle"))
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.5, total_steps=20)
+    rates, momenta = [], []
+    for _ in range(20):
+        rates.append(optimizer.param_groups[0]["lr"])
+        momenta.append(optimizer.param_groups[0]["momentum"])
+        optimizer.step()
+        scheduler.step()
+    for name, want in (("lr", rates), ("momentum", momenta)):
+        ours = np.load(os.path.join(folder, "onecycle", name + ".npy"))
+        if ours.shape != (20,) or not np.allclose(ours, want, rtol=1e-6, atol=0):
+            fail("onecycle: seqlab's %s %s, torch's %s" % (name, ours.tolist(), want))
+
+
 def main():
     if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
@@ -111,7 +131,8 @@ def main():
         os.makedirs(os.path.join(scratch, "adam"))
         check_adam(seqlab, os.path.join(scratch, "adam"), np, torch)
         check_cosine(seqlab, scratch, np, torch)
-    print("seqlab call agrees with PyTorch: mse, lstm (output and every gradient), adam (3 steps), cosine")
+        check_onecycle(seqlab, scratch, np, torch)
+    print("seqlab call agrees with PyTorch: mse, lstm (output and every gradient), adam (3 steps), cosine, onecycle")
     return 0
 
 

@@ -1,6 +1,6 @@
 // Loss plugin `two_pass_mse`: mean squared error that does not say it is separable (no separable(), no
 // gradient_elements()), as a loss written without them is; `seqlab check` must pass it with a warning.
-#include "../support/plain_mse.hpp"
+#include "support/plain_mse.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <csignal>
 #include <cstdlib>
 
-#include "../support/plain_mse.hpp"
+#include "support/plain_mse.hpp"
 
 namespace {
 

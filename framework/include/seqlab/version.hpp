@@ -4,7 +4,7 @@
 namespace seqlab {
 
 // Bumped on every release; recorded in each run's summary.json.
-inline constexpr const char* kVersion = "0.1.0";
+inline constexpr const char* kVersion = "0.2.0";
 
 // Bumped whenever a public SDK type changes layout or meaning. A plugin built
 // against another API version is refused before any of its code runs.

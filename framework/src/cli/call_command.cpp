@@ -57,6 +57,12 @@ Subcommand add_call_command(CLI::App& app, const Invocation&) {
   command->add_option("--base-lr", options->base_lr, "schedulers: the optimizer's rate they start from")
       ->check(CLI::PositiveNumber)
       ->type_name("RATE");
+  command
+      ->add_option("--momentum", options->momentum,
+                   "schedulers: the optimizer's momentum (or Adam's first beta) they start from; without it, an "
+                   "optimizer that has none")
+      ->check(CLI::Range(0.0, 1.0))
+      ->type_name("M");
   add_plugin_dir_option(*command, options->common);
   return {command, [options] { return call_plugin(*options); }};
 }

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct CallOptions {
   int steps = 1;         // optimizers: updates, each with the same gradients
   int epochs = 10;       // schedulers: epochs of rates
   double base_lr = 0.1;  // schedulers: the optimizer's rate they start from
+  // Schedulers: the optimizer's momentum (or first beta) they start from; empty: an optimizer without one.
+  std::optional<double> momentum;
 };
 
 // Writes the plugin's outputs to options.out and lists them on stdout; returns the exit code (0, 1 or 2).

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The minimal_gru plugin against the same network written in PyTorch: outputs and every gradient.
 
-    compare_with_torch.py MODEL_GRADIENTS MINIMAL_GRU.so
+    compare_with_torch.py SEQLAB PLUGIN_DIR
 
 For each case below it draws weights, inputs and a loss L = sum(w * outputs) with numpy, has
-MODEL_GRADIENTS (model_gradients.cpp, built in this project) run the plugin's forward and backward on
-them, and computes the same with torch autograd in float64 from the same float32 numbers. The cases
+`SEQLAB call minimal_gru --plugin-dir PLUGIN_DIR` run the plugin's forward and backward on them (.npy files
+in and out: docs/command-line.md#call), and computes the same with torch autograd in float64 from the same
+float32 numbers. The cases
 take the fast kernel's fused tiles (H a multiple of the SIMD width on 512-bit SIMD), its unfused passes
 (H = 5), a folded (3) and a wide (20) input, both heads, one and two layers, and the reference kernel.
 Passes when every output and gradient is within 1e-5 of the largest entry of its tensor.
@@ -56,7 +57,7 @@ def relative_error(got, want):
     return float(np.max(np.abs(got - want))) / scale
 
 
-def run_case(torch, tool, plugin, case, folder, rng):
+def run_case(torch, seqlab, plugin_dir, case, folder, rng):
     hidden, layers, inputs, target, kernel = case
     target_steps = STEPS if target == "all" else 1
     shapes = []
@@ -70,27 +71,34 @@ def run_case(torch, tool, plugin, case, folder, rng):
     x = rng.standard_normal((BATCH, STEPS, inputs)).astype(np.float32)
     w = rng.standard_normal((BATCH, target_steps, OUTPUTS)).astype(np.float32)
 
-    given, taken = os.path.join(folder, "in.f32"), os.path.join(folder, "out.f32")
-    with open(given, "wb") as f:
-        for array in [x, w] + params:
-            f.write(array.astype("<f4").tobytes())
-    done = subprocess.run([tool, plugin, given, taken, str(BATCH), str(STEPS), str(inputs), str(OUTPUTS),
-                           str(target_steps), f"hidden_size={hidden}", f"num_layers={layers}", f"kernel={kernel}"],
+    # seqlab's side: the arrays as .npy files, one `seqlab call`, its outputs and gradients read back.
+    case_folder = os.path.join(folder, "h%d_l%d_i%d_t%d_%s" % (hidden, layers, inputs, target_steps, kernel))
+    given, taken = os.path.join(case_folder, "in"), os.path.join(case_folder, "out")
+    os.makedirs(given)
+    np.save(os.path.join(given, "x.npy"), x)
+    np.save(os.path.join(given, "grad_output.npy"), w)
+    for (name, _), p in zip(names, params):
+        np.save(os.path.join(given, name + ".npy"), p)
+    done = subprocess.run([seqlab, "call", "minimal_gru", "--plugin-dir", plugin_dir, "--input", given, "--out", taken,
+                           "--output-size", str(OUTPUTS), "--target-steps", str(target_steps),
+                           "--set", f"hidden_size={hidden}", "--set", f"num_layers={layers}", "--set", f"kernel={kernel}"],
                           capture_output=True, text=True)
     if done.returncode != 0:
-        raise RuntimeError(f"model_gradients exited with {done.returncode}: {done.stderr.strip()}")
-    listed = [(line.split()[0], tuple(int(d) for d in line.split()[1:])) for line in done.stdout.splitlines()]
-    if listed != names:
-        raise RuntimeError(f"the plugin's parameters are {listed}, expected {names}")
-    flat = np.fromfile(taken, dtype="<f4")
-    outputs = flat[: BATCH * target_steps * OUTPUTS].reshape(BATCH, target_steps, OUTPUTS)
-    grads, offset = [], outputs.size
-    for _, s in names:
-        size = int(np.prod(s))
-        grads.append(flat[offset : offset + size].reshape(s))
-        offset += size
-    if offset != flat.size:
-        raise RuntimeError(f"model_gradients wrote {flat.size} floats, expected {offset}")
+        raise RuntimeError(f"seqlab call exited with {done.returncode}: {done.stderr.strip()}")
+    # Every parameter the plugin has must be one given here: call writes each it used beside its gradient.
+    written = sorted(f[len("grad_"):-len(".npy")] for f in os.listdir(taken) if f.startswith("grad_") and f != "grad_output.npy")
+    if written != sorted(name for name, _ in names):
+        raise RuntimeError(f"the plugin's parameters are {written}, expected {sorted(n for n, _ in names)}")
+    for (name, _), p in zip(names, params):
+        if not np.array_equal(np.load(os.path.join(taken, name + ".npy")), p):
+            raise RuntimeError(f"seqlab call did not use the given {name}.npy")
+    outputs = np.load(os.path.join(taken, "output.npy"))
+    if outputs.shape != (BATCH, target_steps, OUTPUTS):
+        raise RuntimeError(f"output.npy has shape {outputs.shape}, expected {(BATCH, target_steps, OUTPUTS)}")
+    grads = [np.load(os.path.join(taken, f"grad_{name}.npy")) for name, _ in names]
+    for (name, shape), g in zip(names, grads):
+        if g.shape != shape:
+            raise RuntimeError(f"grad_{name}.npy has shape {g.shape}, expected {shape}")
 
     leaves = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in params]
     y = torch_network(torch, torch.tensor(x, dtype=torch.float64), leaves, hidden, layers)

@@ -28,11 +28,16 @@ TEST_CASE("a second run into a folder another process holds is refused, and once
   std::filesystem::create_directory(out);
   // util-linux flock(1) takes the same flock(2) lock seqlab does. With -o it closes the locked descriptor before
   // starting `sleep`, so flock's own process is the only holder: killing it really frees the folder (without -o
-  // the forked sleep would inherit the descriptor and keep the lock).
-  REQUIRE(run_shell("flock -n -o '" + out + "' sleep 60 >/dev/null 2>&1 & echo $! > '" + (dir / "holder.pid") + "'")
+  // the forked sleep would inherit the descriptor and keep the lock). The holder waits for the lock (-w, not -n):
+  // the probe below takes it for an instant, and a non-blocking holder that tried then would give up for good.
+  REQUIRE(run_shell("flock -w 60 -o '" + out + "' sleep 60 >/dev/null 2>&1 & echo $! > '" + (dir / "holder.pid") + "'")
               .exit_code == 0);
-  for (int i = 0; i < 100 && run_shell("flock -n '" + out + "' true").exit_code == 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // until the holder has it
+  bool held = false;
+  for (int i = 0; i < 1500 && !held; ++i) {  // up to 30 s on a loaded machine, until the holder has it
+    held = run_shell("flock -n '" + out + "' true").exit_code != 0;
+    if (!held) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(held);
 
   auto result = run_seqlab(run_into(out), "", kRefusalSeconds);
   INFO(result.output);

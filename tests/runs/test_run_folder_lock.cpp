@@ -63,8 +63,9 @@ TEST_CASE("two seqlab runs into one --out: the second is refused while the first
   REQUIRE(run_shell(std::string("cd '") + SEQLAB_TEST_SOURCE_DIR + "' && '" + SEQLAB_TEST_BINARY + "' " + slow +
                     " >/dev/null 2>&1 & echo $! > '" + (dir / "first.pid") + "'")
               .exit_code == 0);
-  for (int i = 0; i < 250 && !std::filesystem::exists(out + "/metrics.csv"); ++i)
+  for (int i = 0; i < 1500 && !std::filesystem::exists(out + "/metrics.csv"); ++i)  // up to 30 s on a loaded machine
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(std::filesystem::exists(out + "/metrics.csv"));  // the first run holds the folder
   const auto result = run_seqlab(run_into(out), "", kRefusalSeconds);
   run_shell("kill -9 $(cat '" + (dir / "first.pid") + "')");
   INFO(result.output);

@@ -1,6 +1,8 @@
 // Output names and units, their JSON record, and times as text.
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "forecast/data_units.hpp"
 #include "util/run_error.hpp"
 
@@ -50,4 +52,22 @@ TEST_CASE("times read as ISO-8601 dates or plain numbers") {
   CHECK(seqlab::format_time(951782400 + 6 * 3600 + 30 * 60, seqlab::TimeKind::date) == "2000-02-29T06:30:00Z");
   CHECK(seqlab::format_time(0.1 * 51, seqlab::TimeKind::number) == "5.1");
   CHECK(seqlab::format_time(1990, seqlab::TimeKind::none) == "1990");
+}
+
+TEST_CASE("target levels are the dataset's own when it transformed its targets, else the targets mapped back") {
+  seqlab::DataSeries series;
+  series.targets = seqlab::Tensor2::from_shape({3, 2});
+  series.targets = {{0.f, 1.f}, {0.5f, -1.f}, {2.f, 0.f}};
+  seqlab::DataDescription d;
+  d.targets = {{"a", 10, 2}, {"b", -1, 0.5}};
+  const auto mapped = seqlab::target_levels(series, d);
+  CHECK(mapped(1, 0) == 11.0);  // 0.5 * 2 + 10
+  CHECK(mapped(1, 1) == -1.5);  // -1 * 0.5 - 1
+  CHECK(mapped(2, 0) == 14.0);
+  series.levels = seqlab::Tensor2::from_shape({3, 2});
+  series.levels = {{100.f, 7.f}, {101.f, 8.f}, {std::nanf(""), 9.f}};
+  const auto given = seqlab::target_levels(series, d);
+  CHECK(given(0, 0) == 100.0);
+  CHECK(given(2, 1) == 9.0);
+  CHECK(std::isnan(given(2, 0)));  // a gap stays a gap
 }

@@ -50,6 +50,11 @@ struct DataDescription {
   std::string normalize = "none";  // how offset and scale were fitted, for the record
   std::string time_name;           // the time column's name; empty when rows are only numbered
   TimeKind time_kind = TimeKind::none;
+  // The target transform, undone by the runner wherever a person reads a number: each target column was
+  // transformed ("none", "log" or "log1p"), then differenced at each lag in turn (y[t] - y[t - lag]), then
+  // normalised (offset, scale above). Both apply to the target columns only, as inputs and as targets.
+  std::string transform = "none";
+  std::vector<std::size_t> difference;  // lags, in the order applied; empty: none
 };
 
 // The whole series in time order, in the model's units: the rows windows are cut from.
@@ -58,7 +63,11 @@ struct DataSeries {
   Tensor2 targets;            // (rows, target columns)
   std::vector<double> times;  // per row: the time column (seconds since 1970 for dates), or the row number
   double time_step = 1;       // the data's spacing in time (the median step)
-  std::size_t window = 0;     // input steps of one sequence
+  // (rows, target columns): the targets in the data's units before any transform (NaN in gaps), which
+  // differences are integrated from and baselines predict. Empty when DataDescription has no transform and no
+  // difference: the runner then maps `targets` back with offset and scale.
+  Tensor2 levels;
+  std::size_t window = 0;  // input steps of one sequence
   std::size_t rows() const { return inputs.shape()[0]; }
 };
 

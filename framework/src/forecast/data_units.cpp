@@ -114,6 +114,22 @@ DataDescription description_from_json(const nlohmann::json& json) {
   return description_from_json(JsonRecord(json, "data_units.json"));
 }
 
+xt::xtensor<double, 2> target_levels(const DataSeries& series, const DataDescription& description) {
+  const std::size_t rows = series.targets.shape()[0], targets = series.targets.shape()[1];
+  xt::xtensor<double, 2> levels = xt::xtensor<double, 2>::from_shape({rows, targets});
+  const bool given = series.levels.size() > 0;
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t j = 0; j < targets; ++j) {
+      if (given) {
+        levels(r, j) = series.levels(r, j);
+        continue;
+      }
+      const Feature unit = j < description.targets.size() ? description.targets[j] : Feature{};
+      levels(r, j) = static_cast<double>(series.targets(r, j)) * unit.scale + unit.offset;
+    }
+  return levels;
+}
+
 double time_of_row(const DataSeries& s, std::size_t row) {
   if (row < s.times.size()) return s.times[row];
   if (s.times.empty()) return static_cast<double>(row);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <xtensor/xtensor.hpp>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,11 @@ std::vector<OutputFeature> output_features(const DataDescription& description, s
 nlohmann::json description_to_json(const DataDescription& description);
 DataDescription description_from_json(const JsonRecord& record);
 DataDescription description_from_json(const nlohmann::json& json);
+
+// (rows, target columns): a series' targets in the data's units before any transform, which truths and baselines
+// are read from: series.levels when the dataset gave them (a target transform), else `targets` mapped back by
+// each target's offset and scale, exactly as OutputFeature::to_data does.
+xt::xtensor<double, 2> target_levels(const DataSeries& series, const DataDescription& description);
 
 // The time of a series' `row`, continuing the data's spacing (time_step) past its last row; the row number
 // itself when the series has no times.

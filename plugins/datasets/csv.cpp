@@ -8,12 +8,14 @@
 #include <unordered_map>
 #include <seqlab/plugin.hpp>
 
+#include "csv/calendar_inputs.hpp"
 #include "csv/cells.hpp"
 #include "csv/data_file.hpp"
 #include "csv/gaps.hpp"
 #include "csv/normalization.hpp"
 #include "csv/outliers.hpp"
 #include "csv/periods.hpp"
+#include "csv/time_parsing.hpp"
 #include "csv/table.hpp"
 #include "csv/windows.hpp"
 
@@ -82,6 +84,16 @@ class CsvDataset : public Dataset {
          text("time_column", "",
               "the time column (numbers or ISO-8601 dates), kept for predictions and plots; empty: rows are "
               "numbered"),
+         text("time_format", "",
+              "how the time column is written: strftime directives (%Y %m %d %H %M %S %j %y, e.g. \"%Y%m%d\" or "
+              "\"%d.%m.%Y %H:%M\"), or number; empty: ISO-8601 dates or numbers (integers that all read as "
+              "YYYYMMDD are dates, with a note)"),
+         text_list("calendar", {},
+                   "calendar features added as inputs, a sin and a cos per entry (e.g. month_sin, month_cos) "
+                   "computed from the dated time column: month, quarter, weekofyear, dayofweek, hour, dayofyear"),
+         text_list("known_future", {},
+                   "input columns whose future values the file gives (rows after the last target value), so that "
+                   "predict --steps past the horizon can read them"),
          choice("header", {"auto", "true", "false"}, "auto",
                 "whether the first row names the columns; auto: when any of its cells is not a number"),
          choice("delimiter", {"auto", ",", ";", "\t"}, "auto",
@@ -129,6 +141,13 @@ class CsvDataset : public Dataset {
     const ParamValues& p = args.params;
     read_ = {p.text("path"),   p.text_list("columns"), p.text_list("targets"),           p.text("time_column"),
              p.text("header"), p.text("delimiter"),    missing_policy(p.text("missing"))};
+    read_.time_format = p.text("time_format");
+    std::string why;
+    if (!read_.time_format.empty() && read_.time_format != "number" && !check_time_format(read_.time_format, why))
+      throw ParamError("time_format", "\"" + read_.time_format + "\" is not a time format seqlab reads: " + why);
+    calendar_ = p.text_list("calendar");
+    known_future_ = p.text_list("known_future");
+    read_.future_rows = !known_future_.empty();
     spec_.window = static_cast<std::size_t>(p.integer("window"));
     spec_.horizon = static_cast<std::size_t>(p.integer("horizon"));
     spec_.stride = static_cast<std::size_t>(p.integer("stride"));
@@ -160,6 +179,14 @@ class CsvDataset : public Dataset {
                        "the training fraction is 0: there would be nothing to train on or to fit the "
                        "normalisation to (0 is for evaluating a trained model on new data)");
     table_ = read_table(read_);
+    future_ = take_future_rows(table_);
+    frequency_ = table_frequency(table_);
+    if (table_.yyyymmdd)
+      std::cerr << "csv: the time column " << quoted_cell(table_.time_name) << " of " << read_.path
+                << " holds integers that all read as YYYYMMDD dates; they are read as dates (time_format: number "
+                   "keeps them numbers)\n";
+    add_calendar_columns(table_, calendar_, frequency_, read_.path);
+    roles_ = input_roles(table_, calendar_, known_future_);
     const Periods periods = split_rows(table_.rows(), fractions_);
     // Before the gaps are filled, so that the line named is the value's own. Against the training period; a file
     // without one (new data for a trained model: eval --data, predict --input) is measured against itself.
@@ -175,6 +202,7 @@ class CsvDataset : public Dataset {
       fit_units_on(periods.train_end);
     check_normalised_range(table_, units_, normalize_);
     for (std::size_t c = 0; c < table_.columns.size(); ++c) apply_units(table_.columns[c].values, units_[c]);
+    future_inputs_ = future_inputs(table_, future_, roles_, units_, read_.path);
     DatasetSplits splits = cut_windows(table_, spec_, periods);
     check_periods(splits, table_, spec_, periods, fractions_);
     return splits;
@@ -195,6 +223,8 @@ class CsvDataset : public Dataset {
     d.normalize = normalize_;
     d.time_name = table_.time_name;
     d.time_kind = table_.time_kind;
+    d.input_roles = roles_;
+    d.frequency = calendar::frequency_name(frequency_);
     return d;
   }
 
@@ -212,6 +242,8 @@ class CsvDataset : public Dataset {
     }
     s.time_step = median_step(s.times);
     s.window = spec_.window;
+    s.frequency = frequency_;
+    s.future_inputs = future_inputs_;
     return s;
   }
 
@@ -275,6 +307,11 @@ class CsvDataset : public Dataset {
   std::optional<DataDescription> given_;
   Table table_;
   std::vector<Units> units_;  // per table_ column
+  std::vector<std::string> calendar_, known_future_;
+  FutureRows future_;  // rows after the last target value (known_future)
+  calendar::Frequency frequency_;
+  std::vector<InputRole> roles_;  // per input
+  Tensor2 future_inputs_;
 };
 
 }  // namespace

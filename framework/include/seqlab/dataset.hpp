@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "seqlab/calendar.hpp"
 #include "seqlab/tensor.hpp"
 
 namespace seqlab {
@@ -35,7 +36,17 @@ struct Feature {
   double scale = 1;
 };
 
-enum class TimeKind { none, number, date };  // date: seconds since 1970-01-01 UTC, written as ISO-8601
+enum class TimeKind { none, number, date };
+
+// Where an input feature's values come from, so that a forecast past the model's horizon can supply them:
+// a data column (known up to the series' end only, unless a target feeds it back), a known-future column (the
+// data gives its values for rows after the series' end: DataSeries::future_inputs), or a calendar feature
+// (sin or cos of `field` of the row's time, computed for any time: calendar::field_value).
+struct InputRole {
+  enum class Kind { data, known_future, calendar } kind = Kind::data;
+  std::string field;    // calendar: one of calendar::calendar_fields()
+  bool cosine = false;  // calendar: cos (else sin)
+};  // date: seconds since 1970-01-01 UTC, written as ISO-8601
 
 // What the numbers mean. Everything a person reads (predictions, plots, test metrics, forecasts) is turned
 // back into the data's units with it; the training loss stays in the model's.
@@ -55,6 +66,10 @@ struct DataDescription {
   // normalised (offset, scale above). Both apply to the target columns only, as inputs and as targets.
   std::string transform = "none";
   std::vector<std::size_t> difference;  // lags, in the order applied; empty: none
+  // One per input feature, or empty: every input is a data column.
+  std::vector<InputRole> input_roles;
+  // The rows' spacing as calendar::frequency_name gives it ("month", "quarter_end", "hour", ...); "" unknown.
+  std::string frequency;
 };
 
 // The whole series in time order, in the model's units: the rows windows are cut from.
@@ -63,6 +78,12 @@ struct DataSeries {
   Tensor2 targets;            // (rows, target columns)
   std::vector<double> times;  // per row: the time column (seconds since 1970 for dates), or the row number
   double time_step = 1;       // the data's spacing in time (the median step)
+  // The spacing as a calendar (dates only): times past the last row continue it calendar-true
+  // (calendar::advance); unknown: by time_step.
+  calendar::Frequency frequency;
+  // (rows after the series' end, input features), model units: the known-future columns' values the data
+  // gives for the rows after its last (InputRole::Kind::known_future), NaN for every other input. Empty: none.
+  Tensor2 future_inputs;
   // (rows, target columns): the targets in the data's units before any transform (NaN in gaps), which
   // differences are integrated from and baselines predict. Empty when DataDescription has no transform and no
   // difference: the runner then maps `targets` back with offset and scale.

@@ -1,6 +1,7 @@
 // Output names and units from a dataset's description; its JSON record; times as text.
 #include "forecast/data_units.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -48,6 +49,46 @@ std::vector<Feature> features_from(const JsonRecord& list) {
   return features;
 }
 
+// Per input: "data", "known_future", or "calendar" with its field and sin/cos.
+nlohmann::json roles_json(const std::vector<InputRole>& roles) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const InputRole& r : roles) {
+    if (r.kind == InputRole::Kind::calendar)
+      list.push_back({{"kind", "calendar"}, {"field", r.field}, {"cosine", r.cosine}});
+    else
+      list.push_back({{"kind", r.kind == InputRole::Kind::known_future ? "known_future" : "data"}});
+  }
+  return list;
+}
+
+// Records written before calendar features and frequencies existed have neither: every input is data.
+std::vector<InputRole> roles_from(const JsonRecord& record, std::size_t inputs) {
+  std::vector<InputRole> roles;
+  if (!record.has("input_roles")) return roles;
+  const JsonRecord list = record.at("input_roles");
+  const std::vector<JsonRecord> items = list.list();
+  if (!items.empty() && items.size() != inputs)
+    list.fail(fmt::format("has {} entries for {} input(s); it has one per input, or none", items.size(), inputs));
+  const auto& fields = calendar::calendar_fields();
+  for (const JsonRecord& item : items) {
+    InputRole r;
+    const std::string kind = item.text("kind");
+    if (kind == "known_future") {
+      r.kind = InputRole::Kind::known_future;
+    } else if (kind == "calendar") {
+      r.kind = InputRole::Kind::calendar;
+      r.field = item.text("field");
+      if (std::find(fields.begin(), fields.end(), r.field) == fields.end())
+        item.at("field").fail("is not a calendar field (month, quarter, weekofyear, dayofweek, hour, dayofyear)");
+      r.cosine = item.at("cosine").json().is_boolean() && item.at("cosine").json().get<bool>();
+    } else if (kind != "data") {
+      item.at("kind").fail("is not one of data, known_future, calendar");
+    }
+    roles.push_back(std::move(r));
+  }
+  return roles;
+}
+
 }  // namespace
 
 std::vector<OutputFeature> output_features(const DataDescription& d, std::size_t output_size,
@@ -79,7 +120,9 @@ nlohmann::json description_to_json(const DataDescription& d) {
           {"fed_back", d.fed_back},
           {"normalize", d.normalize},
           {"time_name", d.time_name},
-          {"time_kind", time_kind_name(d.time_kind)}};
+          {"time_kind", time_kind_name(d.time_kind)},
+          {"frequency", d.frequency},
+          {"input_roles", roles_json(d.input_roles)}};
 }
 
 DataDescription description_from_json(const JsonRecord& record) {
@@ -107,6 +150,13 @@ DataDescription description_from_json(const JsonRecord& record) {
   else
     record.at("time_kind")
         .fail("is " + describe_json(record.at("time_kind").json()) + ", not one of none, number, date");
+  if (record.has("frequency")) {
+    d.frequency = record.text("frequency");
+    calendar::Frequency unused;
+    if (!calendar::parse_frequency(d.frequency, unused))
+      record.at("frequency").fail("is not a frequency (month, quarter, year, week, day, hour, ..., N seconds)");
+  }
+  d.input_roles = roles_from(record, d.inputs.size());
   return d;
 }
 
@@ -133,7 +183,9 @@ xt::xtensor<double, 2> target_levels(const DataSeries& series, const DataDescrip
 double time_of_row(const DataSeries& s, std::size_t row) {
   if (row < s.times.size()) return s.times[row];
   if (s.times.empty()) return static_cast<double>(row);
-  return s.times.back() + static_cast<double>(row + 1 - s.times.size()) * s.time_step;
+  const auto ahead = static_cast<std::int64_t>(row + 1 - s.times.size());
+  if (s.frequency.known()) return calendar::advance(s.times.back(), s.frequency, ahead);
+  return s.times.back() + static_cast<double>(ahead) * s.time_step;
 }
 
 std::string format_time(double value, TimeKind kind) {

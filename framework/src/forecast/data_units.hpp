@@ -40,7 +40,8 @@ DataDescription description_from_json(const nlohmann::json& json);
 // each target's offset and scale, exactly as OutputFeature::to_data does.
 xt::xtensor<double, 2> target_levels(const DataSeries& series, const DataDescription& description);
 
-// The time of a series' `row`, continuing the data's spacing (time_step) past its last row; the row number
+// The time of a series' `row`, continuing the data's spacing past its last row (calendar-true by
+// series.frequency when known, else by time_step); the row number
 // itself when the series has no times.
 double time_of_row(const DataSeries& series, std::size_t row);
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "forecast/data_units.hpp"
 #include "util/run_error.hpp"
 #include "util/short_list.hpp"
 
@@ -12,16 +13,42 @@ namespace seqlab {
 
 namespace {
 
-// The input features no target feeds: a forecast past the horizon would have to invent them.
-std::vector<std::string> unfed_inputs(const DataDescription& d, std::size_t input_features) {
-  std::vector<bool> fed(input_features, false);
+// The rows of predictions a forecast of `steps` feeds back as inputs, `horizon` per pass: the known-future
+// rows it needs.
+std::size_t rows_fed(std::size_t steps, std::size_t horizon) { return (steps - 1) / horizon * horizon; }
+
+// The input features a forecast past the horizon cannot supply: not fed by a target, not a calendar feature
+// (computed for any time), and not a known-future column whose future rows the data gives (`needed` of them).
+std::vector<std::string> unknown_inputs(const DataDescription& d, const DataSeries& s, std::size_t input_features,
+                                        std::size_t needed) {
+  std::vector<bool> known(input_features, false);
   for (int f : d.fed_back)
-    if (f >= 0 && static_cast<std::size_t>(f) < input_features) fed[static_cast<std::size_t>(f)] = true;
+    if (f >= 0 && static_cast<std::size_t>(f) < input_features) known[static_cast<std::size_t>(f)] = true;
+  const std::size_t future_rows = s.future_inputs.dimension() == 2 ? s.future_inputs.shape()[0] : 0;
+  for (std::size_t f = 0; f < input_features && f < d.input_roles.size(); ++f) {
+    const InputRole& role = d.input_roles[f];
+    if (role.kind == InputRole::Kind::calendar) known[f] = !s.times.empty();
+    if (role.kind == InputRole::Kind::known_future && future_rows >= needed) {
+      bool complete = true;
+      for (std::size_t r = 0; r < needed; ++r) complete = complete && std::isfinite(s.future_inputs(r, f));
+      known[f] = complete;
+    }
+  }
   std::vector<std::string> names;
   for (std::size_t f = 0; f < input_features; ++f)
-    if (!fed[f])  // names from the data file: escaped, so that none can act on the terminal
+    if (!known[f])  // names from the data file: escaped, so that none can act on the terminal
       names.push_back(f < d.inputs.size() ? "'" + printable(d.inputs[f].name) + "'" : "input " + std::to_string(f));
   return names;
+}
+
+// Input `f` of predicted row `row` (0-based after the series' end) when no target feeds it: its calendar
+// value at that row's time, or its known-future value, in the model's units.
+float supplied_input(const DataDescription& d, const DataSeries& s, std::size_t f, std::size_t row) {
+  const InputRole& role = d.input_roles[f];
+  if (role.kind == InputRole::Kind::known_future) return s.future_inputs(row, f);
+  const double value = calendar::field_value(role.field, role.cosine, time_of_row(s, s.rows() + row));
+  const Feature unit = f < d.inputs.size() ? d.inputs[f] : Feature{};
+  return static_cast<float>((value - unit.offset) / unit.scale);
 }
 
 }  // namespace
@@ -40,13 +67,17 @@ Forecast forecast(const PredictOne& predict, const DataDescription& d, const Dat
   const std::size_t targets = d.targets.empty() ? series.targets.shape()[1] : d.targets.size();
   const std::size_t horizon = std::max<std::size_t>(1, d.horizon);
   if (steps > horizon) {
-    const auto unfed = unfed_inputs(d, features);
-    if (d.fed_back.size() != targets || !unfed.empty())
+    const std::size_t needed = rows_fed(steps, horizon);
+    const auto unknown = unknown_inputs(d, series, features, needed);
+    if (d.fed_back.size() != targets || !unknown.empty())
       throw RunError(fmt::format(
-          "the model predicts {} step(s) at once, and forecasting {} needs its predictions fed back as inputs, but "
-          "the input(s) {} are not among its targets; forecast at most --steps {}, or train a model whose targets are "
-          "all its input columns",
-          horizon, steps, short_list(unfed.empty() ? std::vector<std::string>{"?"} : unfed, ", "), horizon));
+          "the model predicts {} step(s) at once, and forecasting {} needs the inputs of the {} row(s) after the "
+          "data's end, but the input(s) {} are neither targets (fed back), calendar features nor known-future "
+          "columns whose future rows --input gives (rows after the last target value); forecast at most --steps "
+          "{}, give those rows in --input and name the columns in dataset.known_future, or train a model whose "
+          "inputs are all targets",
+          horizon, steps, needed, short_list(unknown.empty() ? std::vector<std::string>{"?"} : unknown, ", "),
+          horizon));
   }
 
   Tensor3 inputs = Tensor3::from_shape({1, window, features});
@@ -81,7 +112,10 @@ Forecast forecast(const PredictOne& predict, const DataDescription& d, const Dat
         for (std::size_t f = 0; f < features; ++f) inputs(0, k, f) = inputs(0, from, f);
       } else {
         const std::size_t predicted_row = done - now + (from - window);
-        // A target that is not also an input (fed_back -1) feeds nothing back; every input is fed (checked above).
+        // A target that is not also an input (fed_back -1) feeds nothing back; every other input is a calendar
+        // feature or known in the future (checked above).
+        for (std::size_t f = 0; f < features && f < d.input_roles.size(); ++f)
+          if (d.input_roles[f].kind != InputRole::Kind::data) inputs(0, k, f) = supplied_input(d, series, f, predicted_row);
         for (std::size_t j = 0; j < targets; ++j)
           if (d.fed_back[j] >= 0)
             inputs(0, k, static_cast<std::size_t>(d.fed_back[j])) = result.values(predicted_row, j);

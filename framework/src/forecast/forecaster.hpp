@@ -20,7 +20,9 @@ struct Forecast {
 
 // Forecasts `steps` rows after the series' last row from its last `series.window` rows. Within the horizon
 // (steps <= description.horizon) one pass gives them all; beyond it the predictions are fed back as the next
-// rows' inputs, horizon rows per pass, which needs every input feature to be a predicted target (fed_back).
+// rows' inputs, horizon rows per pass, which needs every input feature to be a predicted target (fed_back), a
+// calendar feature (computed for the rows' times) or a known-future column with enough future rows
+// (DataSeries::future_inputs).
 // Throws RunError saying why when the series cannot be continued (no series, a gap in its last window, inputs
 // the model does not predict).
 Forecast forecast(const PredictOne& predict, const DataDescription& description, const DataSeries& series,

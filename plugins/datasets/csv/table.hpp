@@ -22,6 +22,10 @@ struct ReadOptions {
   std::string header = "auto";       // auto | true | false
   std::string delimiter = "auto";    // auto | , | ; | tab
   Missing missing = Missing::error;
+  std::string time_format;  // empty: ISO-8601 dates or numbers (YYYYMMDD integers as dates); "number"; strftime
+  // Trailing rows whose targets are all gaps are future rows (known-future inputs): not refused as gaps, counted
+  // apart (Table::history_rows).
+  bool future_rows = false;
 };
 
 // One column used as an input, a target or both, stored once.
@@ -62,6 +66,9 @@ struct Table {
   std::string time_name;
   TimeKind time_kind = TimeKind::none;
   char delimiter = ',';
+  bool yyyymmdd = false;  // the time column held integers read as YYYYMMDD dates
+  // Rows [0, history_rows) are the series; the rest (only with ReadOptions::future_rows) are future rows.
+  std::size_t history_rows = 0;
   std::size_t rows() const { return columns.empty() ? 0 : columns.front().values.size(); }
 };
 

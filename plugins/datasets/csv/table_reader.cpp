@@ -272,6 +272,7 @@ class Reader {
     for (std::size_t c : inputs) table_.inputs.push_back(keep(c));
     for (std::size_t c : targets) table_.targets.push_back(keep(c));
     gap_line_.assign(table_.columns.size(), 0);
+    gap_row_.assign(table_.columns.size(), 0);
     seen_value_.assign(table_.columns.size(), 0);
     if (time != none) choose_time(time);
   }
@@ -280,15 +281,19 @@ class Reader {
     slots_[c] = kTime;
     table_.time_name = feature_name(table_.header, c);
     double unused = 0;
-    if (parse_double(pending_[c], unused))
+    const std::string& format = options_.time_format;
+    if (format == "number" || (format.empty() && parse_double(pending_[c], unused))) {
       table_.time_kind = TimeKind::number;
-    else if (looks_like_date(pending_[c]))
+      // Integers that all read as YYYYMMDD are dates (decided at the end), never silently plain numbers.
+      maybe_yyyymmdd_ = format.empty() && parse_yyyymmdd(unused, unused);
+    } else if (!format.empty() || looks_like_date(pending_[c])) {
       table_.time_kind = TimeKind::date;
-    else
+    } else {
       fail("path", row_line_, c,
            quoted_cell(pending_[c]) +
                " in the time column is neither a number nor an ISO-8601 date (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS], "
-               "YYYY-MM-DD HH:MM:SS, optionally ending in Z)");
+               "YYYY-MM-DD HH:MM:SS, optionally ending in Z); set time_format (e.g. \"%d.%m.%Y\") for other dates");
+    }
     table_.times.reserve(reserve_);
   }
 
@@ -309,8 +314,11 @@ class Reader {
       fail("path", cell_line_, c,
            quoted_cell(text) + " is outside float32's range (magnitudes 1.2e-38 to 3.4e38, or 0); rescale the column");
     missing_cell(c, text, slot, cell.kind == CellKind::infinite);
+    if (gap_line_[slot] == 0) {
+      gap_line_[slot] = cell_line_;
+      gap_row_[slot] = column.values.size();
+    }
     column.values.push_back(std::numeric_limits<float>::quiet_NaN());
-    if (gap_line_[slot] == 0) gap_line_[slot] = cell_line_;
   }
 
   std::string not_numeric_hint() const {
@@ -324,20 +332,47 @@ class Reader {
   }
 
   void missing_cell(std::size_t c, std::string_view text, std::size_t slot, bool infinite) {
+    // With future rows, a gap may be one of them: judged at the end, once it is known where the history ends.
+    if (options_.future_rows) {
+      if (deferred_.size() < table_.columns.size()) deferred_.resize(table_.columns.size());
+      if (!deferred_[slot].line)
+        deferred_[slot] = {table_.columns[slot].values.size(), cell_line_, c, std::string(text), infinite,
+                           !seen_value_[slot]};
+      return;
+    }
+    refuse_gap(c, text, infinite, !seen_value_[slot], cell_line_);
+  }
+
+  void refuse_gap(std::size_t c, std::string_view text, bool infinite, bool at_start, std::size_t line) const {
     const std::string what =
         infinite ? quoted_cell(text) + " is infinite"
                  : "missing value (" + (trimmed(text).empty() ? std::string("an empty cell") : quoted_cell(text)) + ")";
     if (options_.missing == Missing::error)
-      fail("missing", cell_line_, c,
+      fail("missing", line, c,
            what +
                "; with missing: error (the default) every cell of the columns used must hold a finite number: "
-               "fix it, or set missing: drop, interpolate or ffill to accept gaps");
-    if (!seen_value_[slot] && options_.missing != Missing::drop)
-      fail("missing", cell_line_, c,
+               "fix it, or set missing: drop, interpolate or ffill to accept gaps" +
+               (options_.future_rows ? " (rows after the last one with a target value are future rows)" : ""));
+    if (at_start && options_.missing != Missing::drop)
+      fail("missing", line, c,
            what + " at the start of the column: with missing: " +
                (options_.missing == Missing::ffill ? "ffill there is no earlier value to carry forward"
                                                    : "interpolate there is no earlier value to interpolate from") +
                "; remove the leading rows or use missing: drop");
+  }
+
+  // Future rows: the trailing rows where every target is a gap. The first gap of each column before them is
+  // refused as it would have been when read.
+  void find_history() {
+    std::size_t end = 0;
+    for (std::size_t r = table_.rows(); r > 0 && end == 0; --r)
+      for (std::size_t k : table_.targets)
+        if (!std::isnan(table_.columns[k].values[r - 1])) end = r;
+    table_.history_rows = end;
+    const Gap* first = nullptr;
+    for (const Gap& g : deferred_)
+      if (g.line && g.row < end && (!first || g.row < first->row)) first = &g;
+    if (first) refuse_gap(first->column, first->text, first->infinite, first->at_start, first->line);
   }
 
   void time_cell(std::size_t c, std::string_view text) {
@@ -347,11 +382,17 @@ class Reader {
       fail("path", cell_line_, c, "the time column has no value here; every row needs its time");
     if (table_.time_kind == TimeKind::number && !parse_double(text, t))
       fail("path", cell_line_, c, quoted_cell(text) + " is not a number, as the time column's first value is");
-    if (table_.time_kind == TimeKind::date && !parse_iso_time(text, t, why))
+    const std::string& format = options_.time_format;
+    if (table_.time_kind == TimeKind::date && format.empty() && !parse_iso_time(text, t, why))
       fail("path", cell_line_, c,
            quoted_cell(text) + " is not a valid ISO-8601 date: " + why +
                " (the time column's dates are YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] or YYYY-MM-DD HH:MM:SS, "
-               "optionally ending in Z)");
+               "optionally ending in Z; set time_format for others)");
+    if (table_.time_kind == TimeKind::date && !format.empty() && !parse_formatted_time(text, format, t, why))
+      fail("time_format", cell_line_, c,
+           quoted_cell(text) + " does not match time_format \"" + format + "\": " + why);
+    double unused = 0;
+    if (maybe_yyyymmdd_ && !parse_yyyymmdd(t, unused)) maybe_yyyymmdd_ = false;
     if (!table_.times.empty() && !(t > table_.times.back()))
       fail("path", cell_line_, c,
            "the time " + quoted_cell(text) + " is not after the previous row's (line " + std::to_string(time_line_) +
@@ -361,6 +402,11 @@ class Reader {
   }
 
   void finish() {
+    if (maybe_yyyymmdd_ && !table_.times.empty()) {
+      for (double& t : table_.times) parse_yyyymmdd(t, t);
+      table_.time_kind = TimeKind::date;
+      table_.yyyymmdd = true;
+    }
     if (phase_ == Phase::first_row)
       throw ParamError("path", options_.path +
                                    ":1: the file has no rows: it is empty, or holds only comments "
@@ -368,9 +414,11 @@ class Reader {
     if (phase_ == Phase::first_data)
       throw ParamError("path", options_.path + ":" + std::to_string(table_.header.line) +
                                    ": the file has a header but no data rows");
+    table_.history_rows = table_.rows();
+    if (options_.future_rows) find_history();
     if (options_.missing != Missing::interpolate) return;
     for (std::size_t k = 0; k < table_.columns.size(); ++k)
-      if (gap_line_[k] != 0)
+      if (gap_line_[k] != 0 && gap_row_[k] < table_.history_rows)
         fail("missing", gap_line_[k], table_.columns[k].file_index,
              "the gap from this row to the end of the file cannot be interpolated: no later value follows; "
              "remove the trailing rows, or use missing: ffill or drop");
@@ -403,6 +451,14 @@ class Reader {
   std::vector<std::size_t> gap_line_;  // per kept column: where its current run of gaps began, 0 if none
   std::vector<char> seen_value_;       // per kept column: whether a number came yet
   std::size_t time_line_ = 0;          // the line of the previous time
+  bool maybe_yyyymmdd_ = false;        // every time so far is an integer that reads as YYYYMMDD
+  std::vector<std::size_t> gap_row_;   // per kept column: the row where gap_line_'s run began
+  struct Gap {                         // a column's first gap, judged at the end (future rows)
+    std::size_t row = 0, line = 0, column = 0;
+    std::string text;
+    bool infinite = false, at_start = false;
+  };
+  std::vector<Gap> deferred_;
 };
 
 }  // namespace

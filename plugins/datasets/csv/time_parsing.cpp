@@ -3,6 +3,9 @@
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
+
+#include <seqlab/calendar.hpp>
 
 #include "cells.hpp"
 
@@ -10,22 +13,8 @@ namespace seqlab::csv {
 
 namespace {
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil): exact, no time zone
-// database, no locale, unlike mktime/timegm.
-long long days_from_civil(long long y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long long>(doe) - 719468;
-}
-
-unsigned days_in_month(long long y, unsigned m) {
-  static const unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : days[m - 1];
-}
+using calendar::days_from_civil;
+using calendar::days_in_month;
 
 // Reads exactly `digits` decimal digits at text[at].
 bool digits_at(std::string_view text, std::size_t at, std::size_t digits, unsigned& value) {
@@ -95,6 +84,90 @@ bool parse_iso_time(std::string_view text, double& seconds, std::string& why) {
   if (at != text.size()) return fail(why, "unexpected text after the date and time");
   const long long whole = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
   seconds = static_cast<double>(whole) + fraction;
+  return true;
+}
+
+namespace {
+
+// Reads 1 to `most` digits at text[at] (exactly `most` when `exact`).
+bool number_at(std::string_view text, std::size_t& at, std::size_t most, bool exact, unsigned& value) {
+  std::size_t end = at;
+  while (end < text.size() && end - at < most && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+  if (end == at || (exact && end - at != most)) return false;
+  std::from_chars(text.data() + at, text.data() + end, value);
+  at = end;
+  return true;
+}
+
+constexpr std::string_view kDirectives = "YmdHMSjy%";
+
+}  // namespace
+
+bool check_time_format(std::string_view format, std::string& why) {
+  bool any = false;
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%') continue;
+    if (i + 1 == format.size() || kDirectives.find(format[i + 1]) == std::string_view::npos)
+      return fail(why, "'%" + std::string(format.substr(i + 1, 1)) +
+                           "' is not a directive seqlab reads; use %Y %m %d %H %M %S %j %y or %%");
+    any = any || format[i + 1] != '%';
+    ++i;
+  }
+  if (!any) return fail(why, "it has no directive (such as %Y, %m, %d)");
+  return true;
+}
+
+bool parse_formatted_time(std::string_view text, std::string_view format, double& seconds, std::string& why) {
+  text = trimmed(text);
+  unsigned year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0, yday = 0;
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%' || i + 1 == format.size() || format[i + 1] == '%') {
+      if (at >= text.size() || text[at] != format[i])
+        return fail(why, "expected '" + std::string(1, format[i]) + "' at character " + std::to_string(at + 1));
+      ++at;
+      i += format[i] == '%';
+      continue;
+    }
+    const char d = format[++i];
+    const std::size_t start = at;
+    bool ok = true;
+    switch (d) {
+      case 'Y': ok = number_at(text, at, 4, true, year); break;
+      case 'y': ok = number_at(text, at, 2, true, year); year += year < 69 ? 2000 : 1900; break;
+      case 'm': ok = number_at(text, at, 2, false, month); break;
+      case 'd': ok = number_at(text, at, 2, false, day); break;
+      case 'H': ok = number_at(text, at, 2, false, hour); break;
+      case 'M': ok = number_at(text, at, 2, false, minute); break;
+      case 'S': ok = number_at(text, at, 2, false, second); break;
+      case 'j': ok = number_at(text, at, 3, false, yday); break;
+      default: return fail(why, "'%" + std::string(1, d) + "' is not a directive seqlab reads");
+    }
+    if (!ok) return fail(why, "expected digits for %" + std::string(1, d) + " at character " + std::to_string(start + 1));
+  }
+  if (at != text.size()) return fail(why, "unexpected text after character " + std::to_string(at));
+  if (month < 1 || month > 12) return fail(why, "month " + std::to_string(month) + " is not in 1-12");
+  if (day < 1 || day > days_in_month(year, month))
+    return fail(why, "day " + std::to_string(day) + " is not in month " + std::to_string(month) + " of " +
+                         std::to_string(year));
+  if (hour > 23 || minute > 59 || second > 59) return fail(why, "the time of day is not in 00:00:00-23:59:59");
+  long long days = days_from_civil(year, month, day);
+  if (yday > 0) {
+    if (yday > (calendar::is_leap(year) ? 366u : 365u))
+      return fail(why, "day of the year " + std::to_string(yday) + " is not in " + std::to_string(year));
+    days = days_from_civil(year, 1, 1) + yday - 1;
+  }
+  seconds = static_cast<double>(days * 86400 + hour * 3600 + minute * 60 + second);
+  return true;
+}
+
+bool parse_yyyymmdd(double number, double& seconds) {
+  if (!(number >= 10000101 && number <= 99991231) || number != std::floor(number)) return false;
+  const auto n = static_cast<long long>(number);
+  const auto year = n / 10000;
+  const auto month = static_cast<unsigned>(n / 100 % 100), day = static_cast<unsigned>(n % 100);
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return false;
+  seconds = static_cast<double>(days_from_civil(year, month, day)) * 86400;
   return true;
 }
 

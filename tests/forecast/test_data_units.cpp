@@ -46,6 +46,31 @@ TEST_CASE("a description survives its JSON record") {
   CHECK_THROWS_AS(seqlab::description_from_json(nlohmann::json{{"inputs", 3}}), std::runtime_error);
 }
 
+TEST_CASE("the frequency and the inputs' roles survive the record, and records without them still load") {
+  seqlab::DataDescription d;
+  d.inputs = {{"y"}, {"month_cos"}, {"promo"}};
+  d.targets = {{"y"}};
+  d.fed_back = {0};
+  d.frequency = "month_end";
+  d.input_roles = {{}, {seqlab::InputRole::Kind::calendar, "month", true}, {seqlab::InputRole::Kind::known_future}};
+  nlohmann::json json = seqlab::description_to_json(d);
+  const auto back = seqlab::description_from_json(json);
+  CHECK(back.frequency == "month_end");
+  REQUIRE(back.input_roles.size() == 3);
+  CHECK(back.input_roles[0].kind == seqlab::InputRole::Kind::data);
+  CHECK(back.input_roles[1].kind == seqlab::InputRole::Kind::calendar);
+  CHECK(back.input_roles[1].field == "month");
+  CHECK(back.input_roles[1].cosine);
+  CHECK(back.input_roles[2].kind == seqlab::InputRole::Kind::known_future);
+  json["frequency"] = "fortnight";
+  CHECK_THROWS_WITH_AS(seqlab::description_from_json(json), doctest::Contains("frequency"), std::runtime_error);
+  json.erase("frequency");
+  json.erase("input_roles");
+  const auto old = seqlab::description_from_json(json);  // an API 9 run's record
+  CHECK(old.frequency.empty());
+  CHECK(old.input_roles.empty());
+}
+
 TEST_CASE("times read as ISO-8601 dates or plain numbers") {
   CHECK(seqlab::format_time(0, seqlab::TimeKind::date) == "1970-01-01");
   CHECK(seqlab::format_time(951782400, seqlab::TimeKind::date) == "2000-02-29");

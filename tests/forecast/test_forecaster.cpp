@@ -1,6 +1,8 @@
 // Direct and autoregressive forecasts with a stand-in model whose answers are known.
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "forecast/forecaster.hpp"
 #include "util/run_error.hpp"
 
@@ -111,4 +113,52 @@ TEST_CASE("a target that is not an input is forecast but fed back nowhere, and t
     CHECK(f.values(k, 0) == 100.0f + 10.0f * static_cast<float>(k));  // the last row is 90, the one before 80
     CHECK(f.values(k, 1) == -1000.0f);
   }
+}
+
+TEST_CASE("past the horizon, calendar features are computed for the future times and known-future rows are read") {
+  // Inputs y (fed back), month_sin (calendar, in units offset 0.5, scale 2) and promo (known future); monthly.
+  seqlab::DataDescription d = one_column(1, {0});
+  d.inputs = {{"y"}, {"month_sin", 0.5, 2}, {"promo"}};
+  d.input_roles = {{}, {seqlab::InputRole::Kind::calendar, "month", false}, {seqlab::InputRole::Kind::known_future}};
+  seqlab::DataSeries s = counting_series(10, 3);
+  for (unsigned r = 0; r < 10; ++r)
+    s.times.push_back(static_cast<double>(seqlab::calendar::days_from_civil(2024, r + 1, 1)) * 86400);
+  s.frequency = seqlab::calendar::detect_frequency(s.times);
+  s.future_inputs = seqlab::Tensor2::from_shape({2, 3});
+  s.future_inputs.fill(std::nanf(""));
+  s.future_inputs(0, 2) = 7;
+  s.future_inputs(1, 2) = 8;
+  std::vector<seqlab::Tensor3> seen;
+  int calls = 0;
+  const auto model = plus_one_model(1, &calls);
+  const auto f = seqlab::forecast(
+      [&](const seqlab::Tensor3& in) {
+        seen.push_back(in);
+        return model(in);
+      },
+      d, s, 3, "test");
+  REQUIRE(seen.size() == 3);
+  const double pi = 3.14159265358979323846;
+  // Call 2's last row is 2024-11-01 (month 10 of 0-11), call 3's 2024-12-01.
+  CHECK(seen[1](0, 3, 0) == 91.0f);
+  CHECK(seen[1](0, 3, 1) == doctest::Approx((std::sin(2 * pi * 10 / 12) - 0.5) / 2));
+  CHECK(seen[1](0, 3, 2) == 7.0f);
+  CHECK(seen[2](0, 3, 1) == doctest::Approx((std::sin(2 * pi * 11 / 12) - 0.5) / 2));
+  CHECK(seen[2](0, 3, 2) == 8.0f);
+  CHECK(seen[2](0, 2, 2) == 7.0f);  // the row before slid back
+  CHECK(f.values(2, 0) == 93.0f);
+  // Without the future rows promo is missing, and it alone is named.
+  s.future_inputs = {};
+  try {
+    seqlab::forecast(model, d, s, 3, "test");
+    FAIL("not refused");
+  } catch (const seqlab::RunError& e) {
+    const std::string message = e.what();
+    CHECK(message.find("'promo'") != std::string::npos);
+    CHECK(message.find("month_sin") == std::string::npos);
+  }
+  // One future row is too few for 3 steps (2 rows are fed back).
+  s.future_inputs = seqlab::Tensor2::from_shape({1, 3});
+  s.future_inputs.fill(1);
+  CHECK_THROWS_WITH_AS(seqlab::forecast(model, d, s, 3, "test"), doctest::Contains("'promo'"), seqlab::RunError);
 }

@@ -36,7 +36,7 @@ struct Feature {
   double scale = 1;
 };
 
-enum class TimeKind { none, number, date };
+enum class TimeKind { none, number, date };  // date: seconds since 1970-01-01 UTC, written as ISO-8601
 
 // Where an input feature's values come from, so that a forecast past the model's horizon can supply them:
 // a data column (known up to the series' end only, unless a target feeds it back), a known-future column (the
@@ -46,7 +46,7 @@ struct InputRole {
   enum class Kind { data, known_future, calendar } kind = Kind::data;
   std::string field;    // calendar: one of calendar::calendar_fields()
   bool cosine = false;  // calendar: cos (else sin)
-};  // date: seconds since 1970-01-01 UTC, written as ISO-8601
+};
 
 // What the numbers mean. Everything a person reads (predictions, plots, test metrics, forecasts) is turned
 // back into the data's units with it; the training loss stays in the model's.

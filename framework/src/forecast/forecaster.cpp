@@ -115,7 +115,8 @@ Forecast forecast(const PredictOne& predict, const DataDescription& d, const Dat
         // A target that is not also an input (fed_back -1) feeds nothing back; every other input is a calendar
         // feature or known in the future (checked above).
         for (std::size_t f = 0; f < features && f < d.input_roles.size(); ++f)
-          if (d.input_roles[f].kind != InputRole::Kind::data) inputs(0, k, f) = supplied_input(d, series, f, predicted_row);
+          if (d.input_roles[f].kind != InputRole::Kind::data)
+            inputs(0, k, f) = supplied_input(d, series, f, predicted_row);
         for (std::size_t j = 0; j < targets; ++j)
           if (d.fed_back[j] >= 0)
             inputs(0, k, static_cast<std::size_t>(d.fed_back[j])) = result.values(predicted_row, j);

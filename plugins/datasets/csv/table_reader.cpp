@@ -336,8 +336,8 @@ class Reader {
     if (options_.future_rows) {
       if (deferred_.size() < table_.columns.size()) deferred_.resize(table_.columns.size());
       if (!deferred_[slot].line)
-        deferred_[slot] = {table_.columns[slot].values.size(), cell_line_, c, std::string(text), infinite,
-                           !seen_value_[slot]};
+        deferred_[slot] = {
+            table_.columns[slot].values.size(), cell_line_, c, std::string(text), infinite, !seen_value_[slot]};
       return;
     }
     refuse_gap(c, text, infinite, !seen_value_[slot], cell_line_);
@@ -389,8 +389,7 @@ class Reader {
                " (the time column's dates are YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] or YYYY-MM-DD HH:MM:SS, "
                "optionally ending in Z; set time_format for others)");
     if (table_.time_kind == TimeKind::date && !format.empty() && !parse_formatted_time(text, format, t, why))
-      fail("time_format", cell_line_, c,
-           quoted_cell(text) + " does not match time_format \"" + format + "\": " + why);
+      fail("time_format", cell_line_, c, quoted_cell(text) + " does not match time_format \"" + format + "\": " + why);
     double unused = 0;
     if (maybe_yyyymmdd_ && !parse_yyyymmdd(t, unused)) maybe_yyyymmdd_ = false;
     if (!table_.times.empty() && !(t > table_.times.back()))

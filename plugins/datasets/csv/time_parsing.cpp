@@ -133,17 +133,36 @@ bool parse_formatted_time(std::string_view text, std::string_view format, double
     const std::size_t start = at;
     bool ok = true;
     switch (d) {
-      case 'Y': ok = number_at(text, at, 4, true, year); break;
-      case 'y': ok = number_at(text, at, 2, true, year); year += year < 69 ? 2000 : 1900; break;
-      case 'm': ok = number_at(text, at, 2, false, month); break;
-      case 'd': ok = number_at(text, at, 2, false, day); break;
-      case 'H': ok = number_at(text, at, 2, false, hour); break;
-      case 'M': ok = number_at(text, at, 2, false, minute); break;
-      case 'S': ok = number_at(text, at, 2, false, second); break;
-      case 'j': ok = number_at(text, at, 3, false, yday); break;
-      default: return fail(why, "'%" + std::string(1, d) + "' is not a directive seqlab reads");
+      case 'Y':
+        ok = number_at(text, at, 4, true, year);
+        break;
+      case 'y':
+        ok = number_at(text, at, 2, true, year);
+        year += year < 69 ? 2000 : 1900;
+        break;
+      case 'm':
+        ok = number_at(text, at, 2, false, month);
+        break;
+      case 'd':
+        ok = number_at(text, at, 2, false, day);
+        break;
+      case 'H':
+        ok = number_at(text, at, 2, false, hour);
+        break;
+      case 'M':
+        ok = number_at(text, at, 2, false, minute);
+        break;
+      case 'S':
+        ok = number_at(text, at, 2, false, second);
+        break;
+      case 'j':
+        ok = number_at(text, at, 3, false, yday);
+        break;
+      default:
+        return fail(why, "'%" + std::string(1, d) + "' is not a directive seqlab reads");
     }
-    if (!ok) return fail(why, "expected digits for %" + std::string(1, d) + " at character " + std::to_string(start + 1));
+    if (!ok)
+      return fail(why, "expected digits for %" + std::string(1, d) + " at character " + std::to_string(start + 1));
   }
   if (at != text.size()) return fail(why, "unexpected text after character " + std::to_string(at));
   if (month < 1 || month > 12) return fail(why, "month " + std::to_string(month) + " is not in 1-12");

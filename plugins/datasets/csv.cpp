@@ -65,6 +65,7 @@ PlanGuess guess_file(const ParamValues& p) {
     guess = {};
   }
   if (!p.text_list("columns").empty()) guess.inputs = static_cast<double>(p.text_list("columns").size());
+  guess.inputs += 2 * static_cast<double>(p.text_list("calendar").size());  // a sin and a cos per entry
   guess.rows = std::max(guess.rows, 0.0);
   guess.inputs = std::max(guess.inputs, 1.0);
   return guess;

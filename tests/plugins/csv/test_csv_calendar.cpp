@@ -72,7 +72,7 @@ TEST_CASE("csv: a cell that does not match time_format is refused naming file, l
   CHECK_THROWS_AS(make_dataset(dir / "d.csv", with(kPlain, "time_format", std::string("date"))), seqlab::ParamError);
 }
 
-TEST_CASE("csv: integers that all read as YYYYMMDD are dates with a note; time_format: number keeps numbers") {
+TEST_CASE("csv: integers that all read as YYYYMMDD are dates with a note, and time_format: number keeps numbers") {
   ScratchDir dir("csv");
   write_file(dir / "d.csv", "t,v\n20011215,1\n20011222,2\n20011229,3\n");
   CapturedStderr err;

@@ -104,3 +104,19 @@ TEST_CASE("a parameter declared with or_mapping takes its list or a mapping of i
   CHECK_THROWS_WITH(seqlab::validate_params(plain, ExperimentSource(dir / "e.yaml", {}), "s", {}, "t"),
                     doctest::Contains("expected a list of 2 numbers"));
 }
+
+TEST_CASE("a parameter declared with or_word takes its type or the word") {
+  ScratchDir dir("src");
+  const seqlab::ParamSchema schema = {seqlab::integer("season", 0, "period").at_least(0).or_word("auto")};
+  auto validate = [&](const std::string& yaml) {
+    write_file(dir / "e.yaml", yaml);
+    return seqlab::validate_params(schema, ExperimentSource(dir / "e.yaml", {}), "s", {}, "t");
+  };
+  CHECK(validate("s: {season: 12}\n").integer("season") == 12);
+  CHECK_FALSE(validate("s: {season: 12}\n").is_text("season"));
+  const auto word = validate("s: {season: auto}\n");
+  REQUIRE(word.is_text("season"));
+  CHECK(word.text("season") == "auto");
+  CHECK_THROWS_WITH(validate("s: {season: autox}\n"), doctest::Contains("expected an integer or auto, got 'autox'"));
+  CHECK_THROWS_WITH(validate("s: {season: -1}\n"), doctest::Contains("must be >= 0"));
+}

@@ -141,7 +141,8 @@ ParamValue convert(const ParamSpec& spec, const YAML::Node& node, const Experime
       const Parsed parsed = parse_integer(text, v);
       if (parsed == Parsed::out_of_range)
         source.fail(path, "must be " + range_text(bounded(spec)) + ", got " + text + with_help(spec));
-      if (parsed != Parsed::ok) return fail("an integer");
+      if (parsed != Parsed::ok)
+        return fail(spec.words.empty() ? "an integer" : "an integer or " + join(spec.words, " or "));
       return v;
     }
     case ParamType::real: {

@@ -15,8 +15,10 @@
 #include "csv/normalization.hpp"
 #include "csv/outliers.hpp"
 #include "csv/periods.hpp"
+#include "csv/split_choice.hpp"
 #include "csv/time_parsing.hpp"
 #include "csv/table.hpp"
+#include "csv/wide_table.hpp"
 #include "csv/windows.hpp"
 
 namespace {
@@ -29,12 +31,6 @@ Missing missing_policy(const std::string& name) {
   if (name == "interpolate") return Missing::interpolate;
   if (name == "ffill") return Missing::ffill;
   return Missing::error;
-}
-
-std::string number_text(double v) {
-  std::ostringstream out;
-  out << v;
-  return out.str();
 }
 
 std::string joined(const std::vector<std::string>& names) { return "[" + listed_names(names) + "]"; }
@@ -65,6 +61,8 @@ PlanGuess guess_file(const ParamValues& p) {
     guess = {};
   }
   if (!p.text_list("columns").empty()) guess.inputs = static_cast<double>(p.text_list("columns").size());
+  if (!p.text_list("wide_columns").empty())
+    guess = {guess.rows * static_cast<double>(p.text_list("wide_columns").size()), 1};
   guess.inputs += 2 * static_cast<double>(p.text_list("calendar").size());  // a sin and a cos per entry
   guess.rows = std::max(guess.rows, 0.0);
   guess.inputs = std::max(guess.inputs, 1.0);
@@ -105,7 +103,10 @@ class CsvDataset : public Dataset {
          choice("target", {"last", "sequence"}, "last",
                 "predict the rows after the last step (last), or at every step the next row (sequence; horizon 1)"),
          real_list("split", {0.7, 0.15, 0.15}, 3,
-                   "fractions of the rows, in time order, for training, validation and test (sum 1)"),
+                   "fractions of the rows, in time order, for training, validation and test (sum 1); or the last "
+                   "rows {validation: 24, test: 24}, or start times {validation_from: 1958-01-01, test_from: "
+                   "1959-01-01} in the time column's terms; training is the rest")
+             .or_mapping({"validation", "test", "validation_from", "test_from"}),
          choice("normalize", {"zscore", "minmax", "none"}, "zscore",
                 "per column, fitted on the training period: zscore (mean, std), minmax (to [0, 1]) or none"),
          choice("missing", {"error", "drop", "interpolate", "ffill"}, "error",
@@ -115,8 +116,16 @@ class CsvDataset : public Dataset {
                 "a value more than 1e6 robust standard deviations (training median and median absolute deviation) "
                 "from its column's median, such as a fill value like 1e20 for a missing one: refuse it, naming its "
                 "line and column, or keep it as data"),
-         integer("season", 0, "seasonal period in rows for the persistence baseline; 0: repeat the last value")
-             .at_least(0)}};
+         text_list("wide_columns", {},
+                   "a wide table (a row per year, a column per month or quarter) read as one series: its columns in "
+                   "time order, e.g. [JAN, FEB, ..., DEC]; the year column, if any, is the time_column"),
+         choice("wide_period", {"auto", "month", "quarter"}, "auto",
+                "the wide columns' sub-period; auto: from their names (JAN/January, Q1-Q4, or 1-12)"),
+         integer("season", 0,
+                 "seasonal period in rows for the persistence baseline; 0: repeat the last value; auto: the "
+                 "period the diagnostics find in the first target's training period (0 when none)")
+             .at_least(0)
+             .or_word("auto")}};
   }
 
   static DataPlan plan(const PlanArgs& args) {
@@ -126,7 +135,7 @@ class CsvDataset : public Dataset {
     const auto stride = static_cast<double>(p.integer("stride"));
     const bool sequence = p.text("target") == "sequence";
     const double targets = p.text_list("targets").empty() ? 1 : static_cast<double>(p.text_list("targets").size());
-    const auto& split = p.real_list("split");
+    const auto split = planned_shares(read_split(p), guess.rows);
     const auto windows = [&](double rows) { return std::floor(std::max(rows, 0.0) / stride); };
     return {windows(guess.rows * split[0] - window - horizon + 1),
             windows(guess.rows * split[1]),
@@ -158,28 +167,19 @@ class CsvDataset : public Dataset {
       throw ParamError("target", "target: sequence predicts the next row at every step, so it needs horizon: 1 (not " +
                                      std::to_string(spec_.horizon) +
                                      "); use target: last to predict several rows ahead");
-    const auto& split = p.real_list("split");
-    double sum = 0;
-    for (std::size_t i = 0; i < 3; ++i) {
-      if (!(split[i] >= 0))
-        throw ParamError("split", "every fraction must be >= 0; the " + std::string(period_name(static_cast<int>(i))) +
-                                      " fraction is " + number_text(split[i]));
-      fractions_[i] = split[i];
-      sum += split[i];
-    }
-    if (std::abs(sum - 1) > 1e-6)
-      throw ParamError("split",
-                       "the fractions [train, validation, test] must sum to 1; they sum to " + number_text(sum));
+    split_ = read_split(p);
+    wide_ = {p.text_list("wide_columns"), p.text("wide_period")};
+    if (!wide_.columns.empty()) wide_period_length(wide_.columns, wide_.period);  // refused before any reading
   }
 
   void use_units(const DataDescription& units) override { given_ = units; }
 
   DatasetSplits load() override {
-    if (fractions_[0] == 0 && !given_)
+    if (split_.by_fractions() && split_.fractions[0] == 0 && !given_)
       throw ParamError("split",
                        "the training fraction is 0: there would be nothing to train on or to fit the "
                        "normalisation to (0 is for evaluating a trained model on new data)");
-    table_ = read_table(read_);
+    table_ = wide_.columns.empty() ? read_table(read_) : read_wide_table(read_, wide_);
     future_ = take_future_rows(table_);
     frequency_ = table_frequency(table_);
     if (table_.yyyymmdd)
@@ -188,7 +188,7 @@ class CsvDataset : public Dataset {
                    "keeps them numbers)\n";
     add_calendar_columns(table_, calendar_, frequency_, read_.path);
     roles_ = input_roles(table_, calendar_, known_future_);
-    const Periods periods = split_rows(table_.rows(), fractions_);
+    const Periods periods = resolve_split(split_, table_);
     // Before the gaps are filled, so that the line named is the value's own. Against the training period; a file
     // without one (new data for a trained model: eval --data, predict --input) is measured against itself.
     if (!keep_outliers_)
@@ -205,7 +205,7 @@ class CsvDataset : public Dataset {
     for (std::size_t c = 0; c < table_.columns.size(); ++c) apply_units(table_.columns[c].values, units_[c]);
     future_inputs_ = future_inputs(table_, future_, roles_, units_, read_.path);
     DatasetSplits splits = cut_windows(table_, spec_, periods);
-    check_periods(splits, table_, spec_, periods, fractions_);
+    check_periods(splits, table_, spec_, periods, split_);
     return splits;
   }
 
@@ -302,7 +302,8 @@ class CsvDataset : public Dataset {
 
   ReadOptions read_;
   WindowSpec spec_;
-  std::array<double, 3> fractions_{};
+  SplitChoice split_;
+  WideOptions wide_;
   std::string normalize_;
   bool keep_outliers_ = false;  // outliers: keep
   std::optional<DataDescription> given_;

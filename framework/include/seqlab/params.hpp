@@ -16,8 +16,13 @@ namespace seqlab {
 // path: a file name, resolved against the experiment file's folder when relative, read with text().
 enum class ParamType { integer, real, boolean, text, choice, real_list, text_list, path };
 
-// One parameter's value. Integers are int64, reals double, lists vectors; text, choices and paths strings.
-using ParamValue = std::variant<std::int64_t, double, bool, std::string, std::vector<double>, std::vector<std::string>>;
+// A mapping's entries as written (`{validation: 24, test: 24}`): keys to scalar text; the plugin parses the values.
+using ParamMap = std::map<std::string, std::string>;
+
+// One parameter's value. Integers are int64, reals double, lists vectors; text, choices and paths strings; the
+// mapping form of a parameter that declares map_keys a ParamMap.
+using ParamValue =
+    std::variant<std::int64_t, double, bool, std::string, std::vector<double>, std::vector<std::string>, ParamMap>;
 
 // A parameter declared once, as data: parsing, validation, defaults, `seqlab
 // plugins NAME` and the docs all follow from it. Build with the helpers below:
@@ -29,9 +34,11 @@ struct ParamSpec {
   std::optional<double> min;                // inclusive unless min_exclusive
   std::optional<double> max;                // inclusive
   bool min_exclusive = false;
-  std::vector<std::string> choices;  // for ParamType::choice
-  std::size_t list_length = 0;       // for real_list; 0 = any length
-  std::string help;                  // one line
+  std::vector<std::string> choices;   // for ParamType::choice
+  std::size_t list_length = 0;        // for real_list; 0 = any length
+  std::vector<std::string> map_keys;  // non-empty: a mapping with some of these keys is accepted too (a ParamMap)
+  std::vector<std::string> words;     // words accepted besides the type's values (`season: auto`), as text
+  std::string help;                   // one line
 
   ParamSpec&& at_least(double v) && {
     min = v;
@@ -45,6 +52,18 @@ struct ParamSpec {
   }
   ParamSpec&& at_most(double v) && {
     max = v;
+    return std::move(*this);
+  }
+  // Besides its own type, the parameter may be written as a mapping of some of `keys` to scalars
+  // (`split: {validation: 24, test: 24}`); read it with ParamValues::is_mapping() and mapping().
+  ParamSpec&& or_mapping(std::vector<std::string> keys) && {
+    map_keys = std::move(keys);
+    return std::move(*this);
+  }
+  // Besides its own type, the parameter may be this word (`integer("season", 0, ...).or_word("auto")`); read it
+  // with ParamValues::is_text() and text().
+  ParamSpec&& or_word(std::string word) && {
+    words.push_back(std::move(word));
     return std::move(*this);
   }
   ParamSpec&& between(double lo, double hi) && {
@@ -127,6 +146,17 @@ class ParamValues {
   const std::vector<double>& real_list(const std::string& name) const { return get<std::vector<double>>(name); }
   const std::vector<std::string>& text_list(const std::string& name) const {
     return get<std::vector<std::string>>(name);
+  }
+  // A parameter declared with or_mapping(): whether it was written as a mapping, and its entries.
+  bool is_mapping(const std::string& name) const {
+    auto it = values_.find(name);
+    return it != values_.end() && std::holds_alternative<ParamMap>(it->second);
+  }
+  const ParamMap& mapping(const std::string& name) const { return get<ParamMap>(name); }
+  // Whether the value is text: for a parameter declared with or_word(), that the word was given.
+  bool is_text(const std::string& name) const {
+    auto it = values_.find(name);
+    return it != values_.end() && std::holds_alternative<std::string>(it->second);
   }
   bool has(const std::string& name) const { return values_.count(name) != 0; }
   const std::map<std::string, ParamValue>& all() const { return values_; }

@@ -7,6 +7,7 @@
 #include "cli/subcommand.hpp"
 #include "config/error_report.hpp"
 #include "config/experiment.hpp"
+#include "forecast/series_diagnostics.hpp"
 #include "runs/initial_weights.hpp"
 #include "training/components.hpp"
 
@@ -28,6 +29,7 @@ int validate(const RunOptions& options) {
     std::cout << " of " << c.shape.steps << " steps x " << c.shape.input_size << " features -> " << c.shape.target_steps
               << " x " << c.shape.output_size << " targets; model '" << loaded.experiment.model.plugin->name()
               << "' with " << parameter_count << " parameters\n";
+    for (const auto& line : diagnostics_report(c, loaded.experiment)) std::cout << line << "\n";
     const auto limit = available_memory();
     std::cout << "memory: " << c.memory.text()
               << (limit ? "; this process may use " + format_bytes(limit->bytes) + " (" + limit->source + ")" : "")

@@ -249,6 +249,10 @@ void write_params(YAML::Emitter& out, const std::string& section, const ParamVal
       out << YAML::Flow << YAML::BeginSeq;
       for (double v : *list) out << format_value(v);
       out << YAML::EndSeq;
+    } else if (const auto* entries = std::get_if<ParamMap>(&value)) {
+      out << YAML::Flow << YAML::BeginMap;
+      for (const auto& [key, text] : *entries) out << YAML::Key << key << YAML::Value << text;
+      out << YAML::EndMap;
     } else if (const auto* texts = std::get_if<std::vector<std::string>>(&value)) {
       out << YAML::Flow << YAML::BeginSeq;
       for (const auto& v : *texts) out << v;

@@ -2,6 +2,7 @@
 // Tested in tests/config/test_experiment_source.cpp, tests/cli/test_cli_errors.cpp
 #include "config/param_validation.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -73,11 +74,36 @@ ParamSpec bounded(const ParamSpec& spec) {
 
 std::string with_help(const ParamSpec& spec) { return spec.help.empty() ? "" : " (" + spec.help + ")"; }
 
+// The mapping form of a parameter declared with or_mapping(): known keys, scalar values, each key once.
+ParamValue convert_mapping(const ParamSpec& spec, const YAML::Node& node, const ExperimentSource& source,
+                           const std::string& path) {
+  ParamMap entries;
+  for (const auto& pair : node) {
+    const std::string key = pair.first.IsScalar() ? pair.first.Scalar() : "";
+    if (std::find(spec.map_keys.begin(), spec.map_keys.end(), key) == spec.map_keys.end()) {
+      const std::string guess = closest_name(key, spec.map_keys);
+      source.fail(path, "unknown key '" + key + "' in the mapping" +
+                            (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+                            " (known: " + join(spec.map_keys) + ")" + with_help(spec));
+    }
+    if (!pair.second.IsScalar() || pair.second.Scalar().empty())
+      source.fail(path + "." + key, "expected a number or a date, got " + shown(pair.second) + with_help(spec));
+    if (!is_valid_utf8(pair.second.Scalar()))
+      source.fail(path + "." + key, "is not valid UTF-8 text; save the file as UTF-8" + with_help(spec));
+    entries[key] = pair.second.Scalar();
+  }
+  if (entries.empty()) source.fail(path, "the mapping is empty; give some of " + join(spec.map_keys) + with_help(spec));
+  return entries;
+}
+
 ParamValue convert(const ParamSpec& spec, const YAML::Node& node, const ExperimentSource& source,
                    const std::string& path) {
   auto fail = [&](const std::string& expected) -> ParamValue {
     source.fail(path, "expected " + expected + ", got " + shown(node) + with_help(spec));
   };
+  if (node.IsMap() && !spec.map_keys.empty()) return convert_mapping(spec, node, source, path);
+  if (node.IsScalar() && std::find(spec.words.begin(), spec.words.end(), node.Scalar()) != spec.words.end())
+    return node.Scalar();
   if (spec.type == ParamType::real_list) {
     if (!node.IsSequence()) return fail(type_text(spec) + " like [0.9, 0.999]");
     std::vector<double> values;
@@ -115,7 +141,8 @@ ParamValue convert(const ParamSpec& spec, const YAML::Node& node, const Experime
       const Parsed parsed = parse_integer(text, v);
       if (parsed == Parsed::out_of_range)
         source.fail(path, "must be " + range_text(bounded(spec)) + ", got " + text + with_help(spec));
-      if (parsed != Parsed::ok) return fail("an integer");
+      if (parsed != Parsed::ok)
+        return fail(spec.words.empty() ? "an integer" : "an integer or " + join(spec.words, " or "));
       return v;
     }
     case ParamType::real: {
@@ -303,11 +330,25 @@ std::string format_value(const ParamValue& value) {
       for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
       return s + "]";
     }
+    std::string operator()(const ParamMap& v) const {
+      std::string s;
+      for (const auto& [key, text] : v) s += (s.empty() ? "{" : ", ") + key + ": " + text;
+      return s.empty() ? "{}" : s + "}";
+    }
   };
   return std::visit(Formatter{}, value);
 }
 
 std::string type_text(const ParamSpec& spec) {
+  if (!spec.map_keys.empty() || !spec.words.empty()) {
+    ParamSpec own = spec;
+    own.map_keys.clear();
+    own.words.clear();
+    std::string text = type_text(own);
+    for (const auto& word : spec.words) text += " or " + word;
+    if (!spec.map_keys.empty()) text += " or a mapping of some of " + join(spec.map_keys);
+    return text;
+  }
   switch (spec.type) {
     case ParamType::integer:
       return "an integer";

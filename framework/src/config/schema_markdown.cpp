@@ -11,6 +11,16 @@ namespace seqlab {
 namespace {
 
 std::string type_name(const ParamSpec& spec) {
+  if (!spec.map_keys.empty() || !spec.words.empty()) {
+    ParamSpec own = spec;
+    own.map_keys.clear();
+    own.words.clear();
+    std::string text = type_name(own);
+    for (const auto& word : spec.words) text += " or " + markdown_code(word);
+    std::string keys;
+    for (const auto& key : spec.map_keys) keys += (keys.empty() ? "" : ", ") + markdown_code(key);
+    return keys.empty() ? text : text + ", or mapping of " + keys;
+  }
   switch (spec.type) {
     case ParamType::integer:
       return "integer";

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <numeric>
 
+#include "forecast/series_diagnostics.hpp"
 #include "util/csv_text.hpp"
 
 namespace seqlab {
@@ -31,7 +32,7 @@ Readout make_readout(const Components& c, const ResolvedExperiment& e) {
   r.description = c.dataset->describe();
   r.outputs = output_features(r.description, c.shape.output_size, r.dataset_name);
   r.series = c.dataset->series();
-  if (e.dataset.params.has("season")) r.season = static_cast<std::size_t>(e.dataset.params.integer("season"));
+  r.season = dataset_season(c, e);
   return r;
 }
 

@@ -12,6 +12,7 @@
 #include "config/experiment.hpp"
 #include "runs/initial_weights.hpp"
 #include "forecast/readout.hpp"
+#include "forecast/series_diagnostics.hpp"
 #include "runs/run_folder.hpp"
 #include "runs/run_plots.hpp"
 #include "runs/run_summary.hpp"
@@ -200,7 +201,9 @@ int run_experiment(const RunOptions& options, BatchSplit* split) {
       folder->write_json("plugins.json", plugins_record(e));  // for `seqlab resume` of a run without a summary
       std::cout << "seqlab " << kVersion << ": " << e.name << " -> " << folder->path();
       if (split) std::cout << fmt::format(" (data-parallel over {} processes)", split->parts());
-      std::cout << "\n" << std::flush;
+      std::cout << "\n";
+      for (const auto& line : diagnostics_report(c, e)) std::cout << line << "\n";
+      std::cout << std::flush;
     }
 
     // Start-up: from main() to the first epoch (plugins, YAML, data, model).

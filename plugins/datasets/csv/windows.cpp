@@ -98,24 +98,23 @@ DatasetSplits cut_windows(const Table& table, const WindowSpec& spec, const Peri
 }
 
 void check_periods(const DatasetSplits& splits, const Table& table, const WindowSpec& spec, const Periods& periods,
-                   const std::array<double, 3>& fractions) {
+                   const SplitChoice& split) {
   const SequenceSet* sets[3] = {&splits.train, &splits.validation, &splits.test};
   for (int p = 0; p < 3; ++p) {
-    if (fractions[p] == 0 || sets[p]->count() > 0) continue;
+    if (!split.wanted(p) || sets[p]->count() > 0) continue;
     const std::size_t begin = periods.begin(p), rows = periods.end(p) - begin;
     // The fewest rows of this period one window needs: its targets, plus the inputs that do not fit before it.
     const std::size_t needs = spec.sequence ? spec.window + (begin == 0 ? 1 : 0)
                                             : spec.horizon + (begin >= spec.window ? 0 : spec.window - begin);
     std::ostringstream message;
-    message << table.header.path << ": the " << period_name(p) << " period (split: [" << fractions[0] << ", "
-            << fractions[1] << ", " << fractions[2] << "] of " << periods.rows << " data rows) has " << rows
-            << " row(s)";
+    message << table.header.path << ": the " << period_name(p) << " period (split: " << split.text() << " of "
+            << periods.rows << " data rows) has " << rows << " row(s)";
     if (rows > 0) message << " (data rows " << begin + 1 << " to " << begin + rows << ")";
     if (rows < needs) {
       message << " but one window needs " << needs << " there (window " << spec.window
               << (spec.sequence ? ", target: sequence" : ", horizon " + std::to_string(spec.horizon))
               << (begin == 0 ? ")" : "; inputs may reach back into the earlier period)")
-              << "; give it a larger fraction, use a smaller window or horizon, or set its fraction to 0";
+              << "; give it a larger fraction or more rows, use a smaller window or horizon, or set its fraction to 0";
       throw ParamError("split", message.str());
     }
     const std::vector<int> without_gaps = assign(table, spec, periods, false);

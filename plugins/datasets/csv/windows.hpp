@@ -6,6 +6,7 @@
 #include <seqlab/dataset.hpp>
 
 #include "periods.hpp"
+#include "split_choice.hpp"
 #include "table.hpp"
 
 namespace seqlab::csv {
@@ -27,6 +28,6 @@ DatasetSplits cut_windows(const Table& table, const WindowSpec& spec, const Peri
 // Refuses (seqlab::ParamError) a period with a non-zero fraction that got no window, naming it, the rows it
 // has and the rows one window needs there, or why its windows were all left out.
 void check_periods(const DatasetSplits& splits, const Table& table, const WindowSpec& spec, const Periods& periods,
-                   const std::array<double, 3>& fractions);
+                   const SplitChoice& split);
 
 }  // namespace seqlab::csv

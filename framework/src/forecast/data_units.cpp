@@ -79,7 +79,9 @@ nlohmann::json description_to_json(const DataDescription& d) {
           {"fed_back", d.fed_back},
           {"normalize", d.normalize},
           {"time_name", d.time_name},
-          {"time_kind", time_kind_name(d.time_kind)}};
+          {"time_kind", time_kind_name(d.time_kind)},
+          {"transform", d.transform},
+          {"difference", d.difference}};
 }
 
 DataDescription description_from_json(const JsonRecord& record) {
@@ -107,6 +109,13 @@ DataDescription description_from_json(const JsonRecord& record) {
   else
     record.at("time_kind")
         .fail("is " + describe_json(record.at("time_kind").json()) + ", not one of none, number, date");
+  // A run folder from before target transforms has neither field: its targets were not transformed.
+  d.transform = record.text_or("transform", "none");
+  if (d.transform != "none" && d.transform != "log" && d.transform != "log1p")
+    record.at("transform").fail("is " + describe_json(record.at("transform").json()) + ", not one of none, log, log1p");
+  if (record.has("difference"))
+    for (const JsonRecord& lag : record.at("difference").list())
+      d.difference.push_back(static_cast<std::size_t>(lag.integer(1, kMaxCount)));
   return d;
 }
 

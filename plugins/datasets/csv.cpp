@@ -19,6 +19,7 @@
 #include "csv/time_parsing.hpp"
 #include "csv/table.hpp"
 #include "csv/wide_table.hpp"
+#include "csv/target_transform.hpp"
 #include "csv/windows.hpp"
 
 namespace {
@@ -121,6 +122,13 @@ class CsvDataset : public Dataset {
                    "time order, e.g. [JAN, FEB, ..., DEC]; the year column, if any, is the time_column"),
          choice("wide_period", {"auto", "month", "quarter"}, "auto",
                 "the wide columns' sub-period; auto: from their names (JAN/January, Q1-Q4, or 1-12)"),
+         choice("transform", {"none", "log", "log1p"}, "none",
+                "applied to the target columns (as inputs too) before differencing and normalisation, and undone "
+                "wherever predictions are shown: log (values > 0) for growth in proportion, log1p (values > -1) "
+                "for counts with zeros"),
+         real_list("difference", {}, 0,
+                   "lags (whole rows >= 1) the targets are differenced at, in order, after the transform: [1] for "
+                   "a trend, [12] for a monthly season, [1, 12] for both; the first sum(lags) rows feed no window"),
          integer("season", 0,
                  "seasonal period in rows for the persistence baseline; 0: repeat the last value; auto: the "
                  "period the diagnostics find in the first target's training period (0 when none)")
@@ -162,7 +170,7 @@ class CsvDataset : public Dataset {
     spec_.horizon = static_cast<std::size_t>(p.integer("horizon"));
     spec_.stride = static_cast<std::size_t>(p.integer("stride"));
     spec_.sequence = p.text("target") == "sequence";
-    spec_.skip_gaps = read_.missing == Missing::drop;
+    transform_ = {p.text("transform"), difference_lags(p.real_list("difference"))};
     if (spec_.sequence && spec_.horizon > 1)
       throw ParamError("target", "target: sequence predicts the next row at every step, so it needs horizon: 1 (not " +
                                      std::to_string(spec_.horizon) +
@@ -197,6 +205,12 @@ class CsvDataset : public Dataset {
                          ? "the training period (data rows 1 to " + std::to_string(periods.train_end) + ")"
                          : "all " + std::to_string(table_.rows()) + " data rows (there is no training period here)");
     fill_gaps(table_, read_.missing, periods);
+    if (given_) transform_ = {given_->transform, given_->difference};  // new data transformed as the model's was
+    // Differencing leaves the first rows undefined (NaN): windows start after them, and skip them as gaps.
+    spec_.skip_gaps = read_.missing == Missing::drop || !transform_.lags.empty();
+    spec_.first = 0;
+    for (std::size_t lag : transform_.lags) spec_.first += lag;
+    if (transform_.active()) levels_ = apply_target_transform(table_, transform_);
     if (given_)
       take_units();
     else
@@ -226,6 +240,8 @@ class CsvDataset : public Dataset {
     d.time_kind = table_.time_kind;
     d.input_roles = roles_;
     d.frequency = calendar::frequency_name(frequency_);
+    d.transform = transform_.kind;
+    d.difference = transform_.lags;
     return d;
   }
 
@@ -245,6 +261,7 @@ class CsvDataset : public Dataset {
     s.window = spec_.window;
     s.frequency = frequency_;
     s.future_inputs = future_inputs_;
+    if (transform_.active()) s.levels = levels_;
     return s;
   }
 
@@ -307,6 +324,8 @@ class CsvDataset : public Dataset {
   std::string normalize_;
   bool keep_outliers_ = false;  // outliers: keep
   std::optional<DataDescription> given_;
+  TargetTransform transform_;
+  Tensor2 levels_;  // the targets before transform_, when it is active
   Table table_;
   std::vector<Units> units_;  // per table_ column
   std::vector<std::string> calendar_, known_future_;

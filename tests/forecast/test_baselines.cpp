@@ -37,21 +37,22 @@ std::vector<seqlab::OutputFeature> outputs(std::size_t horizon) {
 
 }  // namespace
 
-TEST_CASE("persistence repeats the last value, or the value whole seasons back") {
+TEST_CASE("persistence repeats the last level, or the level whole seasons back") {
   const auto s = ramp_series(40);  // value at row r is r^2
   const auto set = windows_ending_at(s, {10, 20}, 3);
-  const auto plain = seqlab::persistence_forecast(set, s, outputs(3), 0);
+  const auto levels = seqlab::target_levels(s, {});  // no units: the targets themselves
+  const auto plain = seqlab::persistence_forecast(set, levels, outputs(3), 0);
   for (std::size_t h = 0; h < 3; ++h) {
     CHECK(plain(0, h) == 100.0);
     CHECK(plain(1, h) == 400.0);
   }
   // Season 2, window ends at row 10: row 11 takes row 9, row 12 takes row 10, row 13 takes row 11 - 2 = 9.
-  const auto seasonal = seqlab::persistence_forecast(set, s, outputs(3), 2);
+  const auto seasonal = seqlab::persistence_forecast(set, levels, outputs(3), 2);
   CHECK(seasonal(0, 0) == 81.0);
   CHECK(seasonal(0, 1) == 100.0);
   CHECK(seasonal(0, 2) == 81.0);
   // Season 12 reaches before the first row for the window ending at 10 (row 11 - 12 = -1): no value.
-  const auto yearly = seqlab::persistence_forecast(set, s, outputs(1), 12);
+  const auto yearly = seqlab::persistence_forecast(set, levels, outputs(1), 12);
   CHECK(std::isnan(yearly(0, 0)));
   CHECK(yearly(1, 0) == 81.0);  // row 21 - 12 = 9
 }

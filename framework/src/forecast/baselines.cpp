@@ -1,4 +1,4 @@
-// Persistence and the least-squares linear autoregression, both in the model's units.
+// Persistence (in the data's units) and the least-squares linear autoregression (in the model's).
 #include "forecast/baselines.hpp"
 
 #include <cmath>
@@ -20,9 +20,8 @@ void design_row(const Tensor3& inputs, std::size_t n, double* row) {
   row[width] = 1.0;
 }
 
-}  // namespace
-
-Matrix last_step(const Tensor3& values) {
+template <class Values>
+Matrix last_step_of(const Values& values) {
   const std::size_t count = values.shape()[0], steps = values.shape()[1], outputs = values.shape()[2];
   Matrix out = Matrix::from_shape({count, outputs});
   for (std::size_t n = 0; n < count; ++n)
@@ -30,7 +29,12 @@ Matrix last_step(const Tensor3& values) {
   return out;
 }
 
-Matrix persistence_forecast(const SequenceSet& set, const DataSeries& series, const std::vector<OutputFeature>& outputs,
+}  // namespace
+
+Matrix last_step(const Tensor3& values) { return last_step_of(values); }
+Matrix last_step(const xt::xtensor<double, 3>& values) { return last_step_of(values); }
+
+Matrix persistence_forecast(const SequenceSet& set, const Matrix& levels, const std::vector<OutputFeature>& outputs,
                             std::size_t season) {
   Matrix out = Matrix::from_shape({set.count(), outputs.size()});
   for (std::size_t n = 0; n < set.count(); ++n) {
@@ -42,9 +46,9 @@ Matrix persistence_forecast(const SequenceSet& set, const DataSeries& series, co
         const auto s = static_cast<long long>(season);
         row = last + ahead - s * ((ahead + s - 1) / s);  // the latest row a whole number of seasons back, <= last
       }
-      out(n, o) = row < 0 || row >= static_cast<long long>(series.rows())
+      out(n, o) = row < 0 || row >= static_cast<long long>(levels.shape()[0])
                       ? kMissing
-                      : static_cast<double>(series.targets(static_cast<std::size_t>(row), outputs[o].target));
+                      : levels(static_cast<std::size_t>(row), outputs[o].target);
     }
   }
   return out;

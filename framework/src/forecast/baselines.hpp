@@ -15,12 +15,13 @@ using Matrix = xt::xtensor<double, 2>;
 // What a set's windows are scored on: the targets of their last target step, (count, outputs), model units.
 // With `target: sequence` that is the step whose inputs are the whole window, the one forecast compares.
 Matrix last_step(const Tensor3& values);
+Matrix last_step(const xt::xtensor<double, 3>& values);
 
-// Persistence, (count, outputs) in model units: output (h, j) of a window repeats target j's value at the
-// window's last row; with `season` S > 0, the value S rows before the predicted row (row last + h + 1), going
-// back whole seasons while that row is not yet observed. NaN where the row is before the series or in a gap.
-// Needs series.rows() > 0 and set.last_rows.
-Matrix persistence_forecast(const SequenceSet& set, const DataSeries& series, const std::vector<OutputFeature>& outputs,
+// Persistence, (count, outputs) in the data's units: output (h, j) of a window repeats target j's level (`levels`:
+// target_levels(), the data before any transform) at the window's last row; with `season` S > 0, the level S
+// rows before the predicted row (row last + h + 1), going back whole seasons while that row is not yet observed.
+// NaN where the row is before the series or in a gap. Needs levels' rows and set.last_rows.
+Matrix persistence_forecast(const SequenceSet& set, const Matrix& levels, const std::vector<OutputFeature>& outputs,
                             std::size_t season);
 
 // outputs = [window inputs flattened, 1] . weights, fitted by least squares (LAPACK's gelsd through

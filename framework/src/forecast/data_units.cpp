@@ -122,7 +122,9 @@ nlohmann::json description_to_json(const DataDescription& d) {
           {"time_name", d.time_name},
           {"time_kind", time_kind_name(d.time_kind)},
           {"frequency", d.frequency},
-          {"input_roles", roles_json(d.input_roles)}};
+          {"input_roles", roles_json(d.input_roles)},
+          {"transform", d.transform},
+          {"difference", d.difference}};
 }
 
 DataDescription description_from_json(const JsonRecord& record) {
@@ -157,6 +159,13 @@ DataDescription description_from_json(const JsonRecord& record) {
       record.at("frequency").fail("is not a frequency (month, quarter, year, week, day, hour, ..., N seconds)");
   }
   d.input_roles = roles_from(record, d.inputs.size());
+  // A run folder from before target transforms has neither field: its targets were not transformed.
+  d.transform = record.text_or("transform", "none");
+  if (d.transform != "none" && d.transform != "log" && d.transform != "log1p")
+    record.at("transform").fail("is " + describe_json(record.at("transform").json()) + ", not one of none, log, log1p");
+  if (record.has("difference"))
+    for (const JsonRecord& lag : record.at("difference").list())
+      d.difference.push_back(static_cast<std::size_t>(lag.integer(1, kMaxCount)));
   return d;
 }
 

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "forecast/series_diagnostics.hpp"
+#include "forecast/target_inversion.hpp"
 #include "util/csv_text.hpp"
 
 namespace seqlab {
@@ -45,14 +46,15 @@ std::string predictions_csv(const SequenceSet& set, const Tensor3& predicted, co
   const bool times = has_times(set, r);
   std::string text = std::string("sequence,step,feature,target,prediction") + (times ? ",time" : "") + "\n";
   const auto& shape = set.targets.shape();
+  const TargetInversion inversion(r.description, r.series);
+  const auto truth = inversion.truths(set, r.outputs), data = inversion.to_data(predicted, set, r.outputs);
   for (std::size_t n = 0; n < shape[0]; ++n)
     for (std::size_t t = 0; t < shape[1]; ++t)
       for (std::size_t o = 0; o < shape[2]; ++o) {
         const OutputFeature& f = r.outputs[o];
         // float32 is all the precision the data and the model have: its shortest text.
-        text +=
-            fmt::format("{},{},{},{},{}", n, t, csv_field(f.name), static_cast<float>(f.to_data(set.targets(n, t, o))),
-                        static_cast<float>(f.to_data(predicted(n, t, o))));
+        text += fmt::format("{},{},{},{},{}", n, t, csv_field(f.name), static_cast<float>(truth(n, t, o)),
+                            static_cast<float>(data(n, t, o)));
         if (times)
           text +=
               "," + csv_field(format_time(time_of_row(r.series, predicted_row(set, n, t, f)), r.description.time_kind));
@@ -65,12 +67,14 @@ PredictionSeries prediction_series(const SequenceSet& set, const Tensor3& predic
   PredictionSeries series;
   const std::size_t steps = set.targets.shape()[1];
   const OutputFeature& first = r.outputs.front();
+  const TargetInversion inversion(r.description, r.series);
+  const auto truth = inversion.truths(set, r.outputs), data = inversion.to_data(predicted, set, r.outputs);
   if (has_times(set, r)) {
     // Each window's forecast from its whole input, at the time it predicts.
     for (std::size_t n = 0; n < set.count(); ++n) {
       series.x.push_back(time_of_row(r.series, predicted_row(set, n, steps - 1, first)));
-      series.target.push_back(first.to_data(set.targets(n, steps - 1, 0)));
-      series.predicted.push_back(first.to_data(predicted(n, steps - 1, 0)));
+      series.target.push_back(truth(n, steps - 1, 0));
+      series.predicted.push_back(data(n, steps - 1, 0));
     }
     series.x_is_date = r.description.time_kind == TimeKind::date;
     series.x_label = r.description.time_name.empty() ? "row" : r.description.time_name;
@@ -78,8 +82,8 @@ PredictionSeries prediction_series(const SequenceSet& set, const Tensor3& predic
   } else if (steps > 1) {
     // Every step predicted: show the first sequence along its steps.
     for (std::size_t t = 0; t < steps; ++t) {
-      series.target.push_back(first.to_data(set.targets(0, t, 0)));
-      series.predicted.push_back(first.to_data(predicted(0, t, 0)));
+      series.target.push_back(truth(0, t, 0));
+      series.predicted.push_back(data(0, t, 0));
     }
     series.x_label = "step of the first sequence";
   } else {
@@ -90,8 +94,8 @@ PredictionSeries prediction_series(const SequenceSet& set, const Tensor3& predic
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return set.targets(a, 0, 0) < set.targets(b, 0, 0); });
     for (std::size_t n : order) {
-      series.target.push_back(first.to_data(set.targets(n, 0, 0)));
-      series.predicted.push_back(first.to_data(predicted(n, 0, 0)));
+      series.target.push_back(truth(n, 0, 0));
+      series.predicted.push_back(data(n, 0, 0));
     }
     series.x_label = "sequence (sorted by target)";
   }
@@ -101,7 +105,7 @@ PredictionSeries prediction_series(const SequenceSet& set, const Tensor3& predic
 std::optional<TestScore> score_test_split(const Components& c, const Tensor3& test_predicted, const Readout& r,
                                           const LinearAutoregression* linear_ar) {
   if (c.data.test.count() == 0) return std::nullopt;
-  return score_test(c.data.test, test_predicted, r.outputs, r.series, r.season, linear_ar);
+  return score_test(c.data.test, test_predicted, r.outputs, r.description, r.series, r.season, linear_ar);
 }
 
 }  // namespace seqlab

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "forecast/baselines.hpp"
+#include "forecast/target_inversion.hpp"
 #include "util/run_error.hpp"
 
 namespace seqlab {
@@ -30,20 +31,24 @@ nlohmann::json metrics_json(const ErrorMetrics& m) { return {{"mse", m.mse}, {"r
 }  // namespace
 
 TestScore score_test(const SequenceSet& test, const Tensor3& predicted, const std::vector<OutputFeature>& outputs,
-                     const DataSeries& series, std::size_t season, const LinearAutoregression* linear_ar) {
+                     const DataDescription& description, const DataSeries& series, std::size_t season,
+                     const LinearAutoregression* linear_ar) {
   TestScore score;
   score.season = season;
   for (const auto& o : outputs) score.outputs.push_back(o.name);
-  const Matrix truth = last_step(test.targets), model = last_step(predicted);
+  // Every matrix in the data's units from here on.
+  const TargetInversion inversion(description, series);
+  const Matrix truth = last_step(inversion.truths(test, outputs));
+  const Matrix model = inversion.to_data(last_step(predicted), test.last_rows, outputs);
 
   score.has_persistence = series.rows() > 0 && test.last_rows.size() == test.count();
   Matrix persistence;
-  if (score.has_persistence) persistence = persistence_forecast(test, series, outputs, season);
+  if (score.has_persistence) persistence = persistence_forecast(test, inversion.levels(), outputs, season);
   score.has_linear_ar = linear_ar != nullptr;
   Matrix linear;
   if (linear_ar) {
     score.ar_windows = linear_ar->windows_used;
-    linear = predict_linear_autoregression(*linear_ar, test);
+    linear = inversion.to_data(predict_linear_autoregression(*linear_ar, test), test.last_rows, outputs);
   }
 
   ErrorSums model_sums, persistence_sums, linear_sums;
@@ -57,11 +62,10 @@ TestScore score_test(const SequenceSet& test, const Tensor3& predicted, const st
     }
     ++score.windows;
     for (std::size_t o = 0; o < outputs.size(); ++o) {
-      const OutputFeature& f = outputs[o];
-      const double t = f.to_data(truth(n, o));
-      model_sums.add(f.to_data(model(n, o)), t);
-      if (score.has_linear_ar) linear_sums.add(f.to_data(linear(n, o)), t);
-      if (score.has_persistence) persistence_sums.add(f.to_data(persistence(n, o)), t);
+      const double t = truth(n, o);
+      model_sums.add(model(n, o), t);
+      if (score.has_linear_ar) linear_sums.add(linear(n, o), t);
+      if (score.has_persistence) persistence_sums.add(persistence(n, o), t);
     }
   }
   if (score.windows == 0)

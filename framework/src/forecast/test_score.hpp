@@ -29,9 +29,11 @@ struct TestScore {
 };
 
 // `predicted`: the model's outputs for test.inputs; `linear_ar`: the run's fit of the baseline, or nullptr.
-// Every number is turned into the data's units first.
+// Every number is turned into the data's units first (TargetInversion: normalisation and any target transform
+// undone; truths and persistence read from the levels).
 TestScore score_test(const SequenceSet& test, const Tensor3& predicted, const std::vector<OutputFeature>& outputs,
-                     const DataSeries& series, std::size_t season, const LinearAutoregression* linear_ar);
+                     const DataDescription& description, const DataSeries& series, std::size_t season,
+                     const LinearAutoregression* linear_ar);
 
 // summary.json's "test".
 nlohmann::json test_score_json(const TestScore& score);

@@ -14,6 +14,7 @@
 #include "runs/finished_run.hpp"
 #include "plots/forecast_plot.hpp"
 #include "forecast/readout.hpp"
+#include "forecast/target_inversion.hpp"
 #include "runs/run_folder.hpp"
 #include "training/trainer.hpp"
 #include "util/csv_text.hpp"
@@ -23,12 +24,6 @@ namespace fs = std::filesystem;
 namespace seqlab {
 
 namespace {
-
-Feature target_feature(const DataDescription& d, std::size_t j) {
-  return j < d.targets.size() ? d.targets[j] : Feature{"target " + std::to_string(j)};
-}
-
-double in_data_units(const Feature& f, float model_value) { return model_value * f.scale + f.offset; }
 
 // The run's dataset plugin as its config.yaml names it, or "" when that cannot be read (the reload says why).
 std::string recorded_dataset_plugin(const std::string& run_dir) {
@@ -67,38 +62,41 @@ int forecast_run(const PredictOptions& options) {
                                      options.steps, readout.dataset_name);
     const Tensor2 truth = c.dataset->continuation(options.steps);
     const bool has_truth = truth.dimension() == 2 && truth.shape()[0] == options.steps;
+    // In the data's units: a differenced target integrated from the series' last levels, the transform undone.
+    const TargetInversion inversion(d, series);
+    const auto values = inversion.forecast_to_data(result.values);
+    const auto truth_values = has_truth ? inversion.forecast_to_data(truth) : xt::xtensor<double, 2>{};
+    const auto& levels = inversion.levels();
 
     RunFolder folder = RunFolder::create_under(options.out, run.dir / "predict");
     const std::size_t targets = result.values.shape()[1];
     std::string csv = csv_field(d.time_name.empty() ? "step" : d.time_name);
-    for (std::size_t j = 0; j < targets; ++j) csv += "," + csv_field(target_feature(d, j).name);
+    for (std::size_t j = 0; j < targets; ++j) csv += "," + csv_field(target_unit(d, j).name);
     if (has_truth)
-      for (std::size_t j = 0; j < targets; ++j) csv += "," + csv_field(target_feature(d, j).name + " (truth)");
+      for (std::size_t j = 0; j < targets; ++j) csv += "," + csv_field(target_unit(d, j).name + " (truth)");
     csv += "\n";
     const std::size_t rows = series.rows();
     for (std::size_t k = 0; k < options.steps; ++k) {
       csv += csv_field(format_time(time_of_row(series, rows + k), d.time_kind));
-      for (std::size_t j = 0; j < targets; ++j)
-        csv += fmt::format(",{}", static_cast<float>(in_data_units(target_feature(d, j), result.values(k, j))));
+      for (std::size_t j = 0; j < targets; ++j) csv += fmt::format(",{}", static_cast<float>(values(k, j)));
       if (has_truth)
-        for (std::size_t j = 0; j < targets; ++j)
-          csv += fmt::format(",{}", static_cast<float>(in_data_units(target_feature(d, j), truth(k, j))));
+        for (std::size_t j = 0; j < targets; ++j) csv += fmt::format(",{}", static_cast<float>(truth_values(k, j)));
       csv += "\n";
     }
     folder.write_text("forecast.csv", csv);
 
     if (options.plots) {
       ForecastSeries plot;
-      const Feature first = target_feature(d, 0);
+      const Feature first = target_unit(d, 0);
       const std::size_t shown = std::min(rows, std::max(series.window, options.steps));
       for (std::size_t r = rows - shown; r < rows; ++r) {
         plot.history_x.push_back(time_of_row(series, r));
-        plot.history.push_back(in_data_units(first, series.targets(r, 0)));
+        plot.history.push_back(levels(r, 0));
       }
       for (std::size_t k = 0; k < options.steps; ++k) {
         plot.x.push_back(time_of_row(series, rows + k));
-        plot.forecast.push_back(in_data_units(first, result.values(k, 0)));
-        if (has_truth) plot.truth.push_back(in_data_units(first, truth(k, 0)));
+        plot.forecast.push_back(values(k, 0));
+        if (has_truth) plot.truth.push_back(truth_values(k, 0));
       }
       plot.x_is_date = d.time_kind == TimeKind::date;
       plot.x_label = d.time_name.empty() ? "row" : d.time_name;

@@ -40,7 +40,7 @@ std::vector<int> assign(const Table& table, const WindowSpec& spec, const Period
     input_gaps = gap_counts(table, table.inputs);
     target_gaps = gap_counts(table, table.targets);
   }
-  for (std::size_t s = 0;; s += spec.stride) {
+  for (std::size_t s = spec.first;; s += spec.stride) {
     const TargetRows t = target_rows(s, spec);
     if (t.last >= table.rows()) break;
     int period = periods.of(t.first);
@@ -93,7 +93,7 @@ DatasetSplits cut_windows(const Table& table, const WindowSpec& spec, const Peri
   SequenceSet* sets[3] = {&splits.train, &splits.validation, &splits.test};
   for (int p = 0; p < 3; ++p) *sets[p] = empty_set(table, spec, counts[p]);
   for (std::size_t w = 0; w < owner.size(); ++w)
-    if (owner[w] >= 0) add_window(*sets[owner[w]], table, spec, w * spec.stride);
+    if (owner[w] >= 0) add_window(*sets[owner[w]], table, spec, spec.first + w * spec.stride);
   return splits;
 }
 

@@ -17,9 +17,10 @@ struct WindowSpec {
   std::size_t stride = 1;   // rows between consecutive window starts
   bool sequence = false;    // target: sequence: every step's target is the next row's
   bool skip_gaps = false;   // missing: drop: leave out every window whose inputs or targets touch a gap
+  std::size_t first = 0;    // the first window's start: rows before it have no value (a difference's first rows)
 };
 
-// Windows start at rows 0, stride, 2 * stride, ... Inputs: rows [s, s + window). Targets (last): rows
+// Windows start at rows first, first + stride, ... Inputs: rows [s, s + window). Targets (last): rows
 // last + 1 ... last + horizon, output h * targets + j = target j at row last + 1 + h; (sequence): rows
 // s + 1 ... s + window. A window belongs to the period holding all its target rows (its inputs may reach back
 // into earlier periods); one whose targets straddle a boundary is left out. last_rows is filled.

@@ -102,7 +102,8 @@ TEST_CASE("two targets, horizon 3: the first and the third step of each, with th
     }
 }
 
-TEST_CASE("without a season or a linear AR fit only persistence is drawn; horizon 1 panels are named by target") {
+TEST_CASE(
+    "without a season or a linear AR fit only persistence is drawn, and data that is no series gets the AR only") {
   Fixture f;
   f.readout.season = 0;
   auto panels = seqlab::prediction_panels(f.set, f.predicted, f.readout, nullptr);

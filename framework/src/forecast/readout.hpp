@@ -1,5 +1,5 @@
-// What a trained model says about a run's data, in the data's own units: predictions.csv, the prediction
-// plot's series, and the test split scored beside the baselines.
+// What a trained model says about a run's data, in the data's own units: predictions.csv and the test split
+// scored beside the baselines (the prediction plot's panels: forecast/prediction_panels.hpp).
 #pragma once
 
 #include <optional>

@@ -151,8 +151,12 @@ std::string date_axis_script(const DateTicks& ticks) {
   // length (half a character's height per character) below the axis, above the axis label and the legend.
   const auto right = static_cast<int>(std::ceil(0.87 * static_cast<double>(last))) + 2;
   const auto bottom = static_cast<int>(std::ceil(0.25 * static_cast<double>(longest))) + 5;
-  return fmt::format("set xrange [{}:{}]\nset xtics rotate by -30 left ({})\nset rmargin {}\nset bmargin {}\n",
-                     number_text(ticks.lo), number_text(ticks.hi), tics, right, bottom);
+  // gnuplot leaves about a line for them above the axis label; it goes lower by the rest.
+  const int below = std::max(0, static_cast<int>(std::ceil(0.25 * static_cast<double>(longest))) - 1);
+  return fmt::format(
+      "set xrange [{}:{}]\nset xtics rotate by -30 left ({})\nset rmargin {}\nset bmargin {}\n"
+      "set xlabel offset 0,-{}\n",
+      number_text(ticks.lo), number_text(ticks.hi), tics, right, bottom, below);
 }
 
 }  // namespace seqlab

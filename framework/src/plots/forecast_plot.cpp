@@ -12,11 +12,12 @@ namespace seqlab {
 
 namespace {
 
-std::string forecast_data(const ForecastSeries& s, const std::string& title) {
+// Target k's blocks are 2k and 2k+1 of the file.
+std::string forecast_data(const ForecastSeries& s, const std::string& title, std::size_t k) {
   std::ostringstream dat;
-  dat << "# forecast" << (title.empty() ? "" : ": " + one_line(title))
-      << (s.y_label.empty() ? "" : " (" + one_line(s.y_label) + ")") << "\n"
-      << "# block 0: " << one_line(s.x_label) << " history; block 1: " << one_line(s.x_label) << " forecast"
+  dat << "# forecast" << (title.empty() ? "" : ": " + one_line(title)) << "\n"
+      << "# " << (s.y_label.empty() ? "" : one_line(s.y_label) + ": ") << "block " << 2 * k << ": "
+      << one_line(s.x_label) << " history; block " << 2 * k + 1 << ": " << one_line(s.x_label) << " forecast"
       << (s.truth.empty() ? "" : " truth") << (s.x_is_date ? " (x in seconds since 1970 UTC)" : "") << "\n";
   for (std::size_t i = 0; i < s.history.size(); ++i)
     dat << number_text(s.history_x[i]) << ' ' << number_text(s.history[i]) << '\n';
@@ -49,7 +50,7 @@ PlotOutcome draw_image(const std::filesystem::path& folder, const std::string& s
   std::vector<double> all_x;
   bool any_points = false;
   for (std::size_t k = 0; k < rows.size(); ++k) {
-    dat += (k ? "\n\n" : "") + forecast_data(*rows[k], title);
+    dat += (k ? "\n\n" : "") + forecast_data(*rows[k], title, k);
     all_x.insert(all_x.end(), rows[k]->history_x.begin(), rows[k]->history_x.end());
     all_x.insert(all_x.end(), rows[k]->x.begin(), rows[k]->x.end());
     any_points = any_points || !rows[k]->forecast.empty();

@@ -67,11 +67,9 @@ PlotOutcome draw_image(const fs::path& folder, const std::string& stem, const Pr
     for (const auto& p : targets[j]) panels.push_back(&p);
   }
   std::string dat;
-  std::vector<double> all_x;
   bool any_points = false;
   for (std::size_t k = 0; k < panels.size(); ++k) {
     dat += (k ? "\n\n" : "") + panel_data(*panels[k], title);
-    all_x.insert(all_x.end(), panels[k]->x.begin(), panels[k]->x.end());
     any_points = any_points || !panels[k]->target.empty();
   }
   write_plot_file(folder / (stem + ".dat"), dat);
@@ -84,7 +82,6 @@ PlotOutcome draw_image(const fs::path& folder, const std::string& stem, const Pr
      << "set xlabel " << gp_quote(first.x_label.empty() ? "index" : first.x_label) << "\n"
      << "set key bmargin center horizontal\n"  // below: periodic curves fill corners
      << "set bmargin 5\n"
-     << time_axis(all_x, first.x_is_date)              // one date range for all panels, so they line up
      << "set offsets 0, 0, graph 0.08, graph 0.08\n";  // keep curves off the frame
   if (multi)
     gp << "set multiplot layout " << rows.size() << "," << columns << " rowsfirst title " << gp_quote(title) << "\n";
@@ -92,7 +89,9 @@ PlotOutcome draw_image(const fs::path& folder, const std::string& stem, const Pr
   for (std::size_t j : rows) {
     for (const auto& p : targets[j]) {
       if (multi) gp << "set title " << gp_quote(p.panel.empty() ? p.y_label : p.panel) << "\n";
-      gp << "set ylabel " << gp_quote(p.y_label.empty() ? "value" : p.y_label) << "\n" << panel_plot(stem, block++, p);
+      // Each panel its own dates: the last step's points sit a horizon later than the first step's.
+      gp << time_axis(p.x, p.x_is_date) << "set ylabel " << gp_quote(p.y_label.empty() ? "value" : p.y_label) << "\n"
+         << panel_plot(stem, block++, p);
     }
     for (std::size_t k = targets[j].size(); k < columns; ++k) gp << "set multiplot next\n";
   }

@@ -148,9 +148,9 @@ std::string date_axis_script(const DateTicks& ticks) {
     tics += (i ? ", " : "") + gp_quote(ticks.labels[i]) + " " + number_text(ticks.at[i]);
   // Labels run down and to the right of their tick (rotated by -30 degrees, left-justified): the last one needs
   // about cos(30) of its length in character widths beyond the plot's right edge, and each needs sin(30) of its
-  // length (half a character's height per character) below the axis, above the axis label and the legend.
+  // length (half a character's height per character) below the axis, above the axis label.
   const auto right = static_cast<int>(std::ceil(0.87 * static_cast<double>(last))) + 2;
-  const auto bottom = static_cast<int>(std::ceil(0.25 * static_cast<double>(longest))) + 5;
+  const auto bottom = static_cast<int>(std::ceil(0.25 * static_cast<double>(longest))) + 4;
   // gnuplot leaves about a line for them above the axis label; it goes lower by the rest.
   const int below = std::max(0, static_cast<int>(std::ceil(0.25 * static_cast<double>(longest))) - 1);
   return fmt::format(

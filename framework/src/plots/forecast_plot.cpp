@@ -64,7 +64,7 @@ PlotOutcome draw_image(const std::filesystem::path& folder, const std::string& s
   gp << script_preamble(stem, multi ? "" : title, "the data, the forecast after it and the truth where known",
                         ImageFormat::png, width, height)
      << "set xlabel " << gp_quote(first.x_label.empty() ? "step" : first.x_label) << "\n"
-     << "set key bmargin center horizontal\n"
+     << "set key tmargin center horizontal\n"  // above: periodic curves fill corners, dates fill the bottom
      << "set bmargin 5\n"
      << time_axis(all_x, first.x_is_date) << "set offsets 0, 0, graph 0.08, graph 0.08\n";
   if (multi) gp << "set multiplot layout " << rows.size() << ",1 title " << gp_quote(title) << "\n";

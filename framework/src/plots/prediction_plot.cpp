@@ -80,7 +80,7 @@ PlotOutcome draw_image(const fs::path& folder, const std::string& stem, const Pr
   std::ostringstream gp;
   gp << script_preamble(stem, multi ? "" : title, "target against predicted values", ImageFormat::png, width, height)
      << "set xlabel " << gp_quote(first.x_label.empty() ? "index" : first.x_label) << "\n"
-     << "set key bmargin center horizontal\n"  // below: periodic curves fill corners
+     << "set key tmargin center horizontal\n"  // above: periodic curves fill corners, dates fill the bottom
      << "set bmargin 5\n"
      << "set offsets 0, 0, graph 0.08, graph 0.08\n";  // keep curves off the frame
   if (multi)

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "plots/forecast_plot.hpp"
+#include "support/plot_data.hpp"
 #include "support/prerequisite.hpp"
 #include "support/process.hpp"
 
@@ -33,28 +34,6 @@ seqlab::ForecastSeries sample(bool with_truth) {
   return s;
 }
 
-// The data blocks of a .dat file (separated by blank lines, '#' comments left out), each row its columns.
-std::vector<std::vector<std::vector<std::string>>> blocks(const std::string& text) {
-  std::vector<std::vector<std::vector<std::string>>> out(1);
-  std::istringstream lines(text);
-  std::string line;
-  bool blank = false;
-  while (std::getline(lines, line)) {
-    if (!line.empty() && line[0] == '#') continue;
-    if (line.empty()) {
-      blank = true;
-      continue;
-    }
-    if (blank && !out.back().empty()) out.emplace_back();
-    blank = false;
-    std::istringstream cols(line);
-    std::vector<std::string> row;
-    for (std::string c; cols >> c;) row.push_back(c);
-    out.back().push_back(row);
-  }
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("plot_forecast writes the history and the forecast as two blocks, numbers that read back exactly") {
@@ -63,7 +42,7 @@ TEST_CASE("plot_forecast writes the history and the forecast as two blocks, numb
   seqlab::plot_forecast(dir / "predict", s, "sunspots: 2 months ahead");
   const std::string dat = read_file(dir / "predict/forecast.dat");
   CHECK(dat.rfind("# forecast: sunspots: 2 months ahead\n", 0) == 0);
-  const auto data = blocks(dat);
+  const auto data = seqlab::test::dat_blocks(dat);
   REQUIRE(data.size() == 2);
   REQUIRE(data[0].size() == 4);
   REQUIRE(data[1].size() == 2);
@@ -85,7 +64,7 @@ TEST_CASE("plot_forecast writes the history and the forecast as two blocks, numb
 TEST_CASE("plot_forecast without the truth draws no truth line, and refuses series of different lengths") {
   ScratchDir dir("forecast-plot");
   seqlab::plot_forecast(dir.path(), sample(false), "");
-  const auto data = blocks(read_file(dir / "forecast.dat"));
+  const auto data = seqlab::test::dat_blocks(read_file(dir / "forecast.dat"));
   REQUIRE(data.size() == 2);
   CHECK(data[1][0].size() == 2);
   CHECK_FALSE(contains(read_file(dir / "forecast.gp"), "truth'"));
@@ -110,4 +89,20 @@ TEST_CASE("plot_forecast draws forecast.png with gnuplot, and forecast.gp redraw
   fs::remove(dir / "forecast.png");
   CHECK(seqlab::test::run_shell("cd '" + dir.path() + "' && gnuplot forecast.gp").exit_code == 0);
   CHECK(read_file(dir / "forecast.png").rfind("\x89PNG", 0) == 0);
+}
+
+TEST_CASE("plot_forecast with two targets: a panel each in forecast.png, two blocks per target") {
+  ScratchDir dir("forecast-targets");
+  auto second = sample(true);
+  second.y_label = "area";
+  second.forecast = {7, 8};
+  seqlab::plot_forecast(dir.path(), std::vector<seqlab::ForecastSeries>{sample(true), second}, "two");
+  const auto data = seqlab::test::dat_blocks(read_file(dir / "forecast.dat"));
+  REQUIRE(data.size() == 4);
+  CHECK(data[3][1][1] == "8");
+  const std::string gp = read_file(dir / "forecast.gp");
+  INFO(gp);
+  CHECK(contains(gp, "set multiplot layout 2,1 title 'two'"));
+  CHECK(contains(gp, "set title 'area'"));
+  CHECK(contains(gp, "'forecast.dat' index 3 using 1:3"));
 }

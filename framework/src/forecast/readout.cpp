@@ -1,10 +1,8 @@
-// Predictions, plot series and test scores in the data's units.
+// Predictions and test scores in the data's units.
 // Tested in tests/forecast/test_test_score.cpp, tests/runs/test_eval_predict.cpp
 #include "forecast/readout.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
-#include <numeric>
 
 #include "forecast/series_diagnostics.hpp"
 #include "forecast/target_inversion.hpp"
@@ -12,10 +10,6 @@
 
 namespace seqlab {
 
-namespace {
-
-// The row predicted by output `o` at target step `t` of sequence `n`: one row after the input step it is read
-// at (the last for target: last, step t for target: sequence), plus the output's steps ahead.
 std::size_t predicted_row(const SequenceSet& set, std::size_t n, std::size_t t, const OutputFeature& o) {
   const std::size_t target_steps = set.targets.shape()[1];
   return set.last_rows[n] + 1 + o.step + t - (target_steps - 1);
@@ -24,8 +18,6 @@ std::size_t predicted_row(const SequenceSet& set, std::size_t n, std::size_t t, 
 bool has_times(const SequenceSet& set, const Readout& r) {
   return r.series.rows() > 0 && set.last_rows.size() == set.count();
 }
-
-}  // namespace
 
 Readout make_readout(const Components& c, const ResolvedExperiment& e) {
   Readout r;
@@ -61,45 +53,6 @@ std::string predictions_csv(const SequenceSet& set, const Tensor3& predicted, co
         text += "\n";
       }
   return text;
-}
-
-PredictionSeries prediction_series(const SequenceSet& set, const Tensor3& predicted, const Readout& r) {
-  PredictionSeries series;
-  const std::size_t steps = set.targets.shape()[1];
-  const OutputFeature& first = r.outputs.front();
-  const TargetInversion inversion(r.description, r.series);
-  const auto truth = inversion.truths(set, r.outputs), data = inversion.to_data(predicted, set, r.outputs);
-  if (has_times(set, r)) {
-    // Each window's forecast from its whole input, at the time it predicts.
-    for (std::size_t n = 0; n < set.count(); ++n) {
-      series.x.push_back(time_of_row(r.series, predicted_row(set, n, steps - 1, first)));
-      series.target.push_back(truth(n, steps - 1, 0));
-      series.predicted.push_back(data(n, steps - 1, 0));
-    }
-    series.x_is_date = r.description.time_kind == TimeKind::date;
-    series.x_label = r.description.time_name.empty() ? "row" : r.description.time_name;
-    series.y_label = first.name;
-  } else if (steps > 1) {
-    // Every step predicted: show the first sequence along its steps.
-    for (std::size_t t = 0; t < steps; ++t) {
-      series.target.push_back(truth(0, t, 0));
-      series.predicted.push_back(data(0, t, 0));
-    }
-    series.x_label = "step of the first sequence";
-  } else {
-    // One value per sequence, and the sequences start at random phases: order them by target so the curve
-    // is readable.
-    std::vector<std::size_t> order(set.count());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return set.targets(a, 0, 0) < set.targets(b, 0, 0); });
-    for (std::size_t n : order) {
-      series.target.push_back(truth(n, 0, 0));
-      series.predicted.push_back(data(n, 0, 0));
-    }
-    series.x_label = "sequence (sorted by target)";
-  }
-  return series;
 }
 
 std::optional<TestScore> score_test_split(const Components& c, const Tensor3& test_predicted, const Readout& r,

@@ -1,5 +1,5 @@
-// What a trained model says about a run's data, in the data's own units: predictions.csv, the prediction
-// plot's series, and the test split scored beside the baselines.
+// What a trained model says about a run's data, in the data's own units: predictions.csv and the test split
+// scored beside the baselines (the prediction plot's panels: forecast/prediction_panels.hpp).
 #pragma once
 
 #include <optional>
@@ -9,7 +9,6 @@
 #include "config/experiment.hpp"
 #include "forecast/data_units.hpp"
 #include "forecast/test_score.hpp"
-#include "plots/plots.hpp"
 #include "training/components.hpp"
 
 namespace seqlab {
@@ -32,9 +31,13 @@ const SequenceSet& shown_set(const DatasetSplits& data);
 // name, time (when the data is a series) the predicted row's, ISO-8601 for dates.
 std::string predictions_csv(const SequenceSet& set, const Tensor3& predicted, const Readout& readout);
 
-// The prediction plot: a series' windows over time (their last step's first output), else as before: the
-// first sequence along its steps, or the sequences sorted by target.
-PredictionSeries prediction_series(const SequenceSet& set, const Tensor3& predicted, const Readout& readout);
+// The series row output `o` predicts at target step `t` of sequence `n`: one row after the input step it is
+// read at (the last for target: last, step t for target: sequence), plus the output's steps ahead. Needs
+// set.last_rows.
+std::size_t predicted_row(const SequenceSet& set, std::size_t n, std::size_t t, const OutputFeature& o);
+
+// Whether the set's windows sit on the readout's series (rows and last_rows known): predictions have times.
+bool has_times(const SequenceSet& set, const Readout& readout);
 
 // The test split scored, or nothing when the dataset has none. `linear_ar`: the baseline's fit, or nullptr.
 std::optional<TestScore> score_test_split(const Components& c, const Tensor3& test_predicted, const Readout& readout,

@@ -1,4 +1,5 @@
-// The forecast plot: the data's last stretch, the forecast after it and, where known, the truth.
+// The forecast plot: the data's last stretch, the forecast after it and, where known, the truth; a panel per
+// target.
 #pragma once
 
 #include <string>
@@ -18,5 +19,9 @@ struct ForecastSeries {
 
 // Stem "forecast" (forecast.dat, .gp, .png) in `dir`, as the other plots (plots.hpp).
 PlotOutcome plot_forecast(const std::string& dir, const ForecastSeries& series, const std::string& title);
+
+// One per target (its y_label names it), a panel each: up to kMaxTargetsPerImage (plots/panel_images.hpp) in
+// forecast.png, blocks 2k and 2k+1 of forecast.dat for target k; more in forecast_<target>.png each.
+PlotOutcome plot_forecast(const std::string& dir, const std::vector<ForecastSeries>& targets, const std::string& title);
 
 }  // namespace seqlab

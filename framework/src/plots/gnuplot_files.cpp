@@ -2,6 +2,8 @@
 // Tested in tests/plots/test_plots.cpp
 #include "plots/gnuplot_files.hpp"
 
+#include "plots/date_ticks.hpp"
+
 #include "util/atomic_file.hpp"
 #include "util/folder_handle.hpp"
 
@@ -222,20 +224,21 @@ std::string image_file(const std::string& stem, ImageFormat format) {
 // pngcairo when this gnuplot has it (anti-aliased), else libgd's png; SVG (every gnuplot has it) for pages.
 // `noenhanced` keeps '_' in names literal.
 std::string script_preamble(const std::string& stem, const std::string& title, const std::string& what,
-                            ImageFormat format) {
+                            ImageFormat format, int width, int height) {
   const std::string image = image_file(stem, format);
+  const int w = width > 0 ? width : kWidth, h = height > 0 ? height : kHeight;
   std::ostringstream gp;
   gp << "# " << stem << ".gp: " << what << "\n"
      << "# Redraw " << image << " from " << stem << ".dat by running, inside this folder:\n"
      << "#   gnuplot " << stem << ".gp\n";
   if (format == ImageFormat::svg) {
-    gp << "set terminal svg size " << kWidth << "," << kHeight
+    gp << "set terminal svg size " << w << "," << h
        << " noenhanced font 'Sans,11' linewidth 1 background rgb 'white'\n";
   } else {
     gp << "if (strstrt(GPVAL_TERMINALS, ' pngcairo ') > 0) {\n"
-       << "  set terminal pngcairo size " << kWidth << "," << kHeight << " noenhanced font 'Sans,11' linewidth 1\n"
+       << "  set terminal pngcairo size " << w << "," << h << " noenhanced font 'Sans,11' linewidth 1\n"
        << "} else {\n"
-       << "  set terminal png size " << kWidth << "," << kHeight << " noenhanced\n"
+       << "  set terminal png size " << w << "," << h << " noenhanced\n"
        << "}\n";
   }
   gp << "set output '" << image << "'\n";
@@ -249,11 +252,7 @@ std::string script_preamble(const std::string& stem, const std::string& title, c
 std::string time_axis(const std::vector<double>& x, bool dates) {
   if (!dates || x.empty()) return "";
   const auto [lo, hi] = std::minmax_element(x.begin(), x.end());
-  const double days = (*hi - *lo) / 86400.0;
-  // Labels as fine as the span needs: hours within ten days, days within two years, else years.
-  const char* format = days <= 10 ? "%m-%d %H:%M" : days <= 730 ? "%Y-%m-%d" : "%Y";
-  return std::string("set xdata time\nset timefmt '%s'\nset format x '") + format +
-         "'\nset xtics rotate by -30\nset bmargin 7\n";
+  return date_axis_script(date_ticks(*lo, *hi));
 }
 
 std::string line_style(std::size_t points) {

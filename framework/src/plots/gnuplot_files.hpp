@@ -22,9 +22,10 @@ void write_plot_file(const std::filesystem::path& path, const std::string& text)
 std::filesystem::path prepare_dir(const std::string& dir);
 // "<stem>.png" or "<stem>.svg".
 std::string image_file(const std::string& stem, ImageFormat format);
-// The lines every script starts with: terminal, output <stem>.png (or .svg), title, grid.
+// The lines every script starts with: terminal, output <stem>.png (or .svg), title, grid. The image is
+// `width` x `height` pixels, 900 x 500 when they are 0.
 std::string script_preamble(const std::string& stem, const std::string& title, const std::string& what,
-                            ImageFormat format = ImageFormat::png);
+                            ImageFormat format = ImageFormat::png, int width = 0, int height = 0);
 // The x axis settings for dates when `dates` (the .dat holds seconds since 1970 UTC; labels as fine as the
 // span of `x` needs), else nothing.
 std::string time_axis(const std::vector<double>& x, bool dates);

@@ -8,6 +8,7 @@
 
 #include "plots/curve_labels.hpp"
 #include "plots/gnuplot_files.hpp"
+#include "plots/prediction_plot.hpp"
 #include "util/parse_number.hpp"
 
 namespace seqlab {
@@ -190,37 +191,7 @@ PlotOutcome plot_metric_vs(const std::string& dir, const std::string& stem, cons
 }
 
 PlotOutcome plot_predictions(const std::string& dir, const PredictionSeries& series, const std::string& title) {
-  const std::size_t n = series.target.size();
-  if (series.predicted.size() != n || (!series.x.empty() && series.x.size() != n))
-    throw std::invalid_argument("plot_predictions: " + std::to_string(n) + " targets but " +
-                                std::to_string(series.predicted.size()) + " predictions and " +
-                                std::to_string(series.x.size()) + " x values");
-  const fs::path folder = prepare_dir(dir);
-  const std::string x_label = series.x_label.empty() ? "index" : series.x_label;
-
-  std::ostringstream dat;
-  dat << "# target and prediction" << (title.empty() ? "" : ": " + one_line(title)) << "\n"
-      << "# " << one_line(x_label) << (series.x_is_date ? " (seconds since 1970 UTC)" : "") << " target predicted\n";
-  for (std::size_t i = 0; i < n; ++i)
-    dat << (series.x.empty() ? std::to_string(i) : number_text(series.x[i])) << ' ' << number_text(series.target[i])
-        << ' ' << number_text(series.predicted[i]) << '\n';
-  write_plot_file(folder / "prediction.dat", dat.str());
-
-  std::ostringstream gp;
-  const std::string style = line_style(n);
-  gp << script_preamble("prediction", title, "target against predicted values") << "set xlabel " << gp_quote(x_label)
-     << "\n"
-     << "set ylabel " << gp_quote(series.y_label.empty() ? "value" : series.y_label) << "\n"
-     << "set key bmargin center horizontal\n"  // below: periodic curves fill corners
-     << "set bmargin 5\n"
-     << time_axis(series.x, series.x_is_date)
-     << "set offsets 0, 0, graph 0.08, graph 0.08\n"  // keep curves off the frame
-     << "plot 'prediction.dat' using 1:2 with " << style << " linewidth 2 linecolor rgb '#1f77b4' title 'target', \\\n"
-     << "     '' using 1:3 with " << style << " linewidth 2 dashtype 2 linecolor rgb '#ff7f0e' title 'predicted'\n"
-     << "unset output\n";
-  write_plot_file(folder / "prediction.gp", gp.str());
-
-  return draw(folder, "prediction", n > 0, "the prediction series");
+  return plot_prediction_panels(dir, {{series}}, title);
 }
 
 }  // namespace seqlab

@@ -15,15 +15,23 @@ struct LossCurve {
   std::vector<double> val_loss;
 };
 
+// A line drawn beside the model's, e.g. a baseline's predictions: one value per point.
+struct NamedValues {
+  std::string name;
+  std::vector<double> values;
+};
+
 // One point per index (time step or sample); `target` and `predicted` have equal
 // length. `x_label` names the index axis ("index" when empty).
 struct PredictionSeries {
   std::vector<double> target;
   std::vector<double> predicted;
   std::string x_label;
-  std::vector<double> x;   // the index's values (a time column); empty: 0, 1, 2, ...
-  bool x_is_date = false;  // x in seconds since 1970 UTC, drawn as dates
-  std::string y_label;     // "value" when empty
+  std::vector<double> x;               // the index's values (a time column); empty: 0, 1, 2, ...
+  bool x_is_date = false;              // x in seconds since 1970 UTC, drawn as dates
+  std::string y_label;                 // "value" when empty
+  std::string panel;                   // the panel's title among several, e.g. "passengers, 12 steps ahead"
+  std::vector<NamedValues> baselines;  // drawn thin and dashed beside `predicted`, as long as `target`
 };
 
 // The image a plot function draws: PNG in run and sweep folders, SVG for report pages.
@@ -78,7 +86,8 @@ PlotOutcome plot_metric_vs(const std::string& dir, const std::string& stem, cons
                            const std::string& y_label, const std::string& title, bool log_x = false,
                            ImageFormat format = ImageFormat::png);
 
-// Stem "prediction": target and predicted against the index.
+// Stem "prediction": target and predicted (and the baselines) against the index, one panel
+// (plots/prediction_plot.hpp draws several).
 PlotOutcome plot_predictions(const std::string& dir, const PredictionSeries& series, const std::string& title);
 
 // Whether a `gnuplot` executable is on PATH. The lookup is cached per value of

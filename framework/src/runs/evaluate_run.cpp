@@ -14,6 +14,7 @@
 #include "config/json_record.hpp"
 #include "forecast/baselines.hpp"
 #include "runs/finished_run.hpp"
+#include "forecast/prediction_panels.hpp"
 #include "forecast/readout.hpp"
 #include "runs/run_folder.hpp"
 #include "training/trainer.hpp"
@@ -74,8 +75,9 @@ int evaluate_run(const EvalOptions& options) {
     const TestScore score = *score_test_split(c, predicted, readout, linear_ar ? &*linear_ar : nullptr);
     folder.write_text("predictions.csv", predictions_csv(c.data.test, predicted, readout));
     if (options.plots) {
-      const PlotOutcome plot = plot_predictions(folder.path(), prediction_series(c.data.test, predicted, readout),
-                                                e.name + ": test, true vs predicted");
+      const PlotOutcome plot = plot_prediction_panels(
+          folder.path(), prediction_panels(c.data.test, predicted, readout, linear_ar ? &*linear_ar : nullptr),
+          e.name + ": test, true vs predicted");
       if (!plot.drawn) std::cerr << "note: " << plot.note << "\n";
     }
     nlohmann::json record = {{"run", fs::absolute(run.dir).lexically_normal().string()},

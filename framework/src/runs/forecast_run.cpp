@@ -86,21 +86,24 @@ int forecast_run(const PredictOptions& options) {
     folder.write_text("forecast.csv", csv);
 
     if (options.plots) {
-      ForecastSeries plot;
-      const Feature first = target_unit(d, 0);
+      // A panel per target: its last stretch of data, the forecast after it, the truth where known.
+      std::vector<ForecastSeries> plot(targets);
       const std::size_t shown = std::min(rows, std::max(series.window, options.steps));
-      for (std::size_t r = rows - shown; r < rows; ++r) {
-        plot.history_x.push_back(time_of_row(series, r));
-        plot.history.push_back(levels(r, 0));
+      for (std::size_t j = 0; j < targets; ++j) {
+        const Feature target = target_unit(d, j);
+        for (std::size_t r = rows - shown; r < rows; ++r) {
+          plot[j].history_x.push_back(time_of_row(series, r));
+          plot[j].history.push_back(levels(r, j));
+        }
+        for (std::size_t k = 0; k < options.steps; ++k) {
+          plot[j].x.push_back(time_of_row(series, rows + k));
+          plot[j].forecast.push_back(values(k, j));
+          if (has_truth) plot[j].truth.push_back(truth_values(k, j));
+        }
+        plot[j].x_is_date = d.time_kind == TimeKind::date;
+        plot[j].x_label = d.time_name.empty() ? "row" : d.time_name;
+        plot[j].y_label = target.name;
       }
-      for (std::size_t k = 0; k < options.steps; ++k) {
-        plot.x.push_back(time_of_row(series, rows + k));
-        plot.forecast.push_back(values(k, 0));
-        if (has_truth) plot.truth.push_back(truth_values(k, 0));
-      }
-      plot.x_is_date = d.time_kind == TimeKind::date;
-      plot.x_label = d.time_name.empty() ? "row" : d.time_name;
-      plot.y_label = first.name;
       const PlotOutcome drawn = plot_forecast(
           folder.path(), plot, fmt::format("{}: {} steps forecast ({})", e.name, options.steps, result.method));
       if (!drawn.drawn) std::cerr << "note: " << drawn.note << "\n";

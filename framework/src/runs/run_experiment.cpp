@@ -11,6 +11,7 @@
 #include "config/error_report.hpp"
 #include "config/experiment.hpp"
 #include "runs/initial_weights.hpp"
+#include "forecast/prediction_panels.hpp"
 #include "forecast/readout.hpp"
 #include "forecast/series_diagnostics.hpp"
 #include "runs/run_folder.hpp"
@@ -151,15 +152,18 @@ int train_and_record(const TrainingJob& job) {
   const Tensor3 predicted = trainer.predict(set.inputs);
   folder->write_text("predictions.csv", predictions_csv(set, predicted, readout));
   folder->write_json("data_units.json", description_to_json(readout.description));
+  std::optional<LinearAutoregression> linear_ar;
   if (c.data.test.count() > 0) {
     // Kept in the run folder, so that `seqlab eval` scores this very baseline, on any data.
-    const LinearAutoregression linear_ar = fit_linear_autoregression(c.data.train);
-    folder->write_json("linear_ar.json", linear_autoregression_to_json(linear_ar));
+    linear_ar = fit_linear_autoregression(c.data.train);
+    folder->write_json("linear_ar.json", linear_autoregression_to_json(*linear_ar));
     test = score_test_split(c, &set == &c.data.test ? predicted : trainer.predict(c.data.test.inputs), readout,
-                            &linear_ar);
+                            &*linear_ar);
     folder->write_text("test_metrics.csv", test_metrics_csv(*test));
   }
-  if (job.options.plots) draw_run_plots(*folder, e.name, outcome, prediction_series(set, predicted, readout));
+  if (job.options.plots)
+    draw_run_plots(*folder, e.name, outcome,
+                   prediction_panels(set, predicted, readout, linear_ar ? &*linear_ar : nullptr));
   write_summary();
   folder->commit();  // a continuation's held results into place, summary.json last
   const auto& last = outcome.history.back();

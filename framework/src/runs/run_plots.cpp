@@ -9,7 +9,7 @@
 namespace seqlab {
 
 void draw_run_plots(RunFolder& folder, const std::string& name, const TrainingOutcome& outcome,
-                    const PredictionSeries& predictions) {
+                    const PredictionPanels& predictions) {
   LossCurve curve;
   bool has_val = false;
   for (const auto& r : outcome.history) {
@@ -22,7 +22,7 @@ void draw_run_plots(RunFolder& folder, const std::string& name, const TrainingOu
   const std::string dir = folder.plot_folder();
   const PlotOutcome loss = plot_loss(dir, curve, name + ": loss");
   PlotOutcome prediction{true, ""};
-  if (!predictions.target.empty()) prediction = plot_predictions(dir, predictions, name + ": true vs predicted");
+  if (!predictions.empty()) prediction = plot_prediction_panels(dir, predictions, name + ": true vs predicted");
   // The note's "run gnuplot in <folder>" names the run folder, where a held plot is going.
   auto in_run_folder = [&](std::string note) {
     if (dir == folder.path()) return note;

@@ -173,4 +173,11 @@ TEST_CASE("predict past the horizon integrates the forecast back to levels from 
     ++points;
   }
   CHECK(points == 12 + 6);  // the window's 12 months of history, then the 6 forecast
+  // --input: the file read with the run's transform (one window cut, past the rows the difference leaves out)
+  // continues it the same way.
+  const auto from_input = run_seqlab("predict '" + run + "' --steps 6 --no-plots --input '" + kFixture + "' --out '" +
+                                     (dir / "input") + "'");
+  INFO(from_input.output);
+  REQUIRE(from_input.exit_code == 0);
+  CHECK(read_file(dir / "input/forecast.csv") == read_file(dir / "out/forecast.csv"));
 }

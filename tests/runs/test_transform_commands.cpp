@@ -1,6 +1,8 @@
 // Every command's output in the data's units when the csv dataset transforms its target (log + [1]): the run's
 // test scores and predictions.csv, eval, eval --data and predict past the horizon, on a trending monthly fixture
-// whose values are all above 1000 (in difference units they would be near 0).
+// whose values are all above 1000 (in difference units they would be near 0). tests/fixtures/trend_monthly.csv is
+// 2000-01 to 2014-12, sales = 1500 exp(0.006 t) (1 + 0.06 sin(2 pi t / 12)) + 8 sin(0.7 t) for month t from 0,
+// to 2 decimals.
 #include <doctest/doctest.h>
 
 #include <algorithm>

@@ -71,6 +71,27 @@ TEST_CASE("the frequency and the inputs' roles survive the record, and records w
   CHECK(old.input_roles.empty());
 }
 
+TEST_CASE("the target transform survives the JSON record, and a record from before it reads as none") {
+  seqlab::DataDescription d;
+  d.targets = {{"y", 0, 1}};
+  d.transform = "log1p";
+  d.difference = {1, 12};
+  auto json = seqlab::description_to_json(d);
+  const auto back = seqlab::description_from_json(json);
+  CHECK(back.transform == "log1p");
+  CHECK(back.difference == std::vector<std::size_t>{1, 12});
+  json.erase("transform");
+  json.erase("difference");
+  const auto old = seqlab::description_from_json(json);
+  CHECK(old.transform == "none");
+  CHECK(old.difference.empty());
+  json["transform"] = "sqrt";
+  CHECK_THROWS_AS(seqlab::description_from_json(json), std::runtime_error);
+  json["transform"] = "log";
+  json["difference"] = {0};
+  CHECK_THROWS_AS(seqlab::description_from_json(json), std::runtime_error);
+}
+
 TEST_CASE("times read as ISO-8601 dates or plain numbers") {
   CHECK(seqlab::format_time(0, seqlab::TimeKind::date) == "1970-01-01");
   CHECK(seqlab::format_time(951782400, seqlab::TimeKind::date) == "2000-02-29");

@@ -1,6 +1,8 @@
 // Every command's output in the data's units when the csv dataset transforms its target (log + [1]): the run's
 // test scores and predictions.csv, eval, eval --data and predict past the horizon, on a trending monthly fixture
-// whose values are all above 1000 (in difference units they would be near 0).
+// whose values are all above 1000 (in difference units they would be near 0). tests/fixtures/trend_monthly.csv is
+// 2000-01 to 2014-12, sales = 1500 exp(0.006 t) (1 + 0.06 sin(2 pi t / 12)) + 8 sin(0.7 t) for month t from 0,
+// to 2 decimals.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -173,4 +175,11 @@ TEST_CASE("predict past the horizon integrates the forecast back to levels from 
     ++points;
   }
   CHECK(points == 12 + 6);  // the window's 12 months of history, then the 6 forecast
+  // --input: the file read with the run's transform (one window cut, past the rows the difference leaves out)
+  // continues it the same way.
+  const auto from_input = run_seqlab("predict '" + run + "' --steps 6 --no-plots --input '" + kFixture + "' --out '" +
+                                     (dir / "input") + "'");
+  INFO(from_input.output);
+  REQUIRE(from_input.exit_code == 0);
+  CHECK(read_file(dir / "input/forecast.csv") == read_file(dir / "out/forecast.csv"));
 }

@@ -29,6 +29,13 @@ seqlab::SequenceSet windows_ending_at(const seqlab::DataSeries& s, std::vector<s
   return set;
 }
 
+// The series' targets as the data-unit levels persistence reads (no transform, offset 0, scale 1).
+seqlab::Matrix levels_of(const seqlab::DataSeries& s) {
+  seqlab::Matrix levels = seqlab::Matrix::from_shape({s.rows(), 1});
+  for (std::size_t r = 0; r < s.rows(); ++r) levels(r, 0) = s.targets(r, 0);
+  return levels;
+}
+
 std::vector<seqlab::OutputFeature> outputs(std::size_t horizon) {
   std::vector<seqlab::OutputFeature> out;
   for (std::size_t h = 0; h < horizon; ++h) out.push_back({"y", 0, h});
@@ -40,18 +47,18 @@ std::vector<seqlab::OutputFeature> outputs(std::size_t horizon) {
 TEST_CASE("persistence repeats the last value, or the value whole seasons back") {
   const auto s = ramp_series(40);  // value at row r is r^2
   const auto set = windows_ending_at(s, {10, 20}, 3);
-  const auto plain = seqlab::persistence_forecast(set, s, outputs(3), 0);
+  const auto plain = seqlab::persistence_forecast(set, levels_of(s), outputs(3), 0);
   for (std::size_t h = 0; h < 3; ++h) {
     CHECK(plain(0, h) == 100.0);
     CHECK(plain(1, h) == 400.0);
   }
   // Season 2, window ends at row 10: row 11 takes row 9, row 12 takes row 10, row 13 takes row 11 - 2 = 9.
-  const auto seasonal = seqlab::persistence_forecast(set, s, outputs(3), 2);
+  const auto seasonal = seqlab::persistence_forecast(set, levels_of(s), outputs(3), 2);
   CHECK(seasonal(0, 0) == 81.0);
   CHECK(seasonal(0, 1) == 100.0);
   CHECK(seasonal(0, 2) == 81.0);
   // Season 12 reaches before the first row for the window ending at 10 (row 11 - 12 = -1): no value.
-  const auto yearly = seqlab::persistence_forecast(set, s, outputs(1), 12);
+  const auto yearly = seqlab::persistence_forecast(set, levels_of(s), outputs(1), 12);
   CHECK(std::isnan(yearly(0, 0)));
   CHECK(yearly(1, 0) == 81.0);  // row 21 - 12 = 9
 }

@@ -103,7 +103,8 @@ class CsvDataset : public Dataset {
                 "from its column's median, such as a fill value like 1e20 for a missing one: refuse it, naming its "
                 "line and column, or keep it as data"),
          integer("season", 0,
-                 "seasonal period in rows: adds the seasonal-naive baseline (the value a season back) and scales MASE; 0: none")
+                 "seasonal period in rows: adds the seasonal-naive baseline (the value a season back) and scales MASE; "
+                 "0: none")
              .at_least(0)}};
   }
 

@@ -84,7 +84,7 @@ TEST_CASE("ridge GCV on one column matches the hat matrix written out, for one o
   }
 }
 
-TEST_CASE("ridge GCV: an exact fit takes lambda 0; a constant column gets weight 0; too few rows take lambda 0") {
+TEST_CASE("ridge GCV: an exact fit takes lambda 0, a constant column gets weight 0, too few rows take lambda 0") {
   Matrix design = Matrix::from_shape({12, 2}), y = Matrix::from_shape({12, 1});
   for (std::size_t i = 0; i < 12; ++i) {
     design(i, 0) = std::sin(static_cast<double>(i));

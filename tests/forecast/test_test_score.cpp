@@ -147,7 +147,7 @@ TEST_CASE("test_predictions.csv: each scored window and output, the truth, the m
   CHECK(contains(plain, "0,1993,a,3,0,2,,\n"));
 }
 
-TEST_CASE("horizon above 1: per-step scores in the record and the csv; without a series no persistence, no MASE") {
+TEST_CASE("horizon above 1: per-step scores in the record and the csv, and without a series no persistence, no MASE") {
   seqlab::DataDescription description;
   description.targets = {{"y", 0, 1}};
   description.horizon = 2;

@@ -123,7 +123,7 @@ int compare(const CompareOptions& options) {
   const bool group_column = groups.size() > 1;
 
   std::vector<std::string> metrics = {"status",         "epochs",        "final_train_loss",
-                                     "final_val_loss", "best_val_loss", "median_epoch_ms"};
+                                      "final_val_loss", "best_val_loss", "median_epoch_ms"};
   if (is_test_metric(by)) metrics.push_back(by);  // a test score is not a summary.json key of its own
   std::ostringstream table;
   const bool own_key = std::any_of(runs.begin(), runs.end(), [&](const RunEntry& run) {

@@ -18,9 +18,10 @@ using Matrix = xt::xtensor<double, 2>;
 Matrix last_step(const Tensor3& values);
 
 // Persistence, (count, outputs) in the data's units, read from `levels` (target_levels of the series): output
-// (h, j) of a window repeats target j's value at the window's last row; with `season` S > 0, the value S rows before the predicted row (row last + h + 1), going
-// back whole seasons while that row is not yet observed. NaN where the row is before the series or in a gap.
-// Needs set.last_rows. `season` 0 is plain persistence, S > 0 the seasonal-naive forecast.
+// (h, j) of a window repeats target j's value at the window's last row; with `season` S > 0, the value S rows before
+// the predicted row (row last + h + 1), going back whole seasons while that row is not yet observed. NaN where the row
+// is before the series or in a gap. Needs set.last_rows. `season` 0 is plain persistence, S > 0 the seasonal-naive
+// forecast.
 Matrix persistence_forecast(const SequenceSet& set, const Matrix& levels, const std::vector<OutputFeature>& outputs,
                             std::size_t season);
 

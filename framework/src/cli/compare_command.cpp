@@ -126,9 +126,9 @@ int compare(const CompareOptions& options) {
                                       "final_val_loss", "best_val_loss", "median_epoch_ms"};
   if (is_test_metric(by)) metrics.push_back(by);  // a test score is not a summary.json key of its own
   std::ostringstream table;
-  const bool own_key = std::any_of(runs.begin(), runs.end(), [&](const RunEntry& run) {
-    return run.summary.is_object() && run.summary.contains(by);
-  });
+  const bool own_key = is_test_metric(by) || std::any_of(runs.begin(), runs.end(), [&](const RunEntry& run) {
+                         return run.summary.is_object() && run.summary.contains(by);
+                       });
   const std::string ranked_by = own_key ? by : "final " + by;  // "median_epoch_ms", "final val_loss"
   if (rows.size() < total)
     table << fmt::format("The {} best of {} runs by {} (lower is better).\n\n", rows.size(), total, ranked_by);

@@ -130,8 +130,9 @@ class CsvDataset : public Dataset {
                    "lags (whole rows >= 1) the targets are differenced at, in order, after the transform: [1] for "
                    "a trend, [12] for a monthly season, [1, 12] for both; the first sum(lags) rows feed no window"),
          integer("season", 0,
-                 "seasonal period in rows for the persistence baseline; 0: repeat the last value; auto: the "
-                 "period the diagnostics find in the first target's training period (0 when none)")
+                 "seasonal period in rows: adds the seasonal-naive baseline (the value a season back) and scales "
+                 "MASE; 0: none; auto: the period the diagnostics find in the first target's training period (0 when "
+                 "none)")
              .at_least(0)
              .or_word("auto")}};
   }

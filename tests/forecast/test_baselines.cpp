@@ -29,6 +29,13 @@ seqlab::SequenceSet windows_ending_at(const seqlab::DataSeries& s, std::vector<s
   return set;
 }
 
+// The series' targets as the data-unit levels persistence reads (no transform, offset 0, scale 1).
+seqlab::Matrix levels_of(const seqlab::DataSeries& s) {
+  seqlab::Matrix levels = seqlab::Matrix::from_shape({s.rows(), 1});
+  for (std::size_t r = 0; r < s.rows(); ++r) levels(r, 0) = s.targets(r, 0);
+  return levels;
+}
+
 std::vector<seqlab::OutputFeature> outputs(std::size_t horizon) {
   std::vector<seqlab::OutputFeature> out;
   for (std::size_t h = 0; h < horizon; ++h) out.push_back({"y", 0, h});
@@ -40,7 +47,7 @@ std::vector<seqlab::OutputFeature> outputs(std::size_t horizon) {
 TEST_CASE("persistence repeats the last level, or the level whole seasons back") {
   const auto s = ramp_series(40);  // value at row r is r^2
   const auto set = windows_ending_at(s, {10, 20}, 3);
-  const auto levels = seqlab::target_levels(s, {});  // no units: the targets themselves
+  const auto levels = levels_of(s);
   const auto plain = seqlab::persistence_forecast(set, levels, outputs(3), 0);
   for (std::size_t h = 0; h < 3; ++h) {
     CHECK(plain(0, h) == 100.0);
@@ -95,4 +102,47 @@ TEST_CASE("the linear autoregression uses evenly spaced windows when all of them
   const auto fit = seqlab::fit_linear_autoregression(train);
   CHECK(fit.windows_used == seqlab::kMaxDesignValues / (window + 1));
   CHECK(fit.weights(window, 0) == doctest::Approx(1));  // only the intercept can explain a constant
+}
+
+TEST_CASE("linear_ar.json records lambda; a file from before the ridge loads as lambda 0 with its weights") {
+  seqlab::LinearAutoregression fit;
+  fit.weights = seqlab::Matrix{{0.5}, {2.0}};
+  fit.windows_used = 19;
+  fit.lambda = 3.7;
+  const auto json = seqlab::linear_autoregression_to_json(fit);
+  CHECK(json["lambda"] == 3.7);
+  CHECK(seqlab::linear_autoregression_from_json(json).lambda == 3.7);
+  auto old = json;
+  old.erase("lambda");
+  const auto loaded = seqlab::linear_autoregression_from_json(old);
+  CHECK(loaded.lambda == 0);
+  CHECK(loaded.weights == fit.weights);
+  old["lambda"] = -1;
+  CHECK_THROWS_WITH(seqlab::linear_autoregression_from_json(old), doctest::Contains("lambda"));
+  // 19 windows for 2 coefficients: fewer than ten per coefficient, said in one line; 20 are enough.
+  const std::string note = seqlab::linear_autoregression_note(fit);
+  CHECK(note.find("2 coefficients on 19 training windows, fewer than ten per coefficient") != std::string::npos);
+  CHECK(note.find('\n') == std::string::npos);
+  fit.windows_used = 20;
+  CHECK(seqlab::linear_autoregression_note(fit).empty());
+}
+
+TEST_CASE("the linear autoregression shrinks by ridge when GCV says so: few noisy windows") {
+  // y = noise, unrelated to the 6 inputs: least squares would fit the noise; GCV picks a lambda above 0.
+  const std::size_t count = 20, window = 6;
+  seqlab::SequenceSet train;
+  train.inputs = seqlab::Tensor3::from_shape({count, window, 1});
+  train.targets = seqlab::Tensor3::from_shape({count, 1, 1});
+  unsigned state = 777;
+  auto next = [&] {
+    state = state * 1103515245u + 12345u;
+    return static_cast<float>((state >> 8) % 1000) / 500.0f - 1.0f;
+  };
+  for (std::size_t n = 0; n < count; ++n) {
+    for (std::size_t k = 0; k < window; ++k) train.inputs(n, k, 0) = next();
+    train.targets(n, 0, 0) = next();
+  }
+  const auto fit = seqlab::fit_linear_autoregression(train);
+  CHECK(fit.lambda > 0);
+  CHECK_FALSE(seqlab::linear_autoregression_note(fit).empty());  // 20 windows for 7 coefficients
 }

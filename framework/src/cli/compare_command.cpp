@@ -13,7 +13,9 @@
 #include <sstream>
 
 #include "cli/subcommand.hpp"
+#include "report/comparable_units.hpp"
 #include "report/run_entries.hpp"
+#include "report/test_metric.hpp"
 #include "util/atomic_file.hpp"
 #include "util/short_list.hpp"
 #include "plots/curve_labels.hpp"
@@ -39,6 +41,11 @@ std::string metric(const nlohmann::json& summary, const char* key) {
   if (summary[key].is_string()) return summary[key].get<std::string>();
   return summary[key].dump();
 }
+
+std::string metric_text(double value) { return std::isfinite(value) ? fmt::format("{:.4g}", value) : ""; }
+
+// A metric's column heading; a test score's target name comes from the data and is shown escaped.
+std::string shown_key(const std::string& key) { return printable(key, std::string::npos); }
 
 std::string setting(const RunEntry& run, const std::string& key) {
   const auto at = run.settings.find(key);
@@ -96,6 +103,7 @@ int compare(const CompareOptions& options) {
     runs = read_run_entries(options.runs);
     if (runs.empty()) throw std::runtime_error("no runs to compare");
     by = choose_metric(runs, options.metric);
+    require_comparable_units(runs, by);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;
@@ -114,12 +122,13 @@ int compare(const CompareOptions& options) {
   for (std::size_t i : rows) groups.insert(runs[i].group);
   const bool group_column = groups.size() > 1;
 
-  const char* metrics[] = {"status",         "epochs",        "final_train_loss",
-                           "final_val_loss", "best_val_loss", "median_epoch_ms"};
+  std::vector<std::string> metrics = {"status",         "epochs",        "final_train_loss",
+                                      "final_val_loss", "best_val_loss", "median_epoch_ms"};
+  if (is_test_metric(by)) metrics.push_back(by);  // a test score is not a summary.json key of its own
   std::ostringstream table;
-  const bool own_key = std::any_of(runs.begin(), runs.end(), [&](const RunEntry& run) {
-    return run.summary.is_object() && run.summary.contains(by);
-  });
+  const bool own_key = is_test_metric(by) || std::any_of(runs.begin(), runs.end(), [&](const RunEntry& run) {
+                         return run.summary.is_object() && run.summary.contains(by);
+                       });
   const std::string ranked_by = own_key ? by : "final " + by;  // "median_epoch_ms", "final val_loss"
   if (rows.size() < total)
     table << fmt::format("The {} best of {} runs by {} (lower is better).\n\n", rows.size(), total, ranked_by);
@@ -127,9 +136,9 @@ int compare(const CompareOptions& options) {
     table << fmt::format("{} runs, ranked by {} (lower is better).\n\n", total, ranked_by);
   table << "| rank | run |" << (group_column ? " sweep |" : "");
   for (const auto& key : differing) table << " " << printable(key, std::string::npos) << " |";
-  for (const char* m : metrics) table << " " << m << " |";
+  for (const auto& m : metrics) table << " " << shown_key(m) << " |";
   table << "\n|---|---|" << (group_column ? "---|" : "");
-  for (std::size_t i = 0; i < differing.size() + std::size(metrics); ++i) table << "---|";
+  for (std::size_t i = 0; i < differing.size() + metrics.size(); ++i) table << "---|";
   table << "\n";
   // Folder names, settings and records come from the runs' files (data): a control character in one is shown
   // escaped, never sent to the terminal.
@@ -139,7 +148,9 @@ int compare(const CompareOptions& options) {
     table << "| " << rank_of[i] << " | " << shown(run.label) << " |";
     if (group_column) table << " " << (run.group.empty() ? "-" : shown(run.group)) << " |";
     for (const auto& key : differing) table << " " << shown(setting(run, key)) << " |";
-    for (const char* m : metrics) table << " " << shown(metric(run.summary, m)) << " |";
+    for (const auto& m : metrics)
+      table << " " << shown(is_test_metric(m) ? metric_text(entry_number(run, m)) : metric(run.summary, m.c_str()))
+            << " |";
     table << "\n";
   }
   if (differing.empty()) table << "\nThe runs' configurations are identical.\n";
@@ -168,7 +179,9 @@ Subcommand add_compare_command(CLI::App& app, const Invocation&) {
   command
       ->add_option("--metric", options->metric,
                    "rank by this summary.json number, lower first: val_loss (final_val_loss), train_loss, "
-                   "best_val_loss, median_epoch_ms, ... (default: val_loss, or train_loss without validation)")
+                   "best_val_loss, median_epoch_ms, ..., or a test score in the data's units: test.rmse, test.mae, "
+                   "test.mase, test.smape, test.rmse.<target> (default: val_loss, or train_loss without validation; "
+                   "losses only when the runs' transform, difference and normalisation agree)")
       ->type_name("NAME");
   command->add_option("--top", options->top, "show only the N best runs, in the table and the plot")
       ->check(CLI::PositiveNumber)

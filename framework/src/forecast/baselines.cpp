@@ -1,10 +1,14 @@
-// Persistence (in the data's units) and the least-squares linear autoregression (in the model's).
+// Persistence in the data's units and the ridge linear autoregression in the model's units.
 #include "forecast/baselines.hpp"
 
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <fmt/format.h>
 #include <xtensor-blas/xlinalg.hpp>
+#include <xtensor/xview.hpp>
+
+#include "forecast/ridge_gcv.hpp"
 
 namespace seqlab {
 
@@ -70,7 +74,10 @@ LinearAutoregression fit_linear_autoregression(const SequenceSet& train) {
     for (std::size_t o = 0; o < wanted.shape()[1]; ++o) wanted(i, o) = targets(n, o);
   }
   LinearAutoregression fit;
-  fit.weights = std::get<0>(xt::linalg::lstsq(design, wanted));
+  const Matrix inputs_only = xt::view(design, xt::all(), xt::range(0, columns - 1));
+  RidgeFit ridge = ridge_gcv(inputs_only, wanted);
+  fit.lambda = ridge.lambda;
+  fit.weights = ridge.lambda > 0 ? std::move(ridge.weights) : Matrix(std::get<0>(xt::linalg::lstsq(design, wanted)));
   fit.windows_used = used;
   return fit;
 }
@@ -90,6 +97,15 @@ Matrix predict_linear_autoregression(const LinearAutoregression& fit, const Sequ
   return out;
 }
 
+std::string linear_autoregression_note(const LinearAutoregression& fit) {
+  const std::size_t coefficients = fit.weights.shape()[0];
+  if (fit.windows_used >= 10 * coefficients) return "";
+  return fmt::format(
+      "the linear AR baseline fits {} coefficients on {} training windows, fewer than ten per coefficient: "
+      "ridge (lambda {:.3g}, chosen by GCV) holds it back, but read its score with care",
+      coefficients, fit.windows_used, fit.lambda);
+}
+
 nlohmann::json linear_autoregression_to_json(const LinearAutoregression& fit) {
   nlohmann::json rows = nlohmann::json::array();
   for (std::size_t r = 0; r < fit.weights.shape()[0]; ++r) {
@@ -97,8 +113,11 @@ nlohmann::json linear_autoregression_to_json(const LinearAutoregression& fit) {
     for (std::size_t o = 0; o < fit.weights.shape()[1]; ++o) row.push_back(fit.weights(r, o));
     rows.push_back(row);
   }
-  return {{"about", "least-squares weights of outputs on [window inputs flattened step by step, 1], model units"},
+  return {{"about",
+           "ridge weights of outputs on [window inputs flattened step by step, 1], model units; lambda on the "
+           "standardised inputs, chosen by generalised cross-validation (0: plain least squares)"},
           {"training_windows", fit.windows_used},
+          {"lambda", fit.lambda},
           {"weights", rows}};
 }
 
@@ -106,6 +125,9 @@ LinearAutoregression linear_autoregression_from_json(const nlohmann::json& json)
   try {
     LinearAutoregression fit;
     fit.windows_used = json.at("training_windows").get<std::size_t>();
+    // Files written before the ridge have no lambda: their weights are least squares, lambda 0.
+    if (json.contains("lambda")) fit.lambda = json.at("lambda").get<double>();
+    if (!std::isfinite(fit.lambda) || fit.lambda < 0) throw std::runtime_error("lambda is not a finite number >= 0");
     const auto& rows = json.at("weights");
     const std::size_t outputs = rows.empty() ? 0 : rows.at(0).size();
     fit.weights = Matrix::from_shape({rows.size(), outputs});

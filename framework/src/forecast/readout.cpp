@@ -58,7 +58,12 @@ std::string predictions_csv(const SequenceSet& set, const Tensor3& predicted, co
 std::optional<TestScore> score_test_split(const Components& c, const Tensor3& test_predicted, const Readout& r,
                                           const LinearAutoregression* linear_ar) {
   if (c.data.test.count() == 0) return std::nullopt;
-  return score_test(c.data.test, test_predicted, r.outputs, r.description, r.series, r.season, linear_ar);
+  // MASE's in-sample period: every row a training window reads or predicts.
+  std::size_t train_rows_end = 0;
+  for (std::size_t n = 0; n < c.data.train.last_rows.size(); ++n)
+    for (const auto& o : r.outputs) train_rows_end = std::max(train_rows_end, c.data.train.last_rows[n] + 2 + o.step);
+  return score_test(c.data.test, test_predicted, {r.outputs, r.series, r.description, r.season, train_rows_end},
+                    linear_ar);
 }
 
 }  // namespace seqlab

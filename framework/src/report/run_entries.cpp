@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <yaml-cpp/yaml.h>
 
+#include "report/test_metric.hpp"
 #include "util/regular_file.hpp"
 
 namespace fs = std::filesystem;
@@ -119,6 +120,7 @@ std::string entry_status(const RunEntry& run) {
 
 double entry_number(const RunEntry& run, const std::string& key) {
   if (!run.summary.is_object()) return NAN;
+  if (is_test_metric(key)) return test_metric(run.summary, key);
   for (const std::string& name : {key, "final_" + key})
     if (run.summary.contains(name) && run.summary[name].is_number()) return run.summary[name].get<double>();
   return NAN;
@@ -130,6 +132,8 @@ std::vector<std::string> numeric_keys(const std::vector<RunEntry>& runs) {
     if (run.summary.is_object())
       for (const auto& [key, value] : run.summary.items())
         if (value.is_number()) keys.insert(key);
+  for (const auto& run : runs)
+    for (const auto& key : test_metric_keys(run.summary)) keys.insert(key);
   return {keys.begin(), keys.end()};
 }
 

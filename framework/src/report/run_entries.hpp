@@ -31,7 +31,8 @@ std::vector<RunEntry> read_run_entries(const std::vector<std::string>& given, bo
 
 // `summary.json`'s "status", or "" without one.
 std::string entry_status(const RunEntry& run);
-// A number of the summary: `key` itself ("median_epoch_ms") or final_<key> ("val_loss"); NaN when it has none.
+// A number of the summary: `key` itself ("median_epoch_ms"), final_<key> ("val_loss") or a test score in the
+// data's units ("test.rmse", "test.mase.<target>": report/test_metric.hpp); NaN when it has none.
 double entry_number(const RunEntry& run, const std::string& key);
 // The numeric keys the runs' summaries hold, sorted, for the message about an unknown metric.
 std::vector<std::string> numeric_keys(const std::vector<RunEntry>& runs);

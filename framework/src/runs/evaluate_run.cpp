@@ -16,6 +16,7 @@
 #include "runs/finished_run.hpp"
 #include "forecast/prediction_panels.hpp"
 #include "forecast/readout.hpp"
+#include "forecast/test_predictions.hpp"
 #include "runs/run_folder.hpp"
 #include "training/trainer.hpp"
 #include "util/regular_file.hpp"
@@ -74,6 +75,7 @@ int evaluate_run(const EvalOptions& options) {
     const std::optional<LinearAutoregression> linear_ar = recorded_linear_ar(run);
     const TestScore score = *score_test_split(c, predicted, readout, linear_ar ? &*linear_ar : nullptr);
     folder.write_text("predictions.csv", predictions_csv(c.data.test, predicted, readout));
+    folder.write_text("test_predictions.csv", test_predictions_csv(score));
     if (options.plots) {
       const PlotOutcome plot = plot_prediction_panels(
           folder.path(), prediction_panels(c.data.test, predicted, readout, linear_ar ? &*linear_ar : nullptr),

@@ -14,6 +14,7 @@
 #include "forecast/prediction_panels.hpp"
 #include "forecast/readout.hpp"
 #include "forecast/series_diagnostics.hpp"
+#include "forecast/test_predictions.hpp"
 #include "runs/run_folder.hpp"
 #include "runs/run_plots.hpp"
 #include "runs/run_summary.hpp"
@@ -157,9 +158,12 @@ int train_and_record(const TrainingJob& job) {
     // Kept in the run folder, so that `seqlab eval` scores this very baseline, on any data.
     linear_ar = fit_linear_autoregression(c.data.train);
     folder->write_json("linear_ar.json", linear_autoregression_to_json(*linear_ar));
+    const std::string note = linear_autoregression_note(*linear_ar);
+    if (!note.empty()) std::cout << "note: " << note << "\n";
     test = score_test_split(c, &set == &c.data.test ? predicted : trainer.predict(c.data.test.inputs), readout,
                             &*linear_ar);
     folder->write_text("test_metrics.csv", test_metrics_csv(*test));
+    folder->write_text("test_predictions.csv", test_predictions_csv(*test));
   }
   if (job.options.plots)
     draw_run_plots(*folder, e.name, outcome,

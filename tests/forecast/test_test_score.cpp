@@ -138,14 +138,14 @@ TEST_CASE("the test line names every target on which the model loses to a baseli
 TEST_CASE("test_predictions.csv: each scored window and output, the truth, the model and every baseline") {
   const Fixture f;
   CHECK(seqlab::test_predictions_csv(f.score(4)) ==
-        "window,time,output,truth,model,persistence,seasonal_naive,linear_ar\n"
-        "1,2001,a,11,11.5,10,7,11\n"
-        "1,2001,b,117,112,114,113,100\n"
-        "2,2002,a,12,12.5,11,8,12\n"
-        "2,2002,b,112,117,117,108,100\n");
+        "window,time,output,target,step,row,truth,model,persistence,seasonal_naive,linear_ar\n"
+        "1,2001,a,a,1,11,11,11.5,10,7,11\n"
+        "1,2001,b,b,1,11,117,112,114,113,100\n"
+        "2,2002,a,a,1,12,12,12.5,11,8,12\n"
+        "2,2002,b,b,1,12,112,117,117,108,100\n");
   // A baseline the score has not got stays empty; window 0 has plain persistence, so it is scored.
   const std::string plain = seqlab::test_predictions_csv(f.score(0, false));
-  CHECK(contains(plain, "0,1993,a,3,0,2,,\n"));
+  CHECK(contains(plain, "0,1993,a,a,1,3,3,0,2,,\n"));
 }
 
 TEST_CASE("horizon above 1: per-step scores in the record and the csv, and without a series no persistence, no MASE") {
@@ -183,6 +183,12 @@ TEST_CASE("seqlab run ends with that line: a model trained one epoch at a tiny r
   CHECK(contains(result.output, "loses to persistence on sunactivity ("));
   // test_predictions.csv: one row per scored window (one output), the baselines beside the model.
   const std::string csv = seqlab::test::read_file(dir / "run/test_predictions.csv");
-  CHECK(csv.rfind("window,time,output,truth,model,persistence,seasonal_naive,linear_ar\n0,1962,sunactivity,", 0) == 0);
+  CHECK(csv.rfind("window,time,output,target,step,row,truth,model,persistence,seasonal_naive,linear_ar\n0,1962,"
+                  "sunactivity,sunactivity,1,262,",
+                  0) == 0);
+  // series.csv: the rows test_predictions.csv's row refers to, in the data's units.
+  const std::string series = seqlab::test::read_file(dir / "run/series.csv");
+  CHECK(series.rfind("row,time,sunactivity\n0,1700,", 0) == 0);
+  CHECK(contains(series, "\n262,1962,"));
   CHECK(seqlab::test::count_of(csv, "\n") == 48);
 }

@@ -2,6 +2,7 @@
 // Tested in tests/forecast/test_test_score.cpp, tests/runs/test_eval_predict.cpp
 #include "forecast/readout.hpp"
 
+#include <cmath>
 #include <fmt/format.h>
 
 #include "forecast/series_diagnostics.hpp"
@@ -52,6 +53,23 @@ std::string predictions_csv(const SequenceSet& set, const Tensor3& predicted, co
               "," + csv_field(format_time(time_of_row(r.series, predicted_row(set, n, t, f)), r.description.time_kind));
         text += "\n";
       }
+  return text;
+}
+
+std::string series_csv(const Readout& r) {
+  if (r.series.rows() == 0) return "";
+  const auto levels = target_levels(r.series, r.description);
+  std::string text = "row,time";
+  for (std::size_t j = 0; j < levels.shape()[1]; ++j)
+    text += "," + csv_field(j < r.description.targets.size() ? r.description.targets[j].name : fmt::format("target {}", j));
+  text += "\n";
+  for (std::size_t row = 0; row < levels.shape()[0]; ++row) {
+    text += fmt::format("{},{}", row, csv_field(format_time(time_of_row(r.series, row), r.description.time_kind)));
+    // The shortest text of the double, so that a tool reads back exactly the numbers the scores used.
+    for (std::size_t j = 0; j < levels.shape()[1]; ++j)
+      text += std::isfinite(levels(row, j)) ? fmt::format(",{}", levels(row, j)) : std::string(",");
+    text += "\n";
+  }
   return text;
 }
 

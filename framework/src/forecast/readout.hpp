@@ -31,6 +31,12 @@ const SequenceSet& shown_set(const DatasetSplits& data);
 // name, time (when the data is a series) the predicted row's, ISO-8601 for dates.
 std::string predictions_csv(const SequenceSet& set, const Tensor3& predicted, const Readout& readout);
 
+// series.csv: row,time,<target>...: the whole series as the run read it (gaps filled as `missing` says), each
+// target in the data's units before any transform; row is the index test_predictions.csv's `row` refers to, so a
+// tool can fit other models on exactly the rows before the test period (tools/classical-baselines). Empty when the
+// data is not one series.
+std::string series_csv(const Readout& readout);
+
 // The series row output `o` predicts at target step `t` of sequence `n`: one row after the input step it is
 // read at (the last for target: last, step t for target: sequence), plus the output's steps ahead. Needs
 // set.last_rows.

@@ -11,7 +11,7 @@ namespace seqlab {
 
 std::string test_predictions_csv(const TestScore& s) {
   const char* columns[] = {"model", "persistence", "seasonal_naive", "linear_ar"};
-  std::string text = "window,time,output,truth";
+  std::string text = "window,time,output,target,step,row,truth";
   for (const char* c : columns) text += fmt::format(",{}", c);
   text += "\n";
   auto number = [](double v) { return std::isfinite(v) ? fmt::format("{}", v) : std::string(); };
@@ -19,8 +19,10 @@ std::string test_predictions_csv(const TestScore& s) {
   for (std::size_t n = 0; n < s.kept.size(); ++n) {
     if (!s.kept[n]) continue;
     for (std::size_t o = 0; o < outputs; ++o) {
-      text += fmt::format("{},{},{},{}", n, csv_field(s.times[n * outputs + o]), csv_field(s.outputs[o]),
-                          number(s.truth(n, o)));
+      const long long row = s.rows[n * outputs + o];
+      text += fmt::format("{},{},{},{},{},{},{}", n, csv_field(s.times[n * outputs + o]), csv_field(s.outputs[o]),
+                          csv_field(s.targets[s.output_targets[o]]), s.output_steps[o],
+                          row < 0 ? std::string() : std::to_string(row), number(s.truth(n, o)));
       for (const char* c : columns) {
         const PredictorScore* p = s.find(c);
         text += "," + (p ? number(p->values(n, o)) : std::string());

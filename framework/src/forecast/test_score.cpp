@@ -112,11 +112,16 @@ TestScore score_test(const SequenceSet& test, const Tensor3& predicted, const Te
       if (p.name == "persistence" || p.name == "seasonal_naive")
         for (std::size_t o = 0; o < outputs.size(); ++o) score.kept[n] = score.kept[n] && std::isfinite(p.values(n, o));
     score.kept[n] ? ++score.windows : ++score.excluded;
-    for (std::size_t o = 0; o < outputs.size(); ++o)
-      score.times.push_back(one_series
-                                ? format_time(time_of_row(context.series, test.last_rows[n] + 1 + outputs[o].step),
-                                              context.description.time_kind)
-                                : "");
+    for (std::size_t o = 0; o < outputs.size(); ++o) {
+      const std::size_t row = one_series ? test.last_rows[n] + 1 + outputs[o].step : 0;
+      score.times.push_back(one_series ? format_time(time_of_row(context.series, row), context.description.time_kind)
+                                       : "");
+      score.rows.push_back(one_series ? static_cast<long long>(row) : -1);
+    }
+  }
+  for (const auto& o : outputs) {
+    score.output_targets.push_back(o.target);
+    score.output_steps.push_back(o.step + 1);
   }
   if (score.windows == 0)
     throw RunError(

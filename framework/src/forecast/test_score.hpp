@@ -36,6 +36,9 @@ struct TestScore {
   Matrix truth;                            // (test windows, outputs), data units
   std::vector<bool> kept;                  // per test window: scored
   std::vector<std::string> times;          // per test window x output: the predicted row's time, "" without one
+  std::vector<long long> rows;             // per test window x output: the predicted row of the series, or -1
+  std::vector<std::size_t> output_targets;  // per output: its target column (an index into targets)
+  std::vector<std::size_t> output_steps;    // per output: 1-based steps ahead of the window's last row
   std::vector<PredictorScore> predictors;  // the model first, then each baseline there is
 
   // The predictor called `name`, or nullptr.

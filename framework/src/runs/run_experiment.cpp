@@ -164,6 +164,7 @@ int train_and_record(const TrainingJob& job) {
                             &*linear_ar);
     folder->write_text("test_metrics.csv", test_metrics_csv(*test));
     folder->write_text("test_predictions.csv", test_predictions_csv(*test));
+    if (readout.series.rows() > 0) folder->write_text("series.csv", series_csv(readout));
   }
   if (job.options.plots)
     draw_run_plots(*folder, e.name, outcome,

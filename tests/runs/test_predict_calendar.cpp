@@ -41,8 +41,8 @@ TEST_CASE("predict past the horizon with calendar features and a known-future co
   INFO(trained.output);
   REQUIRE(trained.exit_code == 0);
   const auto units = read_file(dir / "run/data_units.json");
-  CHECK(contains(units, "\"frequency\":\"month_end\""));
-  CHECK(contains(units, "\"kind\":\"known_future\""));
+  CHECK(contains(units, "\"frequency\": \"month_end\""));
+  CHECK(contains(units, "\"kind\": \"known_future\""));
 
   // The run's own file has no future rows: promo is missing, and only promo.
   const auto refused = run_seqlab("predict '" + (dir / "run") + "' --steps 3 --no-plots");

@@ -67,8 +67,8 @@ std::vector<InputRole> roles_from(const JsonRecord& record, std::size_t inputs) 
   if (!record.has("input_roles")) return roles;
   const JsonRecord list = record.at("input_roles");
   const std::vector<JsonRecord> items = list.list();
-  if (!items.empty() && items.size() != inputs)
-    list.fail(fmt::format("has {} entries for {} input(s); it has one per input, or none", items.size(), inputs));
+  // A list of another length than `inputs` is left to the input-count check against the model, which names it.
+  if (items.size() != inputs) return roles;
   const auto& fields = calendar::calendar_fields();
   for (const JsonRecord& item : items) {
     InputRole r;

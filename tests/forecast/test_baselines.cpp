@@ -104,7 +104,7 @@ TEST_CASE("the linear autoregression uses evenly spaced windows when all of them
   CHECK(fit.weights(window, 0) == doctest::Approx(1));  // only the intercept can explain a constant
 }
 
-TEST_CASE("linear_ar.json records lambda; a file from before the ridge loads as lambda 0 with its weights") {
+TEST_CASE("linear_ar.json records lambda, and a file from before the ridge loads as lambda 0 with its weights") {
   seqlab::LinearAutoregression fit;
   fit.weights = seqlab::Matrix{{0.5}, {2.0}};
   fit.windows_used = 19;

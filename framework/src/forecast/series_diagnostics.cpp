@@ -130,7 +130,8 @@ SeasonResult dominant_period(const std::vector<double>& x, TimeKind kind, double
     return acf[k] > significant && acf[k] >= acf[k - 1] && (k + 1 >= acf.size() || acf[k] >= acf[k + 1]);
   };
   const std::size_t calendar = calendar_period(kind, time_step);
-  if (calendar >= 2 && calendar <= max_lag && peak(calendar)) return {calendar, acf[calendar]};
+  // The calendar's period wins whenever it is significant: a neighbouring lag may peak higher by chance.
+  if (calendar >= 2 && calendar <= max_lag && acf[calendar] > significant) return {calendar, acf[calendar]};
   SeasonResult best;
   for (std::size_t k = 2; k <= max_lag; ++k)
     if (peak(k) && acf[k] > best.autocorrelation) best = {k, acf[k]};

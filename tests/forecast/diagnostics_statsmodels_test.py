@@ -105,17 +105,21 @@ def main():
                        "advice: passengers repeats every 12 rows (autocorrelation "]:
             if advice not in out:
                 fail("missing %r in:\n%s" % (advice, out))
-        if "try `dataset.season: 12` and `dataset.difference: [1, 12]`" not in out:
-            fail("expected the seasonal advice with [1, 12]:\n" + out)
+        # Monthly dates: the season is advised as the month, a calendar input, rather than a seasonal difference.
+        if "try `dataset.season: 12` and `dataset.calendar: [month]`" not in out:
+            fail("expected the seasonal advice with the month:\n" + out)
 
         out = validate(seqlab, folder, "level", seasonal)
         m = check_against_statsmodels(out, seasonal, 12)
-        if "trends" in out or "try `dataset.season: 12` and `dataset.difference: [12]`" not in out:
+        if "trends" in out or "try `dataset.season: 12` and `dataset.calendar: [month]`" not in out:
             fail("expected no trend and the seasonal advice:\n" + out)
-        # Told the season, only the difference remains to advise.
+        # Told the season, only the calendar input remains to advise; given both, nothing.
         out = validate(seqlab, folder, "level", seasonal, more=", season: 12")
-        if "dataset.season: 12" in out or "try `dataset.difference: [12]`" not in out:
-            fail("with season: 12 only the difference should be advised:\n" + out)
+        if "dataset.season: 12" in out or "try `dataset.calendar: [month]`" not in out:
+            fail("with season: 12 only the calendar input should be advised:\n" + out)
+        out = validate(seqlab, folder, "level", seasonal, more=", season: 12, calendar: [month]")
+        if "advice:" in out:
+            fail("with season: 12 and calendar: [month] nothing should be advised:\n" + out)
         # season: auto takes the period found, and says so; dates name the periods.
         out = validate(seqlab, folder, "level", seasonal,
                        split="{validation_from: 1957-01-01, test_from: 1959-01-01}", more=", season: auto")

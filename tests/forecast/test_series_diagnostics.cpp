@@ -125,6 +125,16 @@ TEST_CASE("the advice says what the settings do not: difference a trend, season 
         "`dataset.difference: [12]`");
   repeating.description.difference = {12};
   CHECK(seqlab::advice_lines(d, repeating.description, 12).empty());
+  // A dated monthly series: its season is advised as the month, a calendar input, not a seasonal difference.
+  repeating.description.difference = {};
+  repeating.description.frequency = "month";
+  advice = seqlab::advice_lines(d, repeating.description, 0);
+  REQUIRE(advice.size() == 1);
+  CHECK(advice[0] ==
+        "sales repeats every 12 rows (autocorrelation 0.87 at lag 12): try `dataset.season: 12` and "
+        "`dataset.calendar: [month]`");
+  repeating.description.input_roles = {{seqlab::InputRole::Kind::calendar, "month", false}};
+  CHECK(seqlab::advice_lines(d, repeating.description, 12).empty());
   // Only the training rows are measured.
   CHECK(seqlab::diagnose_targets(repeating.series, repeating.description, 48)[0].rows == 48);
   const auto lines = seqlab::diagnosis_lines(d);
@@ -132,4 +142,32 @@ TEST_CASE("the advice says what the settings do not: difference a trend, season 
   CHECK(lines[0] ==
         "sales (96 training rows): no trend found (KPSS 0.04235, p > 0.1, 5 lags); repeats every 12 rows "
         "(autocorrelation 0.8661 at lag 12)");
+}
+
+TEST_CASE("steps that grow with the level advise a log; steps of a constant size do not") {
+  std::vector<double> compound(120), additive(120);
+  for (std::size_t t = 0; t < compound.size(); ++t) {
+    const double swing = (t % 2 == 0 ? 1.0 : -1.0);
+    compound[t] = 100 * std::exp(0.02 * static_cast<double>(t)) * (1 + 0.1 * swing);  // steps x level
+    additive[t] = 100 + 2 * static_cast<double>(t) + 10 * swing;                      // steps of 2 +- 20
+  }
+  const auto growing = seqlab::proportional_growth(compound);
+  CHECK(growing.level_ratio == doctest::Approx(std::exp(0.02 * 80)).epsilon(1e-9));  // thirds 80 rows apart
+  CHECK(growing.step_ratio == doctest::Approx(std::exp(0.02 * 80)).epsilon(1e-9));
+  CHECK(growing.proportional());
+  CHECK_FALSE(seqlab::proportional_growth(additive).proportional());
+  std::vector<double> negative = additive;
+  negative[5] = -1;
+  CHECK(seqlab::proportional_growth(negative).level_ratio == 1);  // a log needs positive values: not measured
+
+  Fixture rising = monthly("sales", compound);
+  const auto d = seqlab::diagnose_targets(rising.series, rising.description, 120);
+  REQUIRE(d.size() == 1);
+  bool advised = false;
+  for (const auto& line : seqlab::advice_lines(d, rising.description, 0))
+    advised = advised || line.find("try `dataset.transform: log`") != std::string::npos;
+  CHECK(advised);
+  rising.description.transform = "log";
+  for (const auto& line : seqlab::advice_lines(d, rising.description, 0))
+    CHECK(line.find("transform") == std::string::npos);
 }

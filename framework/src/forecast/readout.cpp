@@ -61,7 +61,8 @@ std::string series_csv(const Readout& r) {
   const auto levels = target_levels(r.series, r.description);
   std::string text = "row,time";
   for (std::size_t j = 0; j < levels.shape()[1]; ++j)
-    text += "," + csv_field(j < r.description.targets.size() ? r.description.targets[j].name : fmt::format("target {}", j));
+    text +=
+        "," + csv_field(j < r.description.targets.size() ? r.description.targets[j].name : fmt::format("target {}", j));
   text += "\n";
   for (std::size_t row = 0; row < levels.shape()[0]; ++row) {
     text += fmt::format("{},{}", row, csv_field(format_time(time_of_row(r.series, row), r.description.time_kind)));

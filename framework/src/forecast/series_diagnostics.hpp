@@ -3,6 +3,8 @@
 // dataset's settings (difference, season) do not already answer it.
 #pragma once
 
+#include <cmath>
+
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -37,12 +39,23 @@ struct SeasonResult {
 };
 SeasonResult dominant_period(const std::vector<double>& x, TimeKind kind, double time_step);
 
+// Whether a positive series' steps grow in proportion to its level (a multiplicative trend or season, which a log
+// makes additive): the mean level and the mean absolute step of the last third of the training rows against the
+// first third's.
+struct GrowthResult {
+  double level_ratio = 1, step_ratio = 1;
+  // The level rose by half or more and the steps grew at least as its square root: nearer proportional than flat.
+  bool proportional() const { return level_ratio >= 1.5 && step_ratio >= std::sqrt(level_ratio); }
+};
+GrowthResult proportional_growth(const std::vector<double>& x);
+
 struct TargetDiagnosis {
   std::string name;
   std::size_t rows = 0;  // the training rows measured (gaps left out)
   KpssResult kpss;
   double slope = 0;  // least-squares slope per row, for "upward" or "downward"
   SeasonResult season;
+  GrowthResult growth;
   bool trends() const { return kpss.p_value < 0.05; }
 };
 

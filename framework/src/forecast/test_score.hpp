@@ -22,24 +22,24 @@ struct PredictorScore {
 };
 
 struct TestScore {
-  std::size_t windows = 0;                 // test windows scored (the same for the model and every baseline)
-  std::size_t excluded = 0;                // test windows left out because a baseline had no value for them
-  std::size_t values = 0;                  // numbers compared: windows x outputs
-  std::size_t season = 0;                  // dataset.season; 0 when none is set (no seasonal_naive row)
-  std::size_t steps = 1;                   // the horizon: per-step scores are shown when it is above 1
-  std::size_t ar_windows = 0;              // training windows the linear autoregression was fitted on
-  double ar_lambda = 0;                    // its ridge strength
-  std::string ar_note;                     // linear_autoregression_note, or ""
-  std::vector<std::string> outputs;        // the outputs' names
-  std::vector<std::string> targets;        // the target columns' names
-  std::vector<double> mase_scales;         // per target: the training period's in-sample seasonal-naive MAE
-  Matrix truth;                            // (test windows, outputs), data units
-  std::vector<bool> kept;                  // per test window: scored
-  std::vector<std::string> times;          // per test window x output: the predicted row's time, "" without one
-  std::vector<long long> rows;             // per test window x output: the predicted row of the series, or -1
+  std::size_t windows = 0;                  // test windows scored (the same for the model and every baseline)
+  std::size_t excluded = 0;                 // test windows left out because a baseline had no value for them
+  std::size_t values = 0;                   // numbers compared: windows x outputs
+  std::size_t season = 0;                   // dataset.season; 0 when none is set (no seasonal_naive row)
+  std::size_t steps = 1;                    // the horizon: per-step scores are shown when it is above 1
+  std::size_t ar_windows = 0;               // training windows the linear autoregression was fitted on
+  double ar_lambda = 0;                     // its ridge strength
+  std::string ar_note;                      // linear_autoregression_note, or ""
+  std::vector<std::string> outputs;         // the outputs' names
+  std::vector<std::string> targets;         // the target columns' names
+  std::vector<double> mase_scales;          // per target: the training period's in-sample seasonal-naive MAE
+  Matrix truth;                             // (test windows, outputs), data units
+  std::vector<bool> kept;                   // per test window: scored
+  std::vector<std::string> times;           // per test window x output: the predicted row's time, "" without one
+  std::vector<long long> rows;              // per test window x output: the predicted row of the series, or -1
   std::vector<std::size_t> output_targets;  // per output: its target column (an index into targets)
   std::vector<std::size_t> output_steps;    // per output: 1-based steps ahead of the window's last row
-  std::vector<PredictorScore> predictors;  // the model first, then each baseline there is
+  std::vector<PredictorScore> predictors;   // the model first, then each baseline there is
 
   // The predictor called `name`, or nullptr.
   const PredictorScore* find(const std::string& name) const;

@@ -144,7 +144,7 @@ TEST_CASE("the advice says what the settings do not: difference a trend, season 
         "(autocorrelation 0.8661 at lag 12)");
 }
 
-TEST_CASE("steps that grow with the level advise a log; steps of a constant size do not") {
+TEST_CASE("steps that grow with the level advise a log, steps of a constant size do not") {
   std::vector<double> compound(120), additive(120);
   for (std::size_t t = 0; t < compound.size(); ++t) {
     const double swing = (t % 2 == 0 ? 1.0 : -1.0);

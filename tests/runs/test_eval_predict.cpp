@@ -137,7 +137,8 @@ TEST_CASE("predict past the horizon is refused when an input column is not predi
               .exit_code == 0);
   const auto refused = run_seqlab("predict '" + run + "' --steps 5");
   CHECK(refused.exit_code == 1);
-  CHECK(refused.output.find("'temperature' are not among its targets") != std::string::npos);
+  CHECK(refused.output.find("the input(s) 'temperature' are neither targets (fed back), calendar features nor "
+                            "known-future columns") != std::string::npos);
   const auto direct = run_seqlab("predict '" + run + "' --steps 1 --no-plots");
   INFO(direct.output);
   CHECK(direct.exit_code == 0);

@@ -142,6 +142,7 @@ Table read_wide_table(const ReadOptions& options, const WideOptions& wide) {
     table.time_name = "date";
     table.time_kind = TimeKind::date;
   }
+  table.history_rows = table.rows();  // a wide table has no future rows: its trailing empty cells are left out
   if (last < cells)
     std::cerr << "csv: " << options.path << ": the last " << cells - last
               << " cell(s) of the wide table are empty: the series ends before them\n";

@@ -173,7 +173,7 @@ TEST_CASE("csv: column names with control characters reach the terminal escaped"
     const auto refused = run_seqlab("predict '" + (run / "out") + "' --steps 3 --no-plots");
     INFO(refused.output);
     CHECK(refused.exit_code == 1);
-    CHECK(contains(refused.output, "the input(s) '\\x1b[31mload\\x1b[0m' are not among its targets"));
+    CHECK(contains(refused.output, "the input(s) '\\x1b[31mload\\x1b[0m' are neither targets"));
     CHECK_FALSE(contains(refused.output, "\x1b"));
   }
   SUBCASE("a cell that is not a number, in that column") {
